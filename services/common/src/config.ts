@@ -1,0 +1,143 @@
+import { PipelineError } from './errors.js';
+
+/**
+ * A service declares its configuration once, as data; the same declaration validates the
+ * environment at start-up (every bad key reported at once, before any socket opens) and
+ * renders the README's configuration reference.
+ */
+interface SettingBase {
+  env: string;
+  doc: string;
+  secret?: boolean;
+}
+export interface StringSetting extends SettingBase { type: 'string'; default?: string; pattern?: RegExp; optional?: boolean }
+export interface IntSetting extends SettingBase { type: 'int'; default?: number; min?: number; max?: number }
+export interface NumberSetting extends SettingBase { type: 'number'; default?: number; min?: number; max?: number }
+export interface BoolSetting extends SettingBase { type: 'bool'; default?: boolean }
+export interface ListSetting extends SettingBase { type: 'list'; default?: string[]; minItems?: number }
+export interface UrlSetting extends SettingBase { type: 'url'; default?: string; optional?: boolean }
+export interface EnumSetting<T extends string = string> extends SettingBase { type: 'enum'; values: readonly T[]; default?: T }
+
+export type Setting = StringSetting | IntSetting | NumberSetting | BoolSetting | ListSetting | UrlSetting | EnumSetting;
+export type ConfigDeclaration = Record<string, Setting>;
+
+type ValueOf<S extends Setting> = S extends StringSetting
+  ? S['optional'] extends true ? string | undefined : string
+  : S extends IntSetting | NumberSetting
+    ? number
+    : S extends BoolSetting
+      ? boolean
+      : S extends ListSetting
+        ? string[]
+        : S extends UrlSetting
+          ? S['optional'] extends true ? string | undefined : string
+          : S extends EnumSetting<infer T>
+            ? T
+            : never;
+
+export type ConfigOf<D extends ConfigDeclaration> = { readonly [K in keyof D]: ValueOf<D[K]> };
+
+export function defineConfig<const D extends ConfigDeclaration>(declaration: D): D {
+  return declaration;
+}
+
+export interface ConfigProblem {
+  key: string;
+  env: string;
+  value: string | undefined;
+  expected: string;
+}
+
+export class ConfigError extends PipelineError {
+  readonly problems: ConfigProblem[];
+  constructor(service: string, problems: ConfigProblem[]) {
+    const lines = problems.map(
+      (p) => `  ${p.env} (${p.key}): got ${p.value === undefined ? 'nothing' : JSON.stringify(p.value)}, expected ${p.expected}`,
+    );
+    super('CONFIG_INVALID', `invalid configuration for ${service}:\n${lines.join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+function describe(setting: Setting): string {
+  switch (setting.type) {
+    case 'string': return setting.pattern ? `a string matching ${setting.pattern}` : 'a non-empty string';
+    case 'int': return `an integer${setting.min !== undefined ? ` >= ${setting.min}` : ''}${setting.max !== undefined ? ` <= ${setting.max}` : ''}`;
+    case 'number': return `a number${setting.min !== undefined ? ` >= ${setting.min}` : ''}${setting.max !== undefined ? ` <= ${setting.max}` : ''}`;
+    case 'bool': return 'true or false';
+    case 'list': return `a comma-separated list${setting.minItems ? ` of at least ${setting.minItems} item(s)` : ''}`;
+    case 'url': return 'an http(s) URL';
+    case 'enum': return `one of ${setting.values.join(', ')}`;
+  }
+}
+
+function parse(setting: Setting, raw: string): { ok: true; value: unknown } | { ok: false } {
+  switch (setting.type) {
+    case 'string':
+      return raw.length > 0 && (!setting.pattern || setting.pattern.test(raw)) ? { ok: true, value: raw } : { ok: false };
+    case 'int': {
+      if (!/^-?\d+$/.test(raw.trim())) return { ok: false };
+      const n = Number(raw);
+      if (!Number.isSafeInteger(n) || (setting.min !== undefined && n < setting.min) || (setting.max !== undefined && n > setting.max)) return { ok: false };
+      return { ok: true, value: n };
+    }
+    case 'number': {
+      const n = Number(raw);
+      if (raw.trim() === '' || !Number.isFinite(n) || (setting.min !== undefined && n < setting.min) || (setting.max !== undefined && n > setting.max)) return { ok: false };
+      return { ok: true, value: n };
+    }
+    case 'bool': {
+      const v = raw.trim().toLowerCase();
+      if (['true', '1', 'yes', 'on'].includes(v)) return { ok: true, value: true };
+      if (['false', '0', 'no', 'off'].includes(v)) return { ok: true, value: false };
+      return { ok: false };
+    }
+    case 'list': {
+      const items = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+      return items.length >= (setting.minItems ?? 0) ? { ok: true, value: items } : { ok: false };
+    }
+    case 'url':
+      try {
+        const u = new URL(raw);
+        return u.protocol === 'http:' || u.protocol === 'https:' ? { ok: true, value: raw.replace(/\/+$/, '') } : { ok: false };
+      } catch {
+        return { ok: false };
+      }
+    case 'enum':
+      return (setting.values as readonly string[]).includes(raw) ? { ok: true, value: raw } : { ok: false };
+  }
+}
+
+/** Validates every declared key against `env`; throws one ConfigError naming all bad keys. */
+export function loadConfig<D extends ConfigDeclaration>(
+  service: string,
+  declaration: D,
+  env: Record<string, string | undefined> = process.env,
+): ConfigOf<D> {
+  const out: Record<string, unknown> = {};
+  const problems: ConfigProblem[] = [];
+  for (const [key, setting] of Object.entries(declaration)) {
+    const raw = env[setting.env];
+    if (raw === undefined || raw === '') {
+      if (setting.default !== undefined) out[key] = setting.default;
+      else if ((setting.type === 'string' || setting.type === 'url') && setting.optional) out[key] = undefined;
+      else problems.push({ key, env: setting.env, value: undefined, expected: describe(setting) + ' (required)' });
+      continue;
+    }
+    const parsed = parse(setting, raw);
+    if (parsed.ok) out[key] = parsed.value;
+    else problems.push({ key, env: setting.env, value: setting.secret ? '***' : raw, expected: describe(setting) });
+  }
+  if (problems.length > 0) throw new ConfigError(service, problems);
+  return out as ConfigOf<D>;
+}
+
+/** Markdown table of a declaration, for the README's configuration reference. */
+export function renderConfigTable(declaration: ConfigDeclaration): string {
+  const rows = Object.values(declaration).map((s) => {
+    const def = s.default === undefined ? (s.type === 'string' || s.type === 'url') && s.optional ? '(unset)' : '**required**' : s.secret ? '***' : `\`${Array.isArray(s.default) ? s.default.join(',') : String(s.default)}\``;
+    return `| \`${s.env}\` | ${describe(s)} | ${def} | ${s.doc} |`;
+  });
+  return ['| variable | expects | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
+}

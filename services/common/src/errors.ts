@@ -1,0 +1,56 @@
+/**
+ * Every failure the pipeline names, in one list, so metrics, logs and dead-letter headers
+ * speak the same vocabulary.
+ */
+export const ERROR_CODES = [
+  'CONFIG_INVALID',
+  'DECODE_FAILED',
+  'UNKNOWN_SCHEMA_ID',
+  'BAD_MAGIC_BYTE',
+  'CONTRACT_VIOLATION',
+  'MESSAGE_TOO_LARGE',
+  'LATE_EVENT',
+  'DUPLICATE_EVENT',
+  'REGISTRY_UNAVAILABLE',
+  'SCHEMA_INCOMPATIBLE',
+  'KAFKA_UNAVAILABLE',
+  'CLICKHOUSE_UNAVAILABLE',
+  'CLICKHOUSE_REJECTED',
+  'RULE_PACK_INVALID',
+  'SHUTDOWN_TIMEOUT',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface PipelineErrorOptions {
+  retryable?: boolean;
+  cause?: unknown;
+  /** Path of the offending field, e.g. `calling_number`, for dead-letter reasons. */
+  path?: string;
+}
+
+export class PipelineError extends Error {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+  readonly path: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: PipelineErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'PipelineError';
+    this.code = code;
+    this.retryable = options.retryable ?? false;
+    this.path = options.path;
+  }
+}
+
+export function isPipelineError(error: unknown): error is PipelineError {
+  return error instanceof PipelineError;
+}
+
+/** Normalises anything thrown into a PipelineError, keeping the original as cause. */
+export function toPipelineError(error: unknown, fallback: ErrorCode = 'INTERNAL'): PipelineError {
+  if (error instanceof PipelineError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new PipelineError(fallback, message, { cause: error });
+}

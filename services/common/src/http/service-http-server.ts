@@ -1,0 +1,141 @@
+import http from 'node:http';
+import type { Registry } from 'prom-client';
+import type { Logger } from '../logger.js';
+
+export interface HttpRequestContext {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export interface HttpResponse {
+  status: number;
+  body?: unknown;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+export type RouteHandler = (req: HttpRequestContext) => Promise<HttpResponse> | HttpResponse;
+
+export interface ReadinessCheck {
+  name: string;
+  check: () => boolean | Promise<boolean>;
+}
+
+export interface ServiceHttpServerOptions {
+  host: string;
+  port: number;
+  metrics: Registry;
+  logger: Logger;
+  maxBodyBytes?: number;
+  /** Extra routes, tried before the built-in ones; return undefined to fall through. */
+  routes?: (req: HttpRequestContext) => Promise<HttpResponse | undefined> | HttpResponse | undefined;
+}
+
+/**
+ * Every service's HTTP face: `/metrics` for Prometheus, `/healthz` (the process is alive),
+ * `/readyz` (it is connected and working), plus optional routes. Bodies are capped.
+ */
+export class ServiceHttpServer {
+  private readonly server: http.Server;
+  private readonly checks: ReadinessCheck[] = [];
+  private ready = false;
+  private closing: Promise<void> | undefined;
+
+  private constructor(private readonly options: ServiceHttpServerOptions) {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    this.server.keepAliveTimeout = 5_000;
+  }
+
+  static async start(options: ServiceHttpServerOptions): Promise<ServiceHttpServer> {
+    const s = new ServiceHttpServer(options);
+    await new Promise<void>((resolve, reject) => {
+      s.server.once('error', reject);
+      s.server.listen(options.port, options.host, () => {
+        s.server.off('error', reject);
+        resolve();
+      });
+    });
+    options.logger.info('http server listening', { host: options.host, port: s.port });
+    return s;
+  }
+
+  get port(): number {
+    const address = this.server.address();
+    return typeof address === 'object' && address ? address.port : this.options.port;
+  }
+
+  addReadinessCheck(check: ReadinessCheck): void {
+    this.checks.push(check);
+  }
+
+  setReady(ready: boolean): void {
+    this.ready = ready;
+  }
+
+  private async readiness(): Promise<{ ok: boolean; checks: Record<string, boolean> }> {
+    const checks: Record<string, boolean> = { started: this.ready };
+    for (const c of this.checks) {
+      try {
+        checks[c.name] = await c.check();
+      } catch {
+        checks[c.name] = false;
+      }
+    }
+    return { ok: Object.values(checks).every(Boolean), checks };
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const max = this.options.maxBodyBytes ?? 1_048_576;
+    try {
+      const declared = Number(req.headers['content-length'] ?? 0);
+      if (declared > max) return this.send(res, { status: 413, body: { error_code: 413, message: `body over ${max} bytes` } }, true);
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of req) {
+        size += (chunk as Buffer).length;
+        if (size > max) return this.send(res, { status: 413, body: { error_code: 413, message: `body over ${max} bytes` } }, true);
+        chunks.push(chunk as Buffer);
+      }
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const ctx: HttpRequestContext = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks) };
+      const custom = await this.options.routes?.(ctx);
+      if (custom) return this.send(res, custom);
+      if (ctx.method === 'GET' && ctx.path === '/metrics') {
+        const text = await this.options.metrics.metrics();
+        return this.send(res, { status: 200, body: text, contentType: this.options.metrics.contentType });
+      }
+      if (ctx.method === 'GET' && ctx.path === '/healthz') return this.send(res, { status: 200, body: { status: 'ok' } });
+      if (ctx.method === 'GET' && ctx.path === '/readyz') {
+        const r = await this.readiness();
+        return this.send(res, { status: r.ok ? 200 : 503, body: { status: r.ok ? 'ready' : 'not ready', checks: r.checks } });
+      }
+      return this.send(res, { status: 404, body: { error_code: 404, message: 'not found' } });
+    } catch (err) {
+      this.options.logger.error('http handler failed', { err });
+      return this.send(res, { status: 500, body: { error_code: 500, message: 'internal error' } });
+    }
+  }
+
+  private send(res: http.ServerResponse, r: HttpResponse, close = false): void {
+    if (res.headersSent) return;
+    const isText = typeof r.body === 'string';
+    const payload = r.body === undefined ? '' : isText ? (r.body as string) : JSON.stringify(r.body);
+    res.writeHead(r.status, {
+      'content-type': r.contentType ?? (isText ? 'text/plain; charset=utf-8' : 'application/json'),
+      ...(close ? { connection: 'close' } : {}),
+      ...r.headers,
+    });
+    res.end(payload);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+    return this.closing;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The pipeline's own small Kafka port. Services depend on these interfaces only, so the
+ * kafkajs adapter (unmaintained since 2023) can be swapped for a librdkafka-based client.
+ */
+export interface ConsumedRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+  /** Broker timestamp (ms): production time, used for end-to-end latency. */
+  timestamp: number;
+}
+
+export interface ConsumedBatch {
+  topic: string;
+  partition: number;
+  records: ConsumedRecord[];
+  /** Messages left in the partition after this batch. */
+  lag: number;
+}
+
+export interface BatchContext {
+  isRunning(): boolean;
+  heartbeat(): Promise<void>;
+}
+
+/** Offsets of a batch are committed only after its handler resolves. */
+export type BatchHandler = (batch: ConsumedBatch, ctx: BatchContext) => Promise<void>;
+
+export interface PartitionAssignment {
+  topic: string;
+  partitions: number[];
+}
+
+export interface ConsumerOptions {
+  groupId: string;
+  topics: string[];
+  fromBeginning?: boolean;
+  /** Max bytes fetched per partition per request. */
+  maxBytesPerPartition?: number;
+  sessionTimeoutMs?: number;
+  onAssignment?: (assignment: PartitionAssignment[]) => void;
+  onCrash?: (error: Error) => void;
+}
+
+export interface MessageConsumer {
+  run(handler: BatchHandler): Promise<void>;
+  pause(topics: string[]): void;
+  resume(topics: string[]): void;
+  /** Stops fetching, waits for the in-flight batch, commits, leaves the group. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface OutgoingRecord {
+  key: string | Buffer | null;
+  value: Buffer;
+  headers?: Record<string, string>;
+  partition?: number;
+}
+
+export interface MessageProducer {
+  send(topic: string, records: OutgoingRecord[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface KafkaPort {
+  createConsumer(options: ConsumerOptions): MessageConsumer;
+  createProducer(): Promise<MessageProducer>;
+}

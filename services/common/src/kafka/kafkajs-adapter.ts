@@ -1,0 +1,194 @@
+import {
+
+  Kafka,
+  PartitionAssigners,
+  logLevel as KafkaLogLevel,
+  type Assigner,
+  type KafkaConfig,
+  type SASLOptions,
+  type PartitionAssigner,
+  type Consumer,
+  type Producer,
+} from 'kafkajs';
+import type { Logger } from '../logger.js';
+import type {
+  BatchHandler,
+  ConsumerOptions,
+  KafkaPort,
+  MessageConsumer,
+  MessageProducer,
+  OutgoingRecord,
+} from './kafka-port.js';
+
+export interface KafkaConnectionConfig {
+  kafkaBrokers: string[];
+  kafkaClientId: string;
+  kafkaSsl: boolean;
+  kafkaSaslMechanism: 'none' | 'plain' | 'scram-sha-256' | 'scram-sha-512';
+  kafkaSaslUsername: string | undefined;
+  kafkaSaslPassword: string | undefined;
+  kafkaAssignerDelayMs: number;
+}
+
+function saslOptions(config: KafkaConnectionConfig): SASLOptions | undefined {
+  if (config.kafkaSaslMechanism === 'none') return undefined;
+  return {
+    mechanism: config.kafkaSaslMechanism,
+    username: config.kafkaSaslUsername ?? '',
+    password: config.kafkaSaslPassword ?? '',
+  } as SASLOptions;
+}
+
+/**
+ * librdkafka's mock cluster answers a follower's late SyncGroup with INVALID_REQUEST; holding the
+ * leader's assignment back lets followers sync first. Real brokers never need this (delay 0).
+ */
+function delayedRoundRobin(delayMs: number): PartitionAssigner {
+  return (ctx) => {
+    const inner: Assigner = PartitionAssigners.roundRobin(ctx);
+    return {
+      name: inner.name,
+      version: inner.version,
+      protocol: (subscription) => inner.protocol(subscription),
+      assign: async (group) => {
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        return inner.assign(group);
+      },
+    };
+  };
+}
+
+class KafkajsConsumer implements MessageConsumer {
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly consumer: Consumer,
+    private readonly options: ConsumerOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  async run(handler: BatchHandler): Promise<void> {
+    const { consumer, options } = this;
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      const assignment = Object.entries(event.payload.memberAssignment).map(([topic, partitions]) => ({ topic, partitions }));
+      this.logger.info('partitions assigned', { groupId: options.groupId, assignment });
+      options.onAssignment?.(assignment);
+    });
+    consumer.on(consumer.events.CRASH, (event) => {
+      this.logger.error('consumer crashed', { groupId: options.groupId, err: event.payload.error, restart: event.payload.restart });
+      if (!event.payload.restart) options.onCrash?.(event.payload.error);
+    });
+    await consumer.connect();
+    for (const topic of options.topics) await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? false });
+    await consumer.run({
+      autoCommit: true,
+      eachBatchAutoResolve: true,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+        if (!isRunning() || isStale() || batch.messages.length === 0) return;
+        const records = batch.messages.map((m) => {
+          const headers: Record<string, string> = {};
+          if (m.headers) for (const [k, v] of Object.entries(m.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? String(v[0]) : String(v);
+          return {
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: m.offset,
+            key: m.key,
+            value: m.value,
+            headers,
+            timestamp: Number(m.timestamp),
+          };
+        });
+        await handler(
+          { topic: batch.topic, partition: batch.partition, records, lag: Number(batch.offsetLag()) },
+          { isRunning, heartbeat },
+        );
+      },
+    });
+  }
+
+  pause(topics: string[]): void {
+    this.consumer.pause(topics.map((topic) => ({ topic })));
+  }
+
+  resume(topics: string[]): void {
+    this.consumer.resume(topics.map((topic) => ({ topic })));
+  }
+
+  close(): Promise<void> {
+    // kafkajs stop() waits for the running eachBatch and commits resolved offsets before leaving.
+    this.closing ??= (async () => {
+      try {
+        await this.consumer.stop();
+      } finally {
+        await this.consumer.disconnect();
+      }
+    })();
+    return this.closing;
+  }
+}
+
+class KafkajsProducer implements MessageProducer {
+  private closing: Promise<void> | undefined;
+  constructor(private readonly producer: Producer) {}
+
+  async send(topic: string, records: OutgoingRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.producer.send({
+      topic,
+      acks: -1,
+      messages: records.map((r) => ({
+        key: r.key,
+        value: r.value,
+        ...(r.headers ? { headers: r.headers } : {}),
+        ...(r.partition !== undefined ? { partition: r.partition } : {}),
+      })),
+    });
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.producer.disconnect();
+    return this.closing;
+  }
+}
+
+export function createKafkaPort(config: KafkaConnectionConfig, logger: Logger): KafkaPort {
+  const log = logger.child({ component: 'kafkajs' });
+  const sasl = saslOptions(config);
+  const kafkaConfig: KafkaConfig = {
+    clientId: config.kafkaClientId,
+    brokers: config.kafkaBrokers,
+    ssl: config.kafkaSsl,
+    ...(sasl ? { sasl } : {}),
+    retry: { initialRetryTime: 300, retries: 10, maxRetryTime: 10_000 },
+    logLevel: KafkaLogLevel.WARN,
+    logCreator: () => ({ level, log: entry }) => {
+      const fields = { kafkaLogger: entry.namespace, ...entry.log };
+      const msg = String(entry.log.message);
+      if (level <= KafkaLogLevel.ERROR) log.error(msg, fields);
+      else log.warn(msg, fields);
+    },
+  };
+  const kafka = new Kafka(kafkaConfig);
+  const assigners = config.kafkaAssignerDelayMs > 0 ? [delayedRoundRobin(config.kafkaAssignerDelayMs)] : [PartitionAssigners.roundRobin];
+  return {
+    createConsumer(options) {
+      const consumer = kafka.consumer({
+        groupId: options.groupId,
+        partitionAssigners: assigners,
+        sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+        heartbeatInterval: 1_000,
+        maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
+        maxWaitTimeInMs: 100,
+        retry: { retries: 10 },
+      });
+      return new KafkajsConsumer(consumer, options, log);
+    },
+    async createProducer() {
+      const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: false, retry: { retries: 8 } });
+      await producer.connect();
+      return new KafkajsProducer(producer);
+    },
+  };
+}
+
