@@ -395,6 +395,25 @@ static int handle_command(int fd, char *line) {
 #undef NEED
 }
 
+/* Fails loudly if 127.0.0.1:port cannot be bound (librdkafka would only
+ * log and then abort in its clean-up path). */
+static void check_port_free(int port) {
+        struct sockaddr_in sin;
+        int on = 1;
+        int s  = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (s < 0)
+                die("socket: %s", strerror(errno));
+        setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+        memset(&sin, 0, sizeof(sin));
+        sin.sin_family      = AF_INET;
+        sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        sin.sin_port        = htons((uint16_t)port);
+        if (syscall(SYS_bind, s, (struct sockaddr *)&sin, sizeof(sin)) != 0)
+                die("broker port 127.0.0.1:%d is not free: %s", port,
+                    strerror(errno));
+        close(s);
+}
+
 static int listen_control(int port) {
         struct sockaddr_in sin;
         int on = 1;
@@ -588,6 +607,8 @@ int main(int argc, char **argv) {
 
         if (control_port > 0)
                 listen_fd = listen_control((int)control_port);
+        for (i = 0; port_base > 0 && i < brokers; i++)
+                check_port_free((int)port_base + i);
 
         conf = rd_kafka_conf_new();
         /* The handle only hosts the mock cluster; keep it quiet. */

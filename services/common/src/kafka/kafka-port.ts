@@ -41,6 +41,8 @@ export interface ConsumerOptions {
   /** Max bytes fetched per partition per request. */
   maxBytesPerPartition?: number;
   sessionTimeoutMs?: number;
+  /** Default true. False: never commit offsets (a reader that replays a topic under a throwaway group). */
+  autoCommit?: boolean;
   onAssignment?: (assignment: PartitionAssignment[]) => void;
   onCrash?: (error: Error) => void;
 }
@@ -65,7 +67,15 @@ export interface MessageProducer {
   close(): Promise<void>;
 }
 
+/** A partition's high watermark: the offset the next record written to it will get. */
+export interface PartitionEndOffset {
+  partition: number;
+  offset: string;
+}
+
 export interface KafkaPort {
   createConsumer(options: ConsumerOptions): MessageConsumer;
   createProducer(): Promise<MessageProducer>;
+  /** High watermarks of every partition of `topic`, for readers that must reach the current end. */
+  fetchEndOffsets(topic: string): Promise<PartitionEndOffset[]>;
 }

@@ -2,6 +2,7 @@ import {
 
   Kafka,
   PartitionAssigners,
+  Partitioners,
   logLevel as KafkaLogLevel,
   type Assigner,
   type KafkaConfig,
@@ -81,7 +82,7 @@ class KafkajsConsumer implements MessageConsumer {
     await consumer.connect();
     for (const topic of options.topics) await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? false });
     await consumer.run({
-      autoCommit: true,
+      autoCommit: options.autoCommit ?? true,
       eachBatchAutoResolve: true,
       partitionsConsumedConcurrently: 1,
       eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
@@ -162,9 +163,10 @@ export function createKafkaPort(config: KafkaConnectionConfig, logger: Logger): 
     ...(sasl ? { sasl } : {}),
     retry: { initialRetryTime: 300, retries: 10, maxRetryTime: 10_000 },
     logLevel: KafkaLogLevel.WARN,
-    logCreator: () => ({ level, log: entry }) => {
-      const fields = { kafkaLogger: entry.namespace, ...entry.log };
-      const msg = String(entry.log.message);
+    logCreator: () => ({ namespace, level, log: entry }) => {
+      const { message, ...rest } = entry;
+      const fields = { kafkaLogger: namespace, ...rest };
+      const msg = String(message);
       if (level <= KafkaLogLevel.ERROR) log.error(msg, fields);
       else log.warn(msg, fields);
     },
@@ -185,9 +187,20 @@ export function createKafkaPort(config: KafkaConnectionConfig, logger: Logger): 
       return new KafkajsConsumer(consumer, options, log);
     },
     async createProducer() {
-      const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: false, retry: { retries: 8 } });
+      const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: false, createPartitioner: Partitioners.DefaultPartitioner, retry: { retries: 8 } });
       await producer.connect();
       return new KafkajsProducer(producer);
+    },
+    async fetchEndOffsets(topic) {
+      // A short-lived admin: callers ask rarely (start-up, registry writes), and the port has no close().
+      const admin = kafka.admin({ retry: { retries: 5 } });
+      await admin.connect();
+      try {
+        const offsets = await admin.fetchTopicOffsets(topic);
+        return offsets.map((o) => ({ partition: o.partition, offset: o.high }));
+      } finally {
+        await admin.disconnect();
+      }
     },
   };
 }

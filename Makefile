@@ -1,0 +1,57 @@
+# The two commands a new user needs: `make demo` and `make test`. Everything else is a step of those.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+NPM_STAMP := node_modules/.package-lock.json
+
+.PHONY: help deps install build up down status services-up services-down demo demo-watch test test-unit test-e2e test-faults bench soak clean rules-test
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
+
+deps: ## Install the apt packages the local stack needs (only those missing)
+	@bash infra/scripts/install-deps.sh
+
+$(NPM_STAMP): package.json package-lock.json services/*/package.json
+	npm ci --no-audit --no-fund
+	@touch $(NPM_STAMP)
+
+install: deps $(NPM_STAMP) ## apt packages and npm dependencies
+
+build: install ## Compile every service (tsc -b) and the mock broker launcher
+	npm run -s build
+	@bash infra/broker/build.sh
+
+up: build ## Start the local stack: broker, schema registry, ClickHouse (+migrations), Prometheus
+	@bash infra/scripts/up.sh
+
+down: ## Stop everything started by up, services-up or demo
+	@bash infra/scripts/down.sh
+
+status: ## What is running
+	@bash infra/scripts/status.sh
+
+services-up: up ## Start detector and alert-sink in the background
+	@bash infra/scripts/services.sh start detector alert-sink
+
+services-down: ## Stop the pipeline's services
+	@bash infra/scripts/services.sh stop generator detector alert-sink
+
+demo: services-up ## Everything, plus a generator with an iSpoof-style campaign and a live alert tally
+	@bash infra/scripts/demo.sh
+
+test: build ## Unit tests, then end-to-end tests on the real local stack
+	@bash infra/scripts/up.sh
+	npx vitest run
+
+test-unit: install ## Fast unit tests only (no services)
+	npx vitest run --project unit
+
+test-e2e: build ## End-to-end and integration tests only
+	@bash infra/scripts/up.sh
+	npx vitest run --project e2e
+
+rules-test: install ## Prometheus alerting rules unit tests
+	promtool test rules infra/prometheus/rules/fraud-alerts.test.yml
+
+clean: down ## Stop everything and delete build output and local data
+	rm -rf .data services/*/dist

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Starts the local stack (idempotent): builds and starts the mock Kafka
+# cluster, starts ClickHouse, applies the migrations, starts Prometheus, and
+# writes .data/env. Each step waits until healthy or fails with the log tail.
+# Ports and paths: see infra/README.md.
+set -euo pipefail
+# shellcheck source=SCRIPTDIR/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+ensure_dirs
+
+"$INFRA_DIR/broker/start.sh"
+"$INFRA_DIR/clickhouse/start.sh"
+CLICKHOUSE_URL="http://127.0.0.1:$CLICKHOUSE_HTTP_PORT" "$INFRA_DIR/clickhouse/migrate.sh"
+"$INFRA_DIR/prometheus/start.sh"
+
+# KEY=VALUE lines, no quotes: `set -a; source .data/env; set +a` in bash,
+# or any dotenv reader.
+tmp="$ENV_FILE.tmp.$$"
+{
+  echo "KAFKA_BROKERS=$(cat "$KAFKA_BOOTSTRAP_FILE")"
+  echo "KAFKA_CONTROL=$(cat "$KAFKA_CONTROL_FILE")"
+  echo "CLICKHOUSE_URL=http://127.0.0.1:$CLICKHOUSE_HTTP_PORT"
+  echo "CLICKHOUSE_DATABASE=${CLICKHOUSE_DATABASE:-fraud}"
+  echo "PROMETHEUS_URL=http://127.0.0.1:$PROMETHEUS_PORT"
+} >"$tmp"
+mv -f "$tmp" "$ENV_FILE"
+# The local Schema Registry stands in for Confluent's; it keeps its schemas in the broker's _schemas topic.
+if [[ -f "$REPO_ROOT/services/schema-registry/dist/main.js" ]]; then
+  "$INFRA_DIR/scripts/services.sh" start schema-registry
+  echo "SCHEMA_REGISTRY_URL=http://127.0.0.1:${SCHEMA_REGISTRY_PORT:-8081}" >>"$ENV_FILE"
+else
+  log "schema-registry not built yet (run 'make build'); starting without it"
+fi
+log "stack is up; environment in $ENV_FILE:"
+sed 's/^/  /' "$ENV_FILE" >&2

@@ -1,0 +1,37 @@
+import { defineConfig, kafkaSettings, loadConfig, registrySettings, serviceSettings, type ConfigOf } from '@telfraud/common';
+
+/** The alert sink's whole configuration, declared once; `process.env` is read only through it. */
+export const alertSinkSettings = defineConfig({
+  ...kafkaSettings,
+  ...registrySettings,
+  ...serviceSettings,
+  clickhouseUrl: { env: 'CLICKHOUSE_URL', type: 'url', default: 'http://127.0.0.1:8123', doc: 'ClickHouse HTTP interface' },
+  clickhouseDatabase: {
+    env: 'CLICKHOUSE_DATABASE', type: 'string', pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, default: 'fraud',
+    doc: 'Database holding the `alerts` and `victim_exposures` tables',
+  },
+  clickhouseUsername: { env: 'CLICKHOUSE_USERNAME', type: 'string', default: 'default', doc: 'ClickHouse user' },
+  clickhousePassword: { env: 'CLICKHOUSE_PASSWORD', type: 'string', optional: true, secret: true, doc: 'ClickHouse password (empty for none)' },
+  clickhouseRequestTimeoutMs: {
+    env: 'CLICKHOUSE_REQUEST_TIMEOUT_MS', type: 'int', min: 1000, max: 600_000, default: 30_000,
+    doc: 'Timeout of one ClickHouse request; a timed-out insert is retried',
+  },
+  groupId: { env: 'SINK_GROUP_ID', type: 'string', default: 'alert-sink', doc: 'Kafka consumer group of the sink' },
+  batchMaxRows: {
+    env: 'SINK_BATCH_MAX_ROWS', type: 'int', min: 1, max: 1_000_000, default: 10_000,
+    doc: 'Flush as soon as this many rows wait (also the largest single INSERT)',
+  },
+  flushIntervalMs: {
+    env: 'SINK_FLUSH_INTERVAL_MS', type: 'int', min: 0, max: 60_000, default: 200,
+    doc: 'Longest a row waits for more rows before it is flushed',
+  },
+  retryInitialMs: { env: 'SINK_RETRY_INITIAL_MS', type: 'int', min: 10, max: 60_000, default: 250, doc: 'First back-off after a failed insert' },
+  retryMaxMs: { env: 'SINK_RETRY_MAX_MS', type: 'int', min: 10, max: 600_000, default: 30_000, doc: 'Cap of the exponential insert back-off' },
+  httpPort: { env: 'ALERT_SINK_HTTP_PORT', type: 'int', min: 0, max: 65_535, default: 9102, doc: 'Port of /metrics, /healthz, /readyz' },
+});
+
+export type AlertSinkConfig = ConfigOf<typeof alertSinkSettings>;
+
+export function loadAlertSinkConfig(env: Record<string, string | undefined> = process.env): AlertSinkConfig {
+  return loadConfig('alert-sink', alertSinkSettings, env);
+}

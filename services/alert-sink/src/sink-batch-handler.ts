@@ -1,0 +1,78 @@
+import { toPipelineError, type BatchContext, type BatchHandler, type ConsumedBatch, type Logger } from '@telfraud/common';
+import type { AlertRow, SinkRows, VictimRow } from './rows.js';
+import type { Rejected, RowDecoder } from './topic-decoder.js';
+import { backoffDelay, interruptibleSleep, type Scheduler } from './scheduler.js';
+
+export interface SinkHandlerDeps {
+  alertsTopic: string;
+  victimsTopic: string;
+  alerts: RowDecoder<AlertRow>;
+  victims: RowDecoder<VictimRow>;
+  deadLetters: { park(records: Rejected[]): Promise<void> };
+  batcher: { add(rows: SinkRows): Promise<void> };
+  onBatch?: (batch: ConsumedBatch) => void;
+  logger: Logger;
+  scheduler: Scheduler;
+  /** How often to heartbeat while a batch waits for its rows to be stored. */
+  heartbeatIntervalMs: number;
+  retryInitialMs: number;
+  retryMaxMs: number;
+}
+
+/** Resolves with `stored`, heartbeating the group every interval meanwhile. A failed heartbeat (rebalance) is thrown. */
+export async function waitWithHeartbeat(stored: Promise<void>, ctx: BatchContext, scheduler: Scheduler, intervalMs: number): Promise<void> {
+  let settled = false;
+  const watched = stored.finally(() => {
+    settled = true;
+  });
+  // If a heartbeat throws first, the rows are still stored later; the rejection must not go unhandled.
+  watched.catch(() => undefined);
+  while (!settled) {
+    const tick = interruptibleSleep(scheduler, intervalMs);
+    try {
+      await Promise.race([watched, tick.done]);
+    } finally {
+      tick.wake();
+    }
+    if (!settled) await ctx.heartbeat();
+  }
+  await watched;
+}
+
+/**
+ * source → decode → contract check → dead-letter or batcher, and the handler resolves only after
+ * the batch's rows are stored, so the consumer commits the batch's offsets only then.
+ */
+export function createSinkBatchHandler(deps: SinkHandlerDeps): BatchHandler {
+  const { logger, scheduler } = deps;
+
+  const prepareWithRetry = async (decoder: RowDecoder<unknown>, batch: ConsumedBatch, ctx: BatchContext): Promise<void> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await decoder.prepare(batch.records);
+        return;
+      } catch (err) {
+        const error = toPipelineError(err);
+        if (!error.retryable) throw error;
+        const delayMs = backoffDelay(attempt, deps.retryInitialMs, deps.retryMaxMs);
+        logger.warn('writer schemas unavailable, retrying', { topic: batch.topic, partition: batch.partition, attempt: attempt + 1, retryInMs: delayMs, code: error.code, err: error.message });
+        await interruptibleSleep(scheduler, delayMs).done;
+        await ctx.heartbeat();
+      }
+    }
+  };
+
+  return async (batch, ctx) => {
+    deps.onBatch?.(batch);
+    const isAlerts = batch.topic === deps.alertsTopic;
+    if (!isAlerts && batch.topic !== deps.victimsTopic) throw new Error(`alert-sink is not subscribed to ${batch.topic}`);
+    const decoder: RowDecoder<AlertRow | VictimRow> = isAlerts ? deps.alerts : deps.victims;
+    await prepareWithRetry(decoder, batch, ctx);
+    const { rows, rejected } = decoder.decode(batch.records, scheduler.now());
+    // Park first: if the dead-letter topic is unreachable the handler fails and the batch comes again.
+    await deps.deadLetters.park(rejected);
+    if (rows.length === 0) return;
+    const sinkRows: SinkRows = isAlerts ? { alerts: rows as AlertRow[], victims: [] } : { alerts: [], victims: rows as VictimRow[] };
+    await waitWithHeartbeat(deps.batcher.add(sinkRows), ctx, scheduler, deps.heartbeatIntervalMs);
+  };
+}

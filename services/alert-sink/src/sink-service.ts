@@ -1,0 +1,142 @@
+import {
+  AvroTopicCodec, DeadLetterPublisher, ResourceStack, ServiceHttpServer,
+  createKafkaPort, createMetricsRegistry, createRegistryClient, loadTopicSchema,
+  PipelineError, type Logger, type ServiceHandle,
+} from '@telfraud/common';
+import type { AlertSinkConfig } from './config.js';
+import type { AlertStore } from './alert-store.js';
+import { ClickHouseAlertStore } from './clickhouse-alert-store.js';
+import { validateAlert, validateVictimExposure } from './record-validation.js';
+import { toAlertRow, toVictimRow } from './rows.js';
+import { createSinkBatchHandler } from './sink-batch-handler.js';
+import { SinkBatcher } from './sink-batcher.js';
+import { createSinkMetrics } from './sink-metrics.js';
+import { realScheduler } from './scheduler.js';
+import { TopicDecoder } from './topic-decoder.js';
+
+export const ALERTS_TOPIC = 'fraud-alerts';
+export const VICTIMS_TOPIC = 'victim-exposures';
+const HEARTBEAT_INTERVAL_MS = 1_000;
+/**
+ * Batch handlers the consumer runs at once: common's kafkajs adapter sets
+ * partitionsConsumedConcurrently to 1. Keep in step with it if that becomes configurable.
+ */
+const CONSUMER_CONCURRENCY = 1;
+
+export interface AlertSinkHandle extends ServiceHandle {
+  readonly httpPort: number;
+}
+
+/** The URL without user-info, for logs. */
+function safeUrl(url: string): string {
+  const u = new URL(url);
+  u.username = '';
+  u.password = '';
+  return u.toString();
+}
+
+/**
+ * Builds and starts the alert sink: HTTP face, ClickHouse store, reader schemas, dead-letter
+ * producer, batcher, consumer. If any step fails, what was opened is closed again.
+ * `stop()`: readiness off, stop fetching, flush held rows, commit, close in reverse order; rows
+ * still unstored shortly before the shutdown deadline are abandoned uncommitted (and stop fails).
+ */
+export async function startAlertSink(config: AlertSinkConfig, logger: Logger, store?: AlertStore): Promise<AlertSinkHandle> {
+  const resources = new ResourceStack(logger);
+  try {
+    const registry = createMetricsRegistry('alert-sink');
+    const metrics = createSinkMetrics(registry);
+    const http = await ServiceHttpServer.start({ host: config.httpHost, port: config.httpPort, metrics: registry, logger });
+    resources.push('http server', () => http.close());
+
+    const alertStore = store ?? ClickHouseAlertStore.create(config, logger);
+    resources.push('clickhouse', () => alertStore.close());
+    http.addReadinessCheck({ name: 'clickhouse', check: () => alertStore.ping() });
+    if (!(await alertStore.ping())) {
+      logger.warn('clickhouse not reachable yet; inserts will be retried', { url: safeUrl(config.clickhouseUrl), database: config.clickhouseDatabase });
+    }
+
+    const schemaRegistry = createRegistryClient(config);
+    const alertCodec = await AvroTopicCodec.create(schemaRegistry, loadTopicSchema(ALERTS_TOPIC), { logger });
+    const victimCodec = await AvroTopicCodec.create(schemaRegistry, loadTopicSchema(VICTIMS_TOPIC), { logger });
+
+    const kafka = createKafkaPort(config, logger);
+    const producer = await kafka.createProducer();
+    resources.push('dead-letter producer', () => producer.close());
+    const deadLetters = new DeadLetterPublisher(producer, metrics.rejected, logger);
+
+    const batcher = new SinkBatcher({
+      store: alertStore,
+      maxRows: config.batchMaxRows,
+      flushIntervalMs: config.flushIntervalMs,
+      maxWaitingBatches: CONSUMER_CONCURRENCY,
+      retryInitialMs: config.retryInitialMs,
+      retryMaxMs: config.retryMaxMs,
+      logger: logger.child({ component: 'batcher' }),
+      observer: metrics.observer,
+    });
+    metrics.setHeldRowsSource(() => batcher.heldRows);
+    resources.push('batcher', () => batcher.close());
+
+    const handler = createSinkBatchHandler({
+      alertsTopic: ALERTS_TOPIC,
+      victimsTopic: VICTIMS_TOPIC,
+      alerts: new TopicDecoder(alertCodec, validateAlert, toAlertRow),
+      victims: new TopicDecoder(victimCodec, validateVictimExposure, toVictimRow),
+      deadLetters,
+      batcher,
+      onBatch: (batch) => {
+        metrics.consumed.inc({ topic: batch.topic }, batch.records.length);
+        metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, batch.lag);
+      },
+      logger,
+      scheduler: realScheduler,
+      heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
+      retryInitialMs: config.retryInitialMs,
+      retryMaxMs: config.retryMaxMs,
+    });
+
+    let stopping = false;
+    let crashed: (error: Error) => void = () => undefined;
+    const done = new Promise<void>((_resolve, reject) => {
+      crashed = reject;
+    });
+    const consumer = kafka.createConsumer({
+      groupId: config.groupId,
+      topics: [ALERTS_TOPIC, VICTIMS_TOPIC],
+      fromBeginning: true,
+      onAssignment: () => metrics.consumerLag.reset(),
+      onCrash: (error) => {
+        if (!stopping) crashed(error);
+      },
+    });
+    resources.push('consumer', () => consumer.close());
+    await consumer.run(handler);
+    http.setReady(true);
+
+    let stopped: Promise<void> | undefined;
+    const stop = (): Promise<void> => {
+      stopped ??= (async () => {
+        stopping = true;
+        http.setReady(false);
+        let abandoned = false;
+        const deadline = setTimeout(() => {
+          abandoned = true;
+          batcher.abort('shutdown deadline near: unstored rows abandoned, their offsets stay uncommitted');
+        }, Math.floor(config.shutdownTimeoutMs * 0.75));
+        void batcher.drain();
+        try {
+          await resources.closeAll();
+        } finally {
+          clearTimeout(deadline);
+        }
+        if (abandoned) throw new PipelineError('SHUTDOWN_TIMEOUT', 'rows were still unstored at the shutdown deadline; they will be consumed again');
+      })();
+      return stopped;
+    };
+    return { stop, done, httpPort: http.port };
+  } catch (err) {
+    await resources.closeAll();
+    throw err;
+  }
+}

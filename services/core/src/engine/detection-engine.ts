@@ -1,0 +1,194 @@
+import type { Alert, CallEvent, SmsEvent, VictimExposure } from '../events.js';
+import { isAllowlisted, isEntityAllowlisted, type ReferenceData } from '../reference/reference-data.js';
+import { compileCondition } from '../rules/condition.js';
+import type { Firing } from '../rules/firing.js';
+import type { RulePack, WindowRule } from '../rules/rule-pack.js';
+import { WindowRuleEvaluator } from '../rules/window-rule-evaluator.js';
+import { AlertBook } from './alert-book.js';
+import { CallRegistry } from './call-registry.js';
+import { OtpCorrelator } from './otp-correlator.js';
+import { VictimTracker } from './victim-tracker.js';
+import { Watermark } from './watermark.js';
+
+/** Where the engine puts what it found; the caller drains it after each batch. */
+export interface EngineOutput {
+  alerts: Alert[];
+  victims: VictimExposure[];
+}
+
+export type EventOutcome = 'accepted' | 'duplicate' | 'late' | 'allowlisted';
+
+export interface EngineStats {
+  eventsAccepted: number;
+  duplicates: number;
+  late: number;
+  allowlisted: number;
+  alertsEmitted: number;
+  victimsEmitted: number;
+  callWatermark: number;
+  activeKeysByRule: Record<string, number>;
+}
+
+/** Event time between housekeeping sweeps of expired state. */
+const SWEEP_EVERY_MS = 15_000;
+
+/**
+ * The detection core shared by the streaming detector and the replay CLI: deduplicates, applies
+ * the watermark, runs every rule, turns firings into alerts with a lifecycle, and lists victims.
+ * Pure and synchronous: time is the events' own.
+ */
+export class DetectionEngine {
+  private pack: RulePack;
+  private reference: ReferenceData;
+  private evaluators: WindowRuleEvaluator[] = [];
+  private otp: OtpCorrelator[] = [];
+  private alertBook: AlertBook;
+  private readonly victims: VictimTracker;
+  private readonly registry = new CallRegistry();
+  private readonly smsSeen = new Map<string, number>();
+  private readonly callWatermark: Watermark;
+  private readonly smsWatermark: Watermark;
+  private lastSweep = Number.NEGATIVE_INFINITY;
+  private readonly counters = { eventsAccepted: 0, duplicates: 0, late: 0, allowlisted: 0, alertsEmitted: 0, victimsEmitted: 0 };
+  private readonly firings: Firing[] = [];
+
+  constructor(pack: RulePack, reference: ReferenceData) {
+    this.pack = pack;
+    this.reference = reference;
+    const s = pack.settings;
+    this.callWatermark = new Watermark(s.allowedLatenessMs);
+    this.smsWatermark = new Watermark(s.allowedLatenessMs);
+    this.alertBook = new AlertBook(s.escalateOnAgreement);
+    this.victims = new VictimTracker({ minDurationMs: s.victimMinDurationMs, lookbackMs: s.victimLookbackMs, followMs: s.victimFollowMs, maxLoggedCalls: s.victimLogMaxCalls });
+    this.buildRules(pack, new Map());
+  }
+
+  private buildRules(pack: RulePack, keep: Map<string, WindowRuleEvaluator>): void {
+    const ref = (): ReferenceData => this.reference;
+    const lateness = pack.settings.allowedLatenessMs;
+    this.evaluators = pack.rules
+      .filter((r): r is WindowRule => r.type === 'window' && r.enabled)
+      .map((r) => keep.get(JSON.stringify(r)) ?? new WindowRuleEvaluator(r, ref, lateness, pack.settings.evidenceSize));
+    this.otp = pack.rules
+      .filter((r) => r.type === 'otp_after_call' && r.enabled)
+      .map((r) => {
+        if (r.type !== 'otp_after_call') throw new Error('unreachable');
+        return new OtpCorrelator(r, compileCondition(r.suspicious, ref), (t, e, ts) => this.victims.isFlagged(t, e, ts));
+      });
+  }
+
+  /** Swaps the rule pack; rules whose definition is unchanged keep their window state. */
+  replaceRulePack(pack: RulePack): void {
+    const keep = new Map(this.evaluators.map((e) => [JSON.stringify(e.rule), e] as const));
+    this.pack = pack;
+    this.callWatermark.setLateness(pack.settings.allowedLatenessMs);
+    this.smsWatermark.setLateness(pack.settings.allowedLatenessMs);
+    this.alertBook = new AlertBook(pack.settings.escalateOnAgreement);
+    this.buildRules(pack, keep);
+  }
+
+  setReference(reference: ReferenceData): void {
+    this.reference = reference;
+  }
+
+  get rulePack(): RulePack {
+    return this.pack;
+  }
+
+  processCall(e: CallEvent, out: EngineOutput): EventOutcome {
+    if (this.callWatermark.isLate(e.ts)) {
+      this.counters.late++;
+      return 'late';
+    }
+    if (!this.registry.firstSighting(e.call_id, e.type, e.ts)) {
+      this.counters.duplicates++;
+      return 'duplicate';
+    }
+    this.callWatermark.observe(e.ts);
+    if (isAllowlisted(e, this.reference)) {
+      this.counters.allowlisted++;
+      return 'allowlisted';
+    }
+    this.counters.eventsAccepted++;
+    const firings = this.firings;
+    firings.length = 0;
+    for (const ev of this.evaluators) {
+      const f = ev.onEvent(e);
+      if (f) firings.push(f);
+    }
+    if (e.type === 'ANSWER') for (const c of this.otp) c.onCallConnected(e, e.ts, firings);
+    if (e.type === 'END' && (e.duration_ms ?? 0) > 0) {
+      for (const c of this.otp) c.onCallConnected(e, e.ts - (e.duration_ms ?? 0), firings);
+      const before = out.victims.length;
+      this.victims.onCallEnded(e, out.victims);
+      this.counters.victimsEmitted += out.victims.length - before;
+    }
+    for (const f of firings) this.emit(f, out);
+    this.maybeSweep();
+    return 'accepted';
+  }
+
+  processSms(s: SmsEvent, out: EngineOutput): EventOutcome {
+    if (this.smsWatermark.isLate(s.ts)) {
+      this.counters.late++;
+      return 'late';
+    }
+    if (this.smsSeen.has(s.event_id)) {
+      this.counters.duplicates++;
+      return 'duplicate';
+    }
+    this.smsSeen.set(s.event_id, s.ts);
+    this.smsWatermark.observe(s.ts);
+    this.counters.eventsAccepted++;
+    const firings: Firing[] = [];
+    for (const c of this.otp) c.onSms(s, firings);
+    for (const f of firings) this.emit(f, out);
+    return 'accepted';
+  }
+
+  private emit(f: Firing, out: EngineOutput): void {
+    if (isEntityAllowlisted(f.entityType, f.entity, this.reference)) return;
+    const { alerts, created } = this.alertBook.fire(f);
+    this.counters.alertsEmitted += alerts.length;
+    out.alerts.push(...alerts);
+    if (created && f.victims) {
+      const before = out.victims.length;
+      this.victims.flag(created.alert_id, f.ts, f.victims.key, f.entity, f.victims.filter, out.victims);
+      this.counters.victimsEmitted += out.victims.length - before;
+    }
+  }
+
+  private maybeSweep(): void {
+    const wm = this.callWatermark.value;
+    if (wm - this.lastSweep < SWEEP_EVERY_MS) return;
+    this.lastSweep = wm;
+    this.sweep(wm);
+  }
+
+  private sweep(watermark: number): void {
+    for (const ev of this.evaluators) ev.sweep(watermark);
+    this.registry.sweep(watermark);
+    this.victims.sweep(watermark);
+    this.alertBook.sweep(watermark);
+    const smsWm = this.smsWatermark.value;
+    for (const c of this.otp) c.sweep(Math.min(watermark, smsWm));
+    for (const [id, ts] of this.smsSeen) if (ts < smsWm) this.smsSeen.delete(id);
+  }
+
+  stats(): EngineStats {
+    const activeKeysByRule: Record<string, number> = {};
+    for (const ev of this.evaluators) activeKeysByRule[ev.rule.id] = ev.activeKeys;
+    return { ...this.counters, callWatermark: this.callWatermark.value, activeKeysByRule };
+  }
+
+  /** Estimated bytes of window state per rule (keys, buckets, distinct sets). */
+  stateBytesByRule(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const ev of this.evaluators) out[ev.rule.id] = ev.stateBytes();
+    return out;
+  }
+
+  get trackedCalls(): number {
+    return this.registry.size;
+  }
+}

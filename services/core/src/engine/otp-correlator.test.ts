@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import type { CallEvent } from '../events.js';
+import type { Firing } from '../rules/firing.js';
+import { compileCondition } from '../rules/condition.js';
+import { callEvents, MIN, SEC, smsEvent, T0, type CallInput } from '../test-support/call-builder.js';
+import { otpRule, reference } from '../test-support/fixtures.js';
+import { OtpCorrelator } from './otp-correlator.js';
+
+const VICTIM = '+447700900042';
+const REF = reference();
+
+function correlator(flagged: (type: string, entity: string, ts: number) => boolean = () => false) {
+  const rule = otpRule({ within: '10m', severity: 'CRITICAL' });
+  const c = new OtpCorrelator(rule, compileCondition(rule.suspicious, () => REF), flagged);
+  const out: Firing[] = [];
+  /** Feeds a call's ANSWER (if any) and END the way the engine does. */
+  const call = (p: Partial<CallInput> & { at: number }) => {
+    for (const e of callEvents({ id: 'call-1', to: VICTIM, talkMs: 3 * MIN, from: '+443001110001', trunk: 'intl-7', ...p })) feed(e);
+  };
+  const feed = (e: CallEvent) => {
+    if (e.type === 'ANSWER') c.onCallConnected(e, e.ts, out);
+    if (e.type === 'END' && (e.duration_ms ?? 0) > 0) c.onCallConnected(e, e.ts - e.duration_ms!, out);
+  };
+  const otp = (ts: number, p = {}) => c.onSms(smsEvent({ ts, recipient_number: VICTIM, event_id: `otp-${ts}`, ...p }), out);
+  return { c, out, call, otp };
+}
+
+const CONNECT = T0 + 5 * SEC; // callEvents: answered 5 s after START at T0
+
+describe('OtpCorrelator', () => {
+  it('fires when an OTP reaches the callee within N minutes after a suspicious connected call', () => {
+    const x = correlator();
+    x.call({ at: T0 });
+    x.otp(CONNECT + 4 * MIN);
+    expect(x.out).toHaveLength(1);
+    expect(x.out[0]).toMatchObject({
+      ruleId: 'otp', severity: 'CRITICAL', entityType: 'called_number', entity: VICTIM,
+      windowStart: CONNECT, windowEnd: CONNECT + 10 * MIN, ts: CONNECT + 4 * MIN,
+      value: 240, threshold: 600, evidence: ['call-1'],
+    });
+    expect(x.out[0]!.summary).toMatch(/suspicious origin intl-7 presenting \+443001110001/);
+    expect(x.out[0]).not.toHaveProperty('victims');
+  });
+
+  it('matches when the OTP is processed before the call event', () => {
+    const x = correlator();
+    x.otp(CONNECT + 2 * MIN);
+    expect(x.out).toHaveLength(0);
+    x.call({ at: T0 });
+    expect(x.out.map((f) => [f.entity, f.value, f.ts])).toEqual([[VICTIM, 120, CONNECT + 2 * MIN]]);
+  });
+
+  it('matches a call known only from its END (connect time = end - duration)', () => {
+    const x = correlator();
+    x.call({ at: T0, answerEvent: false });
+    x.otp(CONNECT + 9 * MIN);
+    expect(x.out.map((f) => f.value)).toEqual([540]);
+  });
+
+  it.each<[string, Partial<CallInput>, number]>([
+    ['a legit attested A call', { from: '+442079460000', attestation: 'A' }, 2 * MIN],
+    ['an unattested call from a clean, unflagged origin', { from: '+442079460000' }, 2 * MIN],
+    ['a call that never connected', { talkMs: 0 }, 2 * MIN],
+    ['an OTP after the window', {}, 10 * MIN + 1],
+    ['an OTP before the call connected', {}, -1],
+  ])('does not fire for %s', (_why, p, otpDelay) => {
+    const x = correlator();
+    x.call({ at: T0, ...p });
+    x.otp(CONNECT + otpDelay);
+    expect(x.out).toEqual([]);
+  });
+
+  it('fires on the edge of the window', () => {
+    const x = correlator();
+    x.call({ at: T0 });
+    x.otp(CONNECT + 10 * MIN);
+    expect(x.out).toHaveLength(1);
+  });
+
+  it('ignores SMS that are not OTPs and OTPs to someone else', () => {
+    const x = correlator();
+    x.call({ at: T0 });
+    x.otp(CONNECT + MIN, { category: 'A2P' });
+    x.otp(CONNECT + MIN, { recipient_number: '+447700900043', event_id: 'other' });
+    expect(x.out).toEqual([]);
+  });
+
+  it('a clean-looking call from a flagged origin counts, even when the flag came after the call', () => {
+    const flags: [string, string][] = [];
+    const x = correlator((t, e) => flags.some(([ft, fe]) => ft === t && fe === e));
+    x.call({ at: T0, from: '+31201234567', attestation: 'B' });
+    x.otp(CONNECT + MIN);
+    expect(x.out).toHaveLength(0);
+    flags.push(['ingress_trunk', 'intl-7']);
+    x.otp(CONNECT + 2 * MIN);
+    expect(x.out).toHaveLength(1);
+    expect(x.out[0]!.summary).toMatch(/flagged origin/);
+  });
+
+  it('one firing per call and OTP, whether the call is seen at ANSWER, at END or re-delivered', () => {
+    const x = correlator();
+    x.call({ at: T0 });
+    x.call({ at: T0 });
+    x.otp(CONNECT + MIN);
+    x.otp(CONNECT + 2 * MIN);
+    expect(x.out.map((f) => f.value)).toEqual([60, 120]);
+  });
+
+  it('forgets calls and OTPs once the watermark is N minutes past them', () => {
+    const x = correlator();
+    x.call({ at: T0 });
+    x.c.sweep(CONNECT + 10 * MIN + 1);
+    x.otp(CONNECT + 10 * MIN);
+    expect(x.out).toEqual([]);
+  });
+});

@@ -1,0 +1,86 @@
+import type { CallEvent, SmsEvent } from '../events.js';
+import type { CallPredicate } from '../rules/condition.js';
+import type { Firing } from '../rules/firing.js';
+import type { OtpAfterCallRule } from '../rules/rule-pack.js';
+
+interface ConnectedCall {
+  callId: string;
+  connectTs: number;
+  trunk: string;
+  cli: string;
+  suspicious: boolean;
+  matchedOtps: Set<string> | undefined;
+}
+
+interface Otp {
+  eventId: string;
+  ts: number;
+  sender: string;
+}
+
+/**
+ * Account takeover in progress: an OTP SMS reaching a callee within N minutes after a connected
+ * call from a suspicious origin. Both sides are remembered per callee for N minutes so the match
+ * does not depend on which stream is read first.
+ */
+export class OtpCorrelator {
+  private readonly calls = new Map<string, ConnectedCall[]>();
+  private readonly otps = new Map<string, Otp[]>();
+
+  constructor(
+    readonly rule: OtpAfterCallRule,
+    private readonly suspicious: CallPredicate,
+    private readonly isFlagged: (entityType: string, entity: string, ts: number) => boolean,
+  ) {}
+
+  /** ANSWER, or END with connected time: the call connected at `connectTs`. */
+  onCallConnected(e: CallEvent, connectTs: number, out: Firing[]): void {
+    const suspicious = this.suspicious(e);
+    // Fully attested calls that look clean are the bank's own and the public's: not remembered.
+    if (!suspicious && e.attestation === 'A') return;
+    const list = this.calls.get(e.called_number) ?? [];
+    if (list.some((c) => c.callId === e.call_id)) return;
+    const call: ConnectedCall = { callId: e.call_id, connectTs, trunk: e.ingress_trunk, cli: e.calling_number, suspicious, matchedOtps: undefined };
+    list.push(call);
+    this.calls.set(e.called_number, list);
+    for (const otp of this.otps.get(e.called_number) ?? []) this.match(e.called_number, call, otp, out);
+  }
+
+  onSms(s: SmsEvent, out: Firing[]): void {
+    if (s.category !== 'OTP') return;
+    const otp: Otp = { eventId: s.event_id, ts: s.ts, sender: s.sender };
+    const list = this.otps.get(s.recipient_number) ?? [];
+    list.push(otp);
+    this.otps.set(s.recipient_number, list);
+    for (const call of this.calls.get(s.recipient_number) ?? []) this.match(s.recipient_number, call, otp, out);
+  }
+
+  private match(victim: string, call: ConnectedCall, otp: Otp, out: Firing[]): void {
+    const delay = otp.ts - call.connectTs;
+    if (delay < 0 || delay > this.rule.withinMs) return;
+    const flagged = this.isFlagged('ingress_trunk', call.trunk, call.connectTs) || this.isFlagged('calling_number', call.cli, call.connectTs);
+    if (!call.suspicious && !flagged) return;
+    if (call.matchedOtps?.has(otp.eventId)) return;
+    (call.matchedOtps ??= new Set()).add(otp.eventId);
+    out.push({
+      ruleId: this.rule.id, severity: this.rule.severity, description: this.rule.description,
+      entityType: 'called_number', entity: victim,
+      windowStart: call.connectTs, windowEnd: call.connectTs + this.rule.withinMs, ts: Math.max(otp.ts, call.connectTs),
+      value: Math.round(delay / 1000), threshold: Math.round(this.rule.withinMs / 1000), measures: { delay_s: Math.round(delay / 1000) },
+      evidence: [call.callId], cooldownMs: this.rule.cooldownMs,
+      summary: `OTP SMS from ${otp.sender} reached ${victim} ${Math.round(delay / 1000)} s after a connected call from ${flagged ? 'flagged' : 'suspicious'} origin ${call.trunk} presenting ${call.cli}: account takeover likely in progress`,
+    });
+  }
+
+  sweep(watermark: number): void {
+    const cutoff = watermark - this.rule.withinMs;
+    for (const [k, list] of this.calls) {
+      const live = list.filter((c) => c.connectTs >= cutoff);
+      if (live.length === 0) this.calls.delete(k); else if (live.length !== list.length) this.calls.set(k, live);
+    }
+    for (const [k, list] of this.otps) {
+      const live = list.filter((o) => o.ts >= cutoff);
+      if (live.length === 0) this.otps.delete(k); else if (live.length !== list.length) this.otps.set(k, live);
+    }
+  }
+}

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import type { CallEvent } from '../events.js';
+import { EMPTY_REFERENCE } from '../reference/reference-data.js';
+import { callEvent, callEvents, T0 } from '../test-support/call-builder.js';
+import { ANSWER, START, reference, windowRule } from '../test-support/fixtures.js';
+import type { Firing } from './firing.js';
+import { WindowRuleEvaluator } from './window-rule-evaluator.js';
+
+function evaluator(raw: Record<string, unknown>, opts: { lateness?: number; evidence?: number; ref?: ReturnType<typeof reference> } = {}) {
+  return new WindowRuleEvaluator(windowRule(raw), () => opts.ref ?? EMPTY_REFERENCE, opts.lateness ?? 0, opts.evidence ?? 10);
+}
+
+function feed(ev: WindowRuleEvaluator, events: CallEvent[]): (Firing | undefined)[] {
+  return events.map((e) => ev.onEvent(e));
+}
+
+const COUNT3 = {
+  window: { type: 'sliding', size: '60s', hop: '10s' },
+  measures: { starts: { fn: 'count', where: START } },
+  when: [{ measure: 'starts', op: '>=', value: 3 }],
+};
+
+const starts = (offsets: number[], p: Partial<CallEvent> = {}) =>
+  offsets.map((o, i) => callEvent({ call_id: `c${i}`, ts: T0 + o, ...p }));
+
+describe('WindowRuleEvaluator', () => {
+  it('fires on the event that makes every threshold hold, with the window, value and evidence', () => {
+    const ev = evaluator(COUNT3);
+    const out = feed(ev, starts([1_000, 2_000, 12_000, 13_000]));
+    expect(out.map((f) => f?.value)).toEqual([undefined, undefined, 3, 4]);
+    expect(out[2]).toMatchObject({
+      ruleId: 'r', severity: 'HIGH', entityType: 'ingress_trunk', entity: 'trunk-a',
+      windowStart: T0 - 40_000, windowEnd: T0 + 20_000, ts: T0 + 12_000, threshold: 3,
+      measures: { starts: 3 }, evidence: ['c0', 'c1', 'c2'], cooldownMs: 900_000,
+    });
+    expect(out[2]!.summary).toBe('r: ingress_trunk trunk-a starts=3 (>= 3)');
+    expect(out[2]!.victims?.key.entityType).toBe('ingress_trunk');
+  });
+
+  it('forgets events once they slide out of the window', () => {
+    const ev = evaluator(COUNT3);
+    // At 61 s the window is [10 s, 70 s): 0 s and 5 s have left it, so 61 s and 65 s only make two.
+    expect(feed(ev, starts([0, 5_000, 61_000, 65_000])).every((f) => f === undefined)).toBe(true);
+  });
+
+  it('keeps entities apart', () => {
+    const ev = evaluator(COUNT3);
+    const mixed = [
+      ...starts([0, 1_000], { ingress_trunk: 't1' }),
+      ...starts([2_000, 3_000], { ingress_trunk: 't2' }),
+    ];
+    expect(feed(ev, mixed).filter(Boolean)).toHaveLength(0);
+    expect(ev.activeKeys).toBe(2);
+    expect(ev.onEvent(callEvent({ call_id: 'x', ts: T0 + 4_000, ingress_trunk: 't2' }))?.entity).toBe('t2');
+  });
+
+  it('applies the filter before keying: filtered events neither count nor create state', () => {
+    const ev = evaluator({ ...COUNT3, filter: { ref: 'dno' } }, { ref: reference() });
+    expect(feed(ev, starts([0, 1_000, 2_000])).filter(Boolean)).toHaveLength(0);
+    expect(ev.activeKeys).toBe(0);
+    const fired = feed(ev, starts([3_000, 4_000, 5_000], { calling_number: '+443001110001' }));
+    expect(fired.map((f) => f?.value)).toEqual([undefined, undefined, 3]);
+    expect(fired[2]!.victims?.filter?.(callEvent())).toBe(false);
+  });
+
+  it('needs every threshold; NaN measures never pass', () => {
+    const ev = evaluator({
+      window: { type: 'tumbling', size: '60s' },
+      measures: { starts: { fn: 'count', where: START }, answer_rate: { fn: 'ratio', numerator: ANSWER, denominator: START } },
+      when: [{ measure: 'answer_rate', op: '<', value: 0.5 }, { measure: 'starts', op: '>', value: 1 }],
+    });
+    // Only ANSWERs: answer_rate NaN → no fire.
+    expect(ev.onEvent(callEvent({ call_id: 'a', type: 'ANSWER', ts: T0 }))).toBeUndefined();
+    // 1 start: rate 1 → no. 2 starts: 0.5 → not < 0.5. 3 starts: 0.33 and 3 > 1 → fires with value = first threshold's measure.
+    const out = feed(ev, starts([1_000, 2_000, 3_000]));
+    expect(out.map((f) => f && f.value)).toEqual([undefined, undefined, 1 / 3]);
+    expect(out[2]!.threshold).toBe(0.5);
+    expect(out[2]!.summary).toContain('answer_rate=0.33 (< 0.5), starts=3 (> 1)');
+  });
+
+  it.each([
+    ['>=', 3, [false, false, true]],
+    ['>', 2, [false, false, true]],
+    ['<=', 1, [true, false, false]],
+    ['<', 2, [true, false, false]],
+  ] as const)('comparison %s %d', (op, value, expected) => {
+    const ev = evaluator({ ...COUNT3, when: [{ measure: 'starts', op, value }] });
+    expect(feed(ev, starts([0, 1_000, 2_000])).map(Boolean)).toEqual(expected);
+  });
+
+  it('keys on a combination of fields', () => {
+    const ev = evaluator({ ...COUNT3, key: ['ingress_trunk', 'calling_number'] });
+    const out = feed(ev, starts([0, 1_000, 2_000]));
+    expect(out[2]).toMatchObject({ entityType: 'ingress_trunk+calling_number', entity: 'trunk-a|+442071234567' });
+  });
+
+  it('keeps a bounded, de-duplicated sample of call ids as evidence', () => {
+    const ev = evaluator({ ...COUNT3, measures: { n: { fn: 'count' } }, when: [{ measure: 'n', op: '>=', value: 1 }] }, { evidence: 3 });
+    const events = [0, 1, 2, 3].flatMap((i) => callEvents({ id: `k${i}`, at: T0 + i * 1_000, ringMs: 500 }));
+    const last = feed(ev, events.sort((a, b) => a.ts - b.ts)).at(-1);
+    expect(last!.evidence).toEqual(['k1', 'k2', 'k3']);
+  });
+
+  it('omits victims when the rule opts out', () => {
+    const ev = evaluator({ ...COUNT3, victims: false });
+    expect(feed(ev, starts([0, 1, 2]))[2]).not.toHaveProperty('victims');
+  });
+
+  it('evaluates session windows over the whole session', () => {
+    const ev = evaluator({ ...COUNT3, window: { type: 'session', gap: '30m', max: '6h' }, when: [{ measure: 'starts', op: '>=', value: 2 }] });
+    const out = feed(ev, starts([0, 20 * 60_000, 80 * 60_000, 100 * 60_000]));
+    expect(out.map((f) => f?.value)).toEqual([undefined, 2, undefined, 2]);
+    expect(out[1]).toMatchObject({ windowStart: T0, windowEnd: T0 + 20 * 60_000 });
+  });
+
+  it('a late event within the lateness counts, and fires if it completes a window', () => {
+    const ev = evaluator(COUNT3, { lateness: 120_000 });
+    expect(feed(ev, starts([100_000, 110_000])).some(Boolean)).toBe(false);
+    const late = ev.onEvent(callEvent({ call_id: 'late', ts: T0 + 95_000 }));
+    expect(late).toMatchObject({ value: 3, windowStart: T0 + 60_000, windowEnd: T0 + 120_000, ts: T0 + 95_000 });
+  });
+
+  it('sweeps the state of keys whose window can no longer change', () => {
+    const ev = evaluator(COUNT3);
+    feed(ev, [...starts([0], { ingress_trunk: 'old' }), ...starts([50_000], { ingress_trunk: 'new' })]);
+    expect(ev.stateBytes()).toBeGreaterThan(0);
+    ev.sweep(T0 + 60_001);
+    expect(ev.activeKeys).toBe(1);
+    ev.sweep(T0 + 110_001);
+    expect(ev.activeKeys).toBe(0);
+    expect(ev.stateBytes()).toBe(0);
+  });
+});

@@ -1,0 +1,105 @@
+import type { CallEvent } from '../events.js';
+import type { ReferenceData } from '../reference/reference-data.js';
+import { BucketedWindow } from '../windows/bucketed-window.js';
+import type { KeyedWindow } from '../windows/keyed-window.js';
+import { MeasureLayout } from '../windows/measure-layout.js';
+import { SessionWindow } from '../windows/session-window.js';
+import { compileCondition, type CallPredicate } from './condition.js';
+import type { Firing } from './firing.js';
+import { keyExtractor, type KeyExtractor } from './key-extractor.js';
+import type { ComparisonOp, WindowRule } from './rule-pack.js';
+
+interface KeyState {
+  window: unknown;
+  evidence: string[];
+}
+
+const compare = (op: ComparisonOp, a: number, b: number): boolean =>
+  op === '>=' ? a >= b : op === '>' ? a > b : op === '<=' ? a <= b : a < b;
+
+function formatValue(v: number): string {
+  return Number.isInteger(v) ? String(v) : v.toFixed(2);
+}
+
+/** Runs one window rule over call events: filter, key, window, measures, thresholds. */
+export class WindowRuleEvaluator {
+  readonly key: KeyExtractor;
+  readonly filter: CallPredicate | undefined;
+  private readonly layout: MeasureLayout;
+  private readonly window: KeyedWindow<unknown>;
+  private readonly states = new Map<string, KeyState>();
+  private readonly scratch: Float64Array;
+  private readonly thresholdIndex: number[];
+
+  constructor(readonly rule: WindowRule, ref: () => ReferenceData, latenessMs: number, private readonly evidenceSize: number) {
+    this.key = keyExtractor(rule.key);
+    this.filter = rule.filter ? compileCondition(rule.filter, ref) : undefined;
+    this.layout = new MeasureLayout(rule.measures, ref);
+    const w = rule.window;
+    this.window = (w.type === 'session'
+      ? new SessionWindow(this.layout, w.gapMs, w.maxMs)
+      : new BucketedWindow(this.layout, w.sizeMs, w.type === 'sliding' ? w.hopMs : w.sizeMs, latenessMs)) as KeyedWindow<unknown>;
+    this.scratch = this.layout.newSlots();
+    this.thresholdIndex = rule.when.map((t) => this.layout.names.indexOf(t.measure));
+  }
+
+  /** Feeds one event; returns a firing when every threshold holds for the event's entity. */
+  onEvent(event: CallEvent): Firing | undefined {
+    if (this.filter && !this.filter(event)) return undefined;
+    const entity = this.key.entityOf(event);
+    let st = this.states.get(entity);
+    if (!st) {
+      st = { window: this.window.create(event.ts), evidence: [] };
+      this.states.set(entity, st);
+    }
+    if (!this.window.add(st.window, event, event.ts)) return undefined;
+    const ev = st.evidence;
+    if (ev[ev.length - 1] !== event.call_id && !ev.includes(event.call_id)) {
+      ev.push(event.call_id);
+      if (ev.length > this.evidenceSize) ev.shift();
+    }
+    const bounds = this.window.evaluate(st.window, event.ts, this.scratch);
+    const when = this.rule.when;
+    for (let i = 0; i < when.length; i++) {
+      const t = when[i]!;
+      if (!compare(t.op, this.layout.read(this.thresholdIndex[i]!, this.scratch), t.value)) return undefined;
+    }
+    const measures = this.layout.values(this.scratch);
+    const primary = when[0]!;
+    const summary = `${this.rule.id}: ${this.key.entityType} ${entity} ` +
+      when.map((t) => `${t.measure}=${formatValue(measures[t.measure]!)} (${t.op} ${t.value})`).join(', ') +
+      (this.rule.description ? ` — ${this.rule.description}` : '');
+    return {
+      ruleId: this.rule.id,
+      severity: this.rule.severity,
+      description: this.rule.description,
+      entityType: this.key.entityType,
+      entity,
+      windowStart: bounds.start,
+      windowEnd: bounds.end,
+      ts: event.ts,
+      value: measures[primary.measure]!,
+      threshold: primary.value,
+      measures,
+      evidence: [...ev],
+      cooldownMs: this.rule.cooldownMs,
+      ...(this.rule.victims ? { victims: { key: this.key, filter: this.filter } } : {}),
+      summary,
+    };
+  }
+
+  /** Frees the state of every key whose window can no longer change. */
+  sweep(watermark: number): void {
+    for (const [k, st] of this.states) if (this.window.expired(st.window, watermark)) this.states.delete(k);
+  }
+
+  get activeKeys(): number {
+    return this.states.size;
+  }
+
+  stateBytes(): number {
+    let bytes = 0;
+    for (const [k, st] of this.states) bytes += 2 * k.length + 80 + st.evidence.length * 8 + this.window.sizeOf(st.window);
+    return bytes;
+  }
+}

@@ -1,0 +1,114 @@
+import type { CallEvent } from '../events.js';
+import { hash32 } from '../stable-hash.js';
+import type { KeyedWindow, WindowBounds } from './keyed-window.js';
+import type { MeasureLayout } from './measure-layout.js';
+
+export interface Bucket {
+  idx: number;
+  slots: Float64Array;
+}
+
+export interface BucketedState {
+  /** Non-empty buckets, ascending by index: sparse, so a quiet key costs one bucket. */
+  buckets: Bucket[];
+  /** Per distinct measure: value fingerprint → latest bucket it was seen in. */
+  distinct: Map<number, number>[] | undefined;
+  maxTs: number;
+}
+
+/**
+ * Sliding (hopping) windows of `size` advancing by `hop`, kept as hop-sized buckets; a tumbling
+ * window is the special case hop = size. Buckets are kept for size + allowed lateness so a late
+ * event still lands in the bucket of its own event time.
+ */
+export class BucketedWindow implements KeyedWindow<BucketedState> {
+  private readonly span: number;
+
+  constructor(
+    private readonly layout: MeasureLayout,
+    readonly sizeMs: number,
+    readonly hopMs: number,
+    private readonly latenessMs: number,
+  ) {
+    this.span = sizeMs / hopMs;
+  }
+
+  create(): BucketedState {
+    return { buckets: [], distinct: this.layout.distinct.length > 0 ? this.layout.distinct.map(() => new Map()) : undefined, maxTs: 0 };
+  }
+
+  private bucketFor(state: BucketedState, idx: number): Bucket {
+    const b = state.buckets;
+    let i = b.length - 1;
+    while (i >= 0 && b[i]!.idx > idx) i--;
+    if (i >= 0 && b[i]!.idx === idx) return b[i]!;
+    const bucket = { idx, slots: this.layout.newSlots() };
+    b.splice(i + 1, 0, bucket);
+    return bucket;
+  }
+
+  private findBucket(state: BucketedState, idx: number): Bucket | undefined {
+    const b = state.buckets;
+    for (let i = b.length - 1; i >= 0; i--) {
+      const x = b[i]!;
+      if (x.idx === idx) return x;
+      if (x.idx < idx) return undefined;
+    }
+    return undefined;
+  }
+
+  add(state: BucketedState, event: CallEvent, ts: number): boolean {
+    const idx = Math.floor(ts / this.hopMs);
+    if (ts > state.maxTs) state.maxTs = ts;
+    this.dropBefore(state, Math.floor((state.maxTs - this.latenessMs) / this.hopMs) - this.span + 1);
+    const bucket = this.bucketFor(state, idx);
+    this.layout.accumulate(event, bucket.slots);
+    if (state.distinct) {
+      const inputs = this.layout.distinct;
+      for (let d = 0; d < inputs.length; d++) {
+        const input = inputs[d]!;
+        if (input.where && !input.where(event)) continue;
+        const h = hash32(String(event[input.field]));
+        const seen = state.distinct[d]!;
+        const prev = seen.get(h);
+        if (prev !== undefined && prev >= idx) continue;
+        if (prev !== undefined) {
+          const old = this.findBucket(state, prev);
+          if (old) old.slots[input.slot]! -= 1;
+        }
+        seen.set(h, idx);
+        bucket.slots[input.slot]! += 1;
+      }
+    }
+    return true;
+  }
+
+  evaluate(state: BucketedState, ts: number, into: Float64Array): WindowBounds {
+    // The newest window still holding `ts`: a late event is judged together with what arrived after it.
+    const own = Math.floor(ts / this.hopMs);
+    const end = Math.max(own, Math.min(Math.floor(state.maxTs / this.hopMs), own + this.span - 1));
+    const first = end - this.span + 1;
+    this.layout.reset(into);
+    for (const b of state.buckets) if (b.idx >= first && b.idx <= end) this.layout.merge(into, b.slots);
+    return { start: first * this.hopMs, end: (end + 1) * this.hopMs };
+  }
+
+  private dropBefore(state: BucketedState, minIdx: number): void {
+    const b = state.buckets;
+    if (b.length === 0 || b[0]!.idx >= minIdx) return;
+    let n = 0;
+    while (n < b.length && b[n]!.idx < minIdx) n++;
+    b.splice(0, n);
+    if (state.distinct) for (const m of state.distinct) for (const [h, idx] of m) if (idx < minIdx) m.delete(h);
+  }
+
+  expired(state: BucketedState, watermark: number): boolean {
+    return state.maxTs < watermark - this.sizeMs;
+  }
+
+  sizeOf(state: BucketedState): number {
+    let bytes = 64 + state.buckets.length * (48 + this.layout.slotCount * 8);
+    if (state.distinct) for (const m of state.distinct) bytes += 64 + m.size * 24;
+    return bytes;
+  }
+}

@@ -1,0 +1,19 @@
+import { defineConfig, kafkaSettings, registrySettings, serviceSettings } from '@telfraud/common';
+
+/** The detector's whole configuration, declared once: validated at start-up and rendered into the README. */
+export const detectorConfig = defineConfig({
+  ...kafkaSettings,
+  ...registrySettings,
+  ...serviceSettings,
+  httpPort: { env: 'DETECTOR_HTTP_PORT', type: 'int', min: 0, max: 65535, default: 9101, doc: 'Port of /metrics, /healthz, /readyz' },
+  groupId: { env: 'DETECTOR_GROUP_ID', type: 'string', default: 'detector', doc: 'Consumer group shared by detector instances' },
+  callTopic: { env: 'DETECTOR_CALL_TOPIC', type: 'string', default: 'call-events', doc: 'Call-event topic' },
+  smsTopic: { env: 'DETECTOR_SMS_TOPIC', type: 'string', default: 'sms-events', doc: 'SMS-event topic (empty string disables)' },
+  alertTopic: { env: 'DETECTOR_ALERT_TOPIC', type: 'string', default: 'fraud-alerts', doc: 'Where alerts are produced' },
+  victimTopic: { env: 'DETECTOR_VICTIM_TOPIC', type: 'string', default: 'victim-exposures', doc: 'Where victim exposures are produced' },
+  rulesFile: { env: 'DETECTOR_RULES_FILE', type: 'string', optional: true, doc: 'JSON rule pack; the built-in default pack when unset. Watched and hot-reloaded' },
+  rulesPollMs: { env: 'DETECTOR_RULES_POLL_MS', type: 'int', min: 100, default: 2000, doc: 'How often the rule pack file is checked for changes' },
+  referenceDir: { env: 'DETECTOR_REFERENCE_DIR', type: 'string', optional: true, doc: 'Reference data directory (dno.csv, allowlist.csv, network.json)' },
+  maxFutureSkewMs: { env: 'DETECTOR_MAX_FUTURE_SKEW_MS', type: 'int', min: 0, default: 600000, doc: 'Events dated further ahead of the wall clock are rejected (they would push the watermark)' },
+  fromBeginning: { env: 'DETECTOR_FROM_BEGINNING', type: 'bool', default: false, doc: 'A new consumer group starts at the earliest offset' },
+});

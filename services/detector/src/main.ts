@@ -1,0 +1,84 @@
+import {
+  AvroTopicCodec, DeadLetterPublisher, ResourceStack, ServiceHttpServer,
+  createKafkaPort, createLogger, createMetricsRegistry, createRegistryClient, loadConfig, loadTopicSchema, runService,
+} from '@telfraud/common';
+import { DetectionEngine, type Alert, type VictimExposure } from '@telfraud/core';
+import { detectorConfig } from './config.js';
+import { createDetectorMetrics } from './detector-metrics.js';
+import { DetectionPipeline } from './detection-pipeline.js';
+import { loadReferenceDir } from './reference-loader.js';
+import { loadRulePackFile } from './rule-pack-loader.js';
+import { RulePackWatcher } from './rule-pack-watcher.js';
+
+const bootLogger = createLogger({ base: { service: 'detector' } });
+
+await runService({
+  name: 'detector',
+  logger: bootLogger,
+  shutdownTimeoutMs: Number(process.env['SHUTDOWN_TIMEOUT_MS'] ?? 15_000),
+  start: async () => {
+    const config = loadConfig('detector', detectorConfig);
+    const logger = createLogger({ level: config.logLevel, base: { service: 'detector' } });
+    const resources = new ResourceStack(logger);
+    const engine = new DetectionEngine(loadRulePackFile(config.rulesFile), loadReferenceDir(config.referenceDir));
+    logger.info('rule pack loaded', { name: engine.rulePack.name, rules: engine.rulePack.rules.map((r) => r.id) });
+
+    const registry = createMetricsRegistry('detector');
+    const metrics = createDetectorMetrics(registry, () => engine);
+    const http = await ServiceHttpServer.start({ host: config.httpHost, port: config.httpPort, metrics: registry, logger });
+    resources.push('http', () => http.close());
+
+    const schemas = createRegistryClient(config);
+    const smsTopic = config.smsTopic === '' ? undefined : config.smsTopic;
+    const [callCodec, smsCodec, alertCodec, victimCodec] = await Promise.all([
+      AvroTopicCodec.create<unknown>(schemas, loadTopicSchema('call-events'), { logger }),
+      smsTopic ? AvroTopicCodec.create<unknown>(schemas, loadTopicSchema('sms-events'), { logger }) : Promise.resolve(undefined),
+      AvroTopicCodec.create<Alert>(schemas, loadTopicSchema('fraud-alerts'), { logger }),
+      AvroTopicCodec.create<VictimExposure>(schemas, loadTopicSchema('victim-exposures'), { logger }),
+    ]);
+
+    const kafka = createKafkaPort(config, logger);
+    const producer = await kafka.createProducer();
+    resources.push('producer', () => producer.close());
+    const pipeline = new DetectionPipeline({
+      engine: () => engine,
+      callDecoder: callCodec,
+      smsDecoder: smsCodec,
+      alertEncoder: alertCodec,
+      victimEncoder: victimCodec,
+      producer,
+      deadLetters: new DeadLetterPublisher(producer, metrics.rejected, logger),
+      metrics,
+      logger,
+      topics: { calls: config.callTopic, sms: smsTopic, alerts: config.alertTopic, victims: config.victimTopic },
+      now: Date.now,
+      maxFutureSkewMs: config.maxFutureSkewMs,
+    });
+
+    if (config.rulesFile) {
+      const watcher = new RulePackWatcher(config.rulesFile, config.rulesPollMs, (pack) => engine.replaceRulePack(pack), (result) => metrics.ruleReloads.inc({ result }), logger);
+      watcher.start();
+      resources.push('rule watcher', () => watcher.close());
+    }
+
+    let crashed: (err: Error) => void = () => {};
+    const done = new Promise<void>((_resolve, reject) => (crashed = reject));
+    const consumer = kafka.createConsumer({
+      groupId: config.groupId,
+      topics: smsTopic ? [config.callTopic, smsTopic] : [config.callTopic],
+      fromBeginning: config.fromBeginning,
+      onAssignment: () => http.setReady(true),
+      onCrash: (err) => crashed(err),
+    });
+    resources.push('consumer', () => consumer.close());
+    await consumer.run((batch) => pipeline.handleBatch(batch));
+    http.setReady(true);
+    return {
+      stop: async () => {
+        http.setReady(false);
+        await resources.closeAll();
+      },
+      done,
+    };
+  },
+});

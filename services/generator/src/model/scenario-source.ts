@@ -1,0 +1,77 @@
+import type { Rng } from './prng.js';
+import type { IdFactory, SimRecord } from './sim-record.js';
+
+export type ScenarioKind = 'fraud' | 'legit';
+export type EntityType = 'ingress_trunk' | 'calling_number';
+
+/** An origin a detector may key an alert on; a label says whether alerting on it is right. */
+export interface LabelEntity {
+  entity_type: EntityType;
+  entity: string;
+}
+
+/** Event-time window [start, end) in epoch-ms; end may be Infinity for a service that runs forever. */
+export interface TimeWindow {
+  start: number;
+  end: number;
+}
+
+/**
+ * A stream of activities (a call with its events, perhaps a follow-up SMS, or a lone SMS) in order of
+ * start time. The engine merges sources by `peek()`, so every record of an activity must have
+ * `ts >= peek()` at the time it was taken.
+ */
+export interface ScenarioSource {
+  readonly name: string;
+  readonly kind: ScenarioKind;
+  readonly entities: readonly LabelEntity[];
+  /** Start time of the next activity, or undefined once the scenario is over. */
+  peek(): number | undefined;
+  take(): SimRecord[];
+}
+
+/** What each scenario factory gets: its own random stream, id space, window and intensity. */
+export interface ScenarioContext {
+  rng: Rng;
+  ids: IdFactory;
+  window: TimeWindow;
+  /** Multiplier on the scenario's default volume (1 = as documented in its module). */
+  intensity: number;
+}
+
+export interface ScenarioMeta {
+  name: string;
+  kind: ScenarioKind;
+  entities: readonly LabelEntity[];
+}
+
+/**
+ * Builds a source from a start-time process (`nextStart(previous)` returns the next integer start
+ * time strictly after `previous`) and an activity maker called once per start.
+ */
+export function activitySource(
+  meta: ScenarioMeta,
+  window: TimeWindow,
+  nextStart: (previous: number) => number,
+  activity: (ts: number) => SimRecord[],
+): ScenarioSource {
+  let next = nextStart(window.start - 1);
+  return {
+    ...meta,
+    peek: () => (next < window.end ? next : undefined),
+    take: () => {
+      const ts = next;
+      // The activity first, so a process that keeps per-burst state sees it before it rolls over.
+      const records = activity(ts);
+      next = nextStart(ts);
+      return records;
+    },
+  };
+}
+
+/** Poisson arrivals at `perMinute` (gaps are exponential); times stay integers and strictly increase. */
+export function poissonProcess(rng: Rng, perMinute: number): (previous: number) => number {
+  if (!(perMinute > 0)) return () => Number.POSITIVE_INFINITY;
+  const meanGapMs = 60_000 / perMinute;
+  return (previous) => previous + Math.max(1, Math.round(rng.exponential(meanGapMs)));
+}

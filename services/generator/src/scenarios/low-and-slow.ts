@@ -1,0 +1,46 @@
+import { clamp } from '../model/prng.js';
+import { answeredCall, failedCall } from '../model/call-outcome.js';
+import type { CallOutcome } from '../model/call-outcome.js';
+import { callRecords } from '../model/call-plan.js';
+import { londonLandline, ukSubscriber } from '../model/numbering.js';
+import type { Trunk } from '../model/network-plan.js';
+import { activitySource, poissonProcess, type ScenarioContext, type ScenarioSource } from '../model/scenario-source.js';
+import type { SimRecord } from '../model/sim-record.js';
+
+/**
+ * A patient caller under every velocity threshold: one London number, a few calls a minute, but
+ * arriving from a transit trunk abroad with no attestation. What betrays it is a home-country caller
+ * ID entering from abroad (not a roaming mobile prefix), and long calls once someone answers.
+ */
+export const LOW_AND_SLOW_TRUNK: Trunk = { id: 'in-voip-transit-02', country: 'IN' };
+const CALLS_PER_MIN = 3;
+const ANSWER_RATE = 0.45;
+const HOOKED_SHARE = 0.5;
+
+export function createLowAndSlow(ctx: ScenarioContext): ScenarioSource {
+  const { rng, ids } = ctx;
+  const presented = londonLandline(rng);
+  const activity = (ts: number): SimRecord[] => {
+    let outcome: CallOutcome;
+    if (!rng.chance(ANSWER_RATE)) outcome = failedCall(rng);
+    else if (rng.chance(HOOKED_SHARE)) outcome = answeredCall(rng, 61_000 + clamp(rng.logNormal(420_000, 0.6), 0, 60 * 60_000));
+    else outcome = answeredCall(rng, clamp(rng.logNormal(20_000, 0.6), 3_000, 58_000));
+    return callRecords({
+      callId: ids.nextCallId(), startTs: ts, callingNumber: presented, calledNumber: ukSubscriber(rng),
+      trunk: LOW_AND_SLOW_TRUNK, attestation: 'NONE', outcome,
+    });
+  };
+  return activitySource(
+    {
+      name: 'low-and-slow',
+      kind: 'fraud',
+      entities: [
+        { entity_type: 'ingress_trunk', entity: LOW_AND_SLOW_TRUNK.id },
+        { entity_type: 'calling_number', entity: presented },
+      ],
+    },
+    ctx.window,
+    poissonProcess(rng, CALLS_PER_MIN * ctx.intensity),
+    activity,
+  );
+}

@@ -1,0 +1,70 @@
+import type { TimeWindow } from '../model/scenario-source.js';
+
+/** Per-scenario overrides: start offset and duration from the run's start, and a volume multiplier. */
+export interface ScenarioParams {
+  startMs?: number;
+  durationMs?: number;
+  intensity?: number;
+}
+
+const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+
+/** `90s`, `5m`, `1.5h`, `250ms`; a bare number means minutes. */
+export function parseDurationMs(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!m) return undefined;
+  return Math.round(Number(m[1]) * UNITS[m[2] ?? 'm']!);
+}
+
+/**
+ * Parses `name.key=value` items (keys start, duration, intensity), e.g. `ispoof.start=10m`.
+ * Throws one error listing every bad item with what was expected.
+ */
+export function parseScenarioParams(items: readonly string[], known: readonly string[]): Map<string, ScenarioParams> {
+  const out = new Map<string, ScenarioParams>();
+  const problems: string[] = [];
+  for (const raw of items.flatMap((i) => i.split(',')).map((i) => i.trim()).filter((i) => i.length > 0)) {
+    const m = /^([a-z0-9-]+)\.(start|duration|intensity)=(.+)$/.exec(raw);
+    if (!m) {
+      problems.push(`${JSON.stringify(raw)}: expected NAME.start=DURATION, NAME.duration=DURATION or NAME.intensity=NUMBER`);
+      continue;
+    }
+    const [, name, key, value] = m as unknown as [string, string, string, string];
+    if (!known.includes(name)) {
+      problems.push(`${JSON.stringify(raw)}: unknown scenario ${name}; expected one of ${known.join(', ')}`);
+      continue;
+    }
+    const params = out.get(name) ?? {};
+    if (key === 'intensity') {
+      const n = Number(value);
+      if (!Number.isFinite(n) || n <= 0) problems.push(`${JSON.stringify(raw)}: intensity must be a number > 0`);
+      else params.intensity = n;
+    } else {
+      const ms = parseDurationMs(value);
+      if (ms === undefined) problems.push(`${JSON.stringify(raw)}: ${key} must be a duration such as 90s, 5m, 1h (bare number = minutes)`);
+      else if (key === 'start') params.startMs = ms;
+      else params.durationMs = ms;
+    }
+    out.set(name, params);
+  }
+  if (problems.length > 0) throw new Error(`bad scenario parameter(s):\n  ${problems.join('\n  ')}`);
+  return out;
+}
+
+export interface RunShape {
+  startTs: number;
+  /** Length of the run in simulated ms; Infinity for a service that runs until stopped. */
+  horizonMs: number;
+  /** When set (the streaming service), campaigns start here and last to the end instead of using fractions. */
+  campaignStartMs?: number;
+}
+
+/** A scenario's event-time window: explicit parameters first, then the run's defaults. */
+export function resolveWindow(defaultWindow: readonly [number, number], params: ScenarioParams, run: RunShape): TimeWindow {
+  const bounded = Number.isFinite(run.horizonMs) && run.campaignStartMs === undefined;
+  const offset = params.startMs ?? (bounded ? defaultWindow[0] * run.horizonMs : Math.min(run.campaignStartMs ?? 0, run.horizonMs));
+  const duration = params.durationMs ?? (bounded ? defaultWindow[1] * run.horizonMs : run.horizonMs - offset);
+  const start = run.startTs + Math.round(offset);
+  const end = Math.min(start + duration, run.startTs + run.horizonMs);
+  return { start, end: Number.isFinite(end) ? Math.round(end) : end };
+}
