@@ -6,19 +6,20 @@
  * database afterwards. A registry already answering on 127.0.0.1:8081 is reused; otherwise the
  * test starts one.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
 import { AvroTopicCodec, createLogger, createRegistryClient, loadTopicSchema } from '@telfraud/common';
 import type { Alert, VictimExposure } from '@telfraud/core';
+import { FlakyLink } from '../support/flaky-link.js';
+import { freePort, httpStatus } from '../support/net.js';
+import { ServiceProcess } from '../support/service-process.js';
+import { ROOT, readStackEnv } from '../support/stack.js';
+import { sleep, waitFor } from '../support/wait-for.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const stackEnv = readStackEnv(path.join(ROOT, '.data/env'));
 const RUN = randomBytes(4).toString('hex');
 const DATABASE = `it_alert_sink_${RUN}`;
@@ -222,138 +223,3 @@ describe.skipIf(!stackEnv)('alert-sink on the local stack', () => {
     clickhouseLink.restore();
   });
 });
-
-// ---------------------------------------------------------------- harness
-
-function readStackEnv(file: string): Record<string, string> | undefined {
-  if (!existsSync(file)) return undefined;
-  const env: Record<string, string> = {};
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim());
-    if (m?.[1]) env[m[1]] = m[2] ?? '';
-  }
-  return env;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `probe` until it returns something other than undefined; fails naming `what` at the deadline. */
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError instanceof Error ? ` (${lastError.message})` : ''}`);
-    await sleep(200);
-  }
-}
-
-async function httpStatus(url: string): Promise<number | undefined> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-    await res.arrayBuffer();
-    return res.status;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A service run as `node <script>` from the repository root; its output is kept for failure messages. */
-class ServiceProcess {
-  private output = '';
-  private readonly exited: Promise<number | null>;
-
-  private constructor(private readonly child: ChildProcess) {
-    const keep = (chunk: Buffer): void => {
-      this.output = (this.output + chunk.toString('utf8')).slice(-100_000);
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
-    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-  }
-
-  static start(name: string, script: string, env: Record<string, string>): ServiceProcess {
-    const file = path.join(ROOT, script);
-    if (!existsSync(file)) throw new Error(`${name}: ${file} is missing; build it first (npx tsc -b ...)`);
-    return new ServiceProcess(spawn(process.execPath, [file], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
-  }
-
-  get log(): string {
-    return this.output;
-  }
-
-  /** SIGTERM and the exit code; SIGKILL and null when it overruns `timeoutMs`. */
-  async stop(timeoutMs = 20_000): Promise<number | null> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.exited;
-    this.child.kill('SIGTERM');
-    const code = await Promise.race([this.exited, sleep(timeoutMs).then(() => 'timeout' as const)]);
-    if (code !== 'timeout') return code;
-    this.child.kill('SIGKILL');
-    await this.exited;
-    return null;
-  }
-}
-
-/** A TCP link to `target` that the test can cut (refusing and dropping connections) and restore. */
-class FlakyLink {
-  private readonly sockets = new Set<Socket>();
-  private down = false;
-
-  private constructor(private readonly server: Server, private readonly target: URL) {}
-
-  static async start(target: URL): Promise<FlakyLink> {
-    const server = createServer();
-    const link = new FlakyLink(server, target);
-    server.on('connection', (socket) => link.accept(socket));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return link;
-  }
-
-  get url(): string {
-    const address = this.server.address();
-    return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  }
-
-  private accept(client: Socket): void {
-    if (this.down) return void client.destroy();
-    const upstream = connect(Number(this.target.port || 80), this.target.hostname);
-    for (const s of [client, upstream]) {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-      s.on('error', () => undefined);
-    }
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-    client.pipe(upstream).pipe(client);
-  }
-
-  cut(): void {
-    this.down = true;
-    for (const s of this.sockets) s.destroy();
-  }
-
-  restore(): void {
-    this.down = false;
-  }
-
-  close(): Promise<void> {
-    this.cut();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}

@@ -12,12 +12,12 @@ describe('alert identity', () => {
     expect(alertId(...BASE)).toBe(a);
   });
 
-  it.each([
+  it.each<[string, [string, string, string, number]]>([
     ['another rule', ['spoofing-campaign-trunk', 'ingress_trunk', 'intl-7', P]],
     ['another entity type', ['dno-spoofed-cli-trunk', 'calling_number', 'intl-7', P]],
     ['another entity', ['dno-spoofed-cli-trunk', 'ingress_trunk', 'intl-8', P]],
     ['another period', ['dno-spoofed-cli-trunk', 'ingress_trunk', 'intl-7', P + 15 * 60_000]],
-  ] as const)('differs for %s', (_why, args) => {
+  ])('differs for %s', (_why, args) => {
     expect(alertId(...args)).not.toBe(alertId(...BASE));
   });
 

@@ -24,7 +24,7 @@ export const generatorSettings = defineConfig({
   labelsFile: { env: 'GENERATOR_LABELS_FILE', type: 'string', optional: true, doc: 'Where to keep the ground-truth labels (rewritten every 10 s and at exit)' },
   httpPort: { env: 'GENERATOR_HTTP_PORT', type: 'int', min: 0, max: 65_535, default: 9103, doc: 'Port of /metrics, /healthz, /readyz' },
   batchIntervalMs: { env: 'GENERATOR_BATCH_MS', type: 'int', min: 10, max: 1_000, default: 50, doc: 'How often a batch is produced' },
-  maxBatch: { env: 'GENERATOR_MAX_BATCH', type: 'int', min: 1, max: 1_000_000, default: 20_000, doc: 'Most records per batch (a backlog is worked off in several)' },
+  maxBatch: { env: 'GENERATOR_MAX_BATCH', type: 'int', min: 1, max: 1_000_000, default: 5_000, doc: 'Most records per batch (a backlog is worked off in several)' },
   callTopic: { env: 'GENERATOR_CALL_TOPIC', type: 'string', default: 'call-events', doc: 'Topic for call events (subject TOPIC-value)' },
   smsTopic: { env: 'GENERATOR_SMS_TOPIC', type: 'string', default: 'sms-events', doc: 'Topic for SMS events (subject TOPIC-value)' },
 });

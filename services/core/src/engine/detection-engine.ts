@@ -63,7 +63,7 @@ export class DetectionEngine {
     this.buildRules(pack, new Map());
   }
 
-  private buildRules(pack: RulePack, keep: Map<string, WindowRuleEvaluator>): void {
+  private buildRules(pack: RulePack, keep: Map<string, WindowRuleEvaluator>, keepOtp = new Map<string, OtpCorrelator>()): void {
     const ref = (): ReferenceData => this.reference;
     const lateness = pack.settings.allowedLatenessMs;
     this.evaluators = pack.rules
@@ -73,18 +73,22 @@ export class DetectionEngine {
       .filter((r) => r.type === 'otp_after_call' && r.enabled)
       .map((r) => {
         if (r.type !== 'otp_after_call') throw new Error('unreachable');
-        return new OtpCorrelator(r, compileCondition(r.suspicious, ref), (t, e, ts) => this.victims.isFlagged(t, e, ts));
+        return keepOtp.get(JSON.stringify(r)) ?? new OtpCorrelator(r, compileCondition(r.suspicious, ref), (t, e, ts) => this.victims.isFlagged(t, e, ts));
       });
   }
 
-  /** Swaps the rule pack; rules whose definition is unchanged keep their window state. */
+  /**
+   * Swaps the rule pack; rules whose definition is unchanged keep their window (or OTP) state, and
+   * open alerts are kept so an ongoing incident is not alerted a second time.
+   */
   replaceRulePack(pack: RulePack): void {
     const keep = new Map(this.evaluators.map((e) => [JSON.stringify(e.rule), e] as const));
+    const keepOtp = new Map(this.otp.map((c) => [JSON.stringify(c.rule), c] as const));
+    if (pack.settings.escalateOnAgreement !== this.pack.settings.escalateOnAgreement) this.alertBook = new AlertBook(pack.settings.escalateOnAgreement);
     this.pack = pack;
     this.callWatermark.setLateness(pack.settings.allowedLatenessMs);
     this.smsWatermark.setLateness(pack.settings.allowedLatenessMs);
-    this.alertBook = new AlertBook(pack.settings.escalateOnAgreement);
-    this.buildRules(pack, keep);
+    this.buildRules(pack, keep, keepOtp);
   }
 
   setReference(reference: ReferenceData): void {
@@ -171,7 +175,7 @@ export class DetectionEngine {
     this.victims.sweep(watermark);
     this.alertBook.sweep(watermark);
     const smsWm = this.smsWatermark.value;
-    for (const c of this.otp) c.sweep(Math.min(watermark, smsWm));
+    for (const c of this.otp) c.sweep(watermark, smsWm);
     for (const [id, ts] of this.smsSeen) if (ts < smsWm) this.smsSeen.delete(id);
   }
 

@@ -109,7 +109,7 @@ describe('OtpCorrelator', () => {
   it('forgets calls and OTPs once the watermark is N minutes past them', () => {
     const x = correlator();
     x.call({ at: T0 });
-    x.c.sweep(CONNECT + 10 * MIN + 1);
+    x.c.sweep(CONNECT + 10 * MIN + 1, CONNECT + 10 * MIN + 1);
     x.otp(CONNECT + 10 * MIN);
     expect(x.out).toEqual([]);
   });

@@ -72,15 +72,28 @@ export class OtpCorrelator {
     });
   }
 
-  sweep(watermark: number): void {
-    const cutoff = watermark - this.rule.withinMs;
+  /**
+   * A connected call is kept until the SMS stream has passed the end of its OTP window, an OTP until
+   * the call stream has passed it; when the other stream is silent or far behind, at most
+   * MAX_WAIT_FOR_OTHER_STREAM_MS more, so memory stays bounded.
+   */
+  sweep(callWatermark: number, smsWatermark: number): void {
+    const callCutoff = otherStreamCutoff(callWatermark, smsWatermark) - this.rule.withinMs;
+    const otpCutoff = otherStreamCutoff(smsWatermark, callWatermark) - this.rule.withinMs;
     for (const [k, list] of this.calls) {
-      const live = list.filter((c) => c.connectTs >= cutoff);
+      const live = list.filter((c) => c.connectTs >= callCutoff);
       if (live.length === 0) this.calls.delete(k); else if (live.length !== list.length) this.calls.set(k, live);
     }
     for (const [k, list] of this.otps) {
-      const live = list.filter((o) => o.ts >= cutoff);
+      const live = list.filter((o) => o.ts >= otpCutoff);
       if (live.length === 0) this.otps.delete(k); else if (live.length !== list.length) this.otps.set(k, live);
     }
   }
+}
+
+const MAX_WAIT_FOR_OTHER_STREAM_MS = 3_600_000;
+
+function otherStreamCutoff(own: number, other: number): number {
+  if (!Number.isFinite(other)) return own;
+  return Math.max(Math.min(own, other), own - MAX_WAIT_FOR_OTHER_STREAM_MS);
 }

@@ -12,7 +12,7 @@ function setup(sizeMs: number, hopMs: number, latenessMs = 0, measures: Record<s
   const w = new BucketedWindow(layout, sizeMs, hopMs, latenessMs);
   const st = w.create();
   const add = (offset: number, p: Parameters<typeof callEvent>[0] = {}): boolean => w.add(st, callEvent({ ts: T0 + offset, ...p }), T0 + offset);
-  const at = (offset: number) => {
+  const at = (offset: number): Record<string, number> => {
     const into = layout.newSlots();
     const b = w.evaluate(st, T0 + offset, into);
     return { ...layout.values(into), start: b.start - T0, end: b.end - T0 };

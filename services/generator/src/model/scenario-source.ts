@@ -47,7 +47,7 @@ export interface ScenarioMeta {
 
 /**
  * Builds a source from a start-time process (`nextStart(previous)` returns the next integer start
- * time strictly after `previous`) and an activity maker called once per start.
+ * time, never before `previous`) and an activity maker called once per start.
  */
 export function activitySource(
   meta: ScenarioMeta,
@@ -69,9 +69,17 @@ export function activitySource(
   };
 }
 
-/** Poisson arrivals at `perMinute` (gaps are exponential); times stay integers and strictly increase. */
+/**
+ * Poisson arrivals at `perMinute` (exponential gaps). The clock is kept in fractional ms and rounded
+ * up for the event time, so high rates put several activities in one millisecond instead of being
+ * capped at 1000 a second. One process per source: it carries its own clock.
+ */
 export function poissonProcess(rng: Rng, perMinute: number): (previous: number) => number {
   if (!(perMinute > 0)) return () => Number.POSITIVE_INFINITY;
   const meanGapMs = 60_000 / perMinute;
-  return (previous) => previous + Math.max(1, Math.round(rng.exponential(meanGapMs)));
+  let clock: number | undefined;
+  return (previous) => {
+    clock = (clock ?? previous) + rng.exponential(meanGapMs);
+    return Math.max(previous, Math.ceil(clock));
+  };
 }

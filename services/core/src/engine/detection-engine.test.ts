@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import { EMPTY_REFERENCE } from '../reference/reference-data.js';
+import { burst, callEvent, callEvents, MIN, run, SEC, smsEvent, T0, timeline } from '../test-support/call-builder.js';
+import { burstRule, pack, reference } from '../test-support/fixtures.js';
+import { DetectionEngine } from './detection-engine.js';
+
+const LATENESS = { allowedLateness: '30s' };
+const start = (id: string, offset: number, p = {}) => callEvent({ call_id: id, ts: T0 + offset, ...p });
+
+function engine(rules = [burstRule(3)], settings: Record<string, unknown> = LATENESS, ref = reference()) {
+  return new DetectionEngine(pack(rules, settings), ref);
+}
+
+describe('DetectionEngine: intake', () => {
+  it('counts a re-delivered event once and reports it as a duplicate', () => {
+    const e = engine();
+    const r = run(e, [start('a', 0), start('b', 1_000), start('a', 0), start('a', 0, { event_id: 'other-id' })]);
+    expect(r.outcomes).toEqual(['accepted', 'accepted', 'duplicate', 'duplicate']);
+    expect(r.alerts).toEqual([]); // two starts, not four
+    run(e, [start('c', 2_000)], r);
+    expect(r.alerts.map((a) => a.value)).toEqual([3]);
+    expect(e.stats()).toMatchObject({ eventsAccepted: 3, duplicates: 2, late: 0 });
+  });
+
+  it('drops events older than the watermark as late, and counts them', () => {
+    const e = engine();
+    const r = run(e, [start('a', 100_000), start('b', 130_000), start('late', 85_000)]);
+    expect(r.outcomes).toEqual(['accepted', 'accepted', 'late']);
+    expect(r.alerts).toEqual([]); // [80 s, 140 s) would have held 3
+    expect(e.stats()).toMatchObject({ late: 1, callWatermark: T0 + 100_000 });
+  });
+
+  it('takes events late within the allowed lateness, updating the windows they belong to', () => {
+    const e = engine();
+    const r = run(e, [start('a', 100_000), start('b', 130_000), start('late', 105_000)]);
+    expect(r.outcomes).toEqual(['accepted', 'accepted', 'accepted']);
+    expect(r.alerts).toHaveLength(1);
+    expect(r.alerts[0]).toMatchObject({ value: 3, window_start: T0 + 80_000, window_end: T0 + 140_000, ts: T0 + 105_000, evidence: ['a', 'b', 'late'] });
+  });
+
+  it('never alerts on allowlisted entities, and skips their events', () => {
+    const e = engine([burstRule(3)], LATENESS, reference({ allowlist: { ingress_trunk: ['bank-out-1'] } }));
+    const r = run(e, timeline(burst({ prefix: 'b', start: T0, count: 10, perMinute: 60, trunk: 'bank-out-1' })));
+    expect(r.alerts).toEqual([]);
+    expect(new Set(r.outcomes)).toEqual(new Set(['allowlisted']));
+    expect(e.stats()).toMatchObject({ allowlisted: 20, eventsAccepted: 0 });
+    // The same traffic on another trunk does alert.
+    run(e, timeline(burst({ prefix: 'x', start: T0 + MIN, count: 10, perMinute: 60, trunk: 'other' })), r);
+    expect(r.alerts.map((a) => a.entity)).toEqual(['other', 'other']);
+  });
+
+  it('deduplicates SMS by event id and applies its own watermark', () => {
+    const e = engine();
+    const r = run(e, [smsEvent({ ts: T0 + MIN, event_id: 's1' }), smsEvent({ ts: T0 + MIN, event_id: 's1' }), smsEvent({ ts: T0, event_id: 's0' })]);
+    expect(r.outcomes).toEqual(['accepted', 'duplicate', 'late']);
+    // The SMS stream does not move the call watermark.
+    expect(run(e, [start('a', 0)]).outcomes).toEqual(['accepted']);
+  });
+
+  it('reads replaced reference data from the next event on', () => {
+    const e = engine([burstRule(1, { filter: { ref: 'dno' } })], LATENESS, EMPTY_REFERENCE);
+    const dno = { calling_number: '+443001110001' };
+    expect(run(e, [start('a', 0, dno)]).alerts).toEqual([]);
+    e.setReference(reference());
+    expect(run(e, [start('b', 1_000, dno)]).alerts.map((a) => a.rule_id)).toEqual(['burst']);
+  });
+});
+
+describe('DetectionEngine: alert lifecycle', () => {
+  it('a campaign firing on every event yields one alert per period, updated only when it doubles', () => {
+    const e = engine();
+    const calls = burst({ prefix: 'c', start: T0, count: 200, perMinute: 10 }); // 20 minutes
+    const r = run(e, timeline(calls));
+    expect(r.alerts.map((a) => [a.value, (a.ts - T0) / SEC])).toEqual([[3, 12], [6, 30], [9, 900]]);
+    const ids = [...new Set(r.alerts.map((a) => a.alert_id))];
+    expect(ids).toHaveLength(2);
+    expect(r.alerts[0]!.alert_id).toBe(r.alerts[1]!.alert_id);
+    expect(e.stats().alertsEmitted).toBe(3);
+  });
+
+  it('escalates when several rules agree on one entity', () => {
+    const e = engine([burstRule(3, { severity: 'MEDIUM' }), burstRule(4, { id: 'burst-4', severity: 'MEDIUM' })]);
+    const r = run(e, [0, 1, 2, 3].map((i) => start(`c${i}`, i * SEC)));
+    expect(r.alerts.map((a) => [a.rule_id, a.severity])).toEqual([['burst', 'MEDIUM'], ['burst-4', 'HIGH'], ['burst', 'HIGH']]);
+  });
+});
+
+describe('DetectionEngine: victims', () => {
+  it('lists callees connected > 60 s to a flagged origin, before and after the flag, once each', () => {
+    const e = engine();
+    const calls = [
+      { id: 'before', at: T0 - 30 * MIN, talkMs: 2 * MIN, to: '+447700900001' },
+      { id: 'short', at: T0 - 20 * MIN, talkMs: 60 * SEC, to: '+447700900002' },
+      { id: 'c1', at: T0 },
+      { id: 'c2', at: T0 + SEC },
+      { id: 'c3', at: T0 + 2 * SEC }, // the flag
+      { id: 'after', at: T0 + 10 * SEC, talkMs: 61 * SEC, to: '+447700900003' },
+      { id: 'elsewhere', at: T0 + 10 * SEC, talkMs: 5 * MIN, trunk: 'other' },
+    ];
+    const r = run(e, timeline(calls));
+    expect(r.alerts).toHaveLength(1);
+    expect(r.victims.map((v) => [v.call_id, v.victim_number, v.alert_id, v.duration_ms])).toEqual([
+      ['before', '+447700900001', r.alerts[0]!.alert_id, 120_000],
+      ['after', '+447700900003', r.alerts[0]!.alert_id, 61_000],
+    ]);
+    expect(r.victims[1]!.ts).toBe(T0 + 15 * SEC); // connected 5 s after START
+    expect(e.stats().victimsEmitted).toBe(2);
+  });
+
+  it('lists none for a rule that opts out', () => {
+    const e = engine([burstRule(3, { victims: false })]);
+    const r = run(e, timeline([{ id: 'v', at: T0 - MIN, talkMs: 2 * MIN }, { id: 'a', at: T0 }, { id: 'b', at: T0 + 1 }, { id: 'c', at: T0 + 2 }]));
+    expect(r.alerts).toHaveLength(1);
+    expect(r.victims).toEqual([]);
+  });
+});
+
+describe('DetectionEngine: hot reload (replaceRulePack)', () => {
+  it('an unchanged rule keeps its window state', () => {
+    const e = engine();
+    const r = run(e, [start('a', 0), start('b', SEC)]);
+    e.replaceRulePack(pack([burstRule(3)], LATENESS));
+    run(e, [start('c', 2 * SEC)], r);
+    expect(r.alerts.map((a) => a.value)).toEqual([3]);
+  });
+
+  it('a changed rule starts fresh', () => {
+    const e = engine();
+    const r = run(e, [start('a', 0), start('b', SEC)]);
+    e.replaceRulePack(pack([burstRule(3, { window: { type: 'sliding', size: '60s', hop: '5s' } })], LATENESS));
+    run(e, [start('c', 2 * SEC)], r);
+    expect(r.alerts).toEqual([]);
+    run(e, [start('d', 3 * SEC), start('e', 4 * SEC)], r);
+    expect(r.alerts.map((a) => a.value)).toEqual([3]);
+  });
+
+  it('keeps open alerts: an ongoing campaign is not alerted a second time after a reload', () => {
+    const e = engine();
+    const r = run(e, [0, 1, 2, 3].map((i) => start(`c${i}`, i * SEC)));
+    expect(r.alerts.map((a) => a.value)).toEqual([3]);
+    e.replaceRulePack(pack([burstRule(3)], LATENESS));
+    run(e, [4].map((i) => start(`c${i}`, i * SEC)), r);
+    expect(r.alerts.map((a) => a.value)).toEqual([3]);
+    run(e, [5].map((i) => start(`c${i}`, i * SEC)), r);
+    expect(r.alerts.map((a) => a.value)).toEqual([3, 6]);
+  });
+
+  it('an unchanged OTP rule keeps the calls it is waiting on', () => {
+    const otp = { id: 'otp', type: 'otp_after_call', within: '10m', suspicious: { ref: 'dno' } };
+    const e = engine([otp]);
+    const r = run(e, timeline([{ id: 'x', at: T0, from: '+443001110001', talkMs: 2 * MIN, to: '+447700900009' }]));
+    e.replaceRulePack(pack([otp], LATENESS));
+    run(e, [smsEvent({ ts: T0 + 3 * MIN, recipient_number: '+447700900009' })], r);
+    expect(r.alerts.map((a) => [a.rule_id, a.entity])).toEqual([['otp', '+447700900009']]);
+  });
+
+  it('drops removed and disabled rules, adds new ones', () => {
+    const e = engine([burstRule(3), burstRule(5, { id: 'five' })]);
+    run(e, [start('a', 0)]);
+    expect(e.stats().activeKeysByRule).toEqual({ burst: 1, five: 1 });
+    e.replaceRulePack(pack([burstRule(5, { id: 'five', enabled: false }), burstRule(2, { id: 'two' })], LATENESS));
+    expect(e.stats().activeKeysByRule).toEqual({ two: 0 });
+    expect(e.rulePack.rules.map((x) => x.id)).toEqual(['five', 'two']);
+  });
+});
+
+describe('DetectionEngine: housekeeping', () => {
+  it('frees state behind the watermark', () => {
+    const e = engine();
+    run(e, timeline([{ id: 'a', at: T0, trunk: 't1' }, { id: 'b', at: T0 + SEC, trunk: 't2' }]));
+    expect(e.trackedCalls).toBe(2);
+    expect(e.stateBytesByRule().burst).toBeGreaterThan(0);
+    run(e, callEvents({ id: 'z', at: T0 + 10 * MIN, trunk: 't3' }));
+    expect(e.trackedCalls).toBe(1);
+    expect(e.stats().activeKeysByRule).toEqual({ burst: 1 });
+  });
+});
