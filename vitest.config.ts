@@ -15,7 +15,7 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: 'unit', include: ['services/*/src/**/*.test.ts', 'test/unit/**/*.test.ts'], environment: 'node' },
+        test: { name: 'unit', include: ['services/*/src/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/scenarios/**/*.test.ts'], environment: 'node' },
       },
       {
         resolve: { alias },

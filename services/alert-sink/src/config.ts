@@ -27,6 +27,8 @@ export const alertSinkSettings = defineConfig({
   },
   retryInitialMs: { env: 'SINK_RETRY_INITIAL_MS', type: 'int', min: 10, max: 60_000, default: 250, doc: 'First back-off after a failed insert' },
   retryMaxMs: { env: 'SINK_RETRY_MAX_MS', type: 'int', min: 10, max: 600_000, default: 30_000, doc: 'Cap of the exponential insert back-off' },
+  alertTopic: { env: 'SINK_ALERT_TOPIC', type: 'string', default: 'fraud-alerts', doc: 'Topic of alerts to store' },
+  victimTopic: { env: 'SINK_VICTIM_TOPIC', type: 'string', default: 'victim-exposures', doc: 'Topic of victim exposures to store' },
   httpPort: { env: 'ALERT_SINK_HTTP_PORT', type: 'int', min: 0, max: 65_535, default: 9102, doc: 'Port of /metrics, /healthz, /readyz' },
 });
 

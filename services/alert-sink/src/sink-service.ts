@@ -14,8 +14,6 @@ import { createSinkMetrics } from './sink-metrics.js';
 import { realScheduler } from './scheduler.js';
 import { TopicDecoder } from './topic-decoder.js';
 
-export const ALERTS_TOPIC = 'fraud-alerts';
-export const VICTIMS_TOPIC = 'victim-exposures';
 const HEARTBEAT_INTERVAL_MS = 1_000;
 /**
  * Batch handlers the consumer runs at once: common's kafkajs adapter sets
@@ -57,8 +55,8 @@ export async function startAlertSink(config: AlertSinkConfig, logger: Logger, st
     }
 
     const schemaRegistry = createRegistryClient(config);
-    const alertCodec = await AvroTopicCodec.create(schemaRegistry, loadTopicSchema(ALERTS_TOPIC), { logger });
-    const victimCodec = await AvroTopicCodec.create(schemaRegistry, loadTopicSchema(VICTIMS_TOPIC), { logger });
+    const alertCodec = await AvroTopicCodec.create(schemaRegistry, loadTopicSchema('fraud-alerts'), { logger });
+    const victimCodec = await AvroTopicCodec.create(schemaRegistry, loadTopicSchema('victim-exposures'), { logger });
 
     const kafka = createKafkaPort(config, logger);
     const producer = await kafka.createProducer();
@@ -79,8 +77,8 @@ export async function startAlertSink(config: AlertSinkConfig, logger: Logger, st
     resources.push('batcher', () => batcher.close());
 
     const handler = createSinkBatchHandler({
-      alertsTopic: ALERTS_TOPIC,
-      victimsTopic: VICTIMS_TOPIC,
+      alertsTopic: config.alertTopic,
+      victimsTopic: config.victimTopic,
       alerts: new TopicDecoder(alertCodec, validateAlert, toAlertRow),
       victims: new TopicDecoder(victimCodec, validateVictimExposure, toVictimRow),
       deadLetters,
@@ -103,7 +101,7 @@ export async function startAlertSink(config: AlertSinkConfig, logger: Logger, st
     });
     const consumer = kafka.createConsumer({
       groupId: config.groupId,
-      topics: [ALERTS_TOPIC, VICTIMS_TOPIC],
+      topics: [config.alertTopic, config.victimTopic],
       fromBeginning: true,
       onAssignment: () => metrics.consumerLag.reset(),
       onCrash: (error) => {

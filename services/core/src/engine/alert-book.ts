@@ -58,7 +58,7 @@ export class AlertBook {
       const escalated = SEVERITIES.indexOf(severity) > SEVERITIES.indexOf(a.severity);
       if (grew || escalated) {
         const updated: Alert = {
-          ...a, severity: escalated ? severity : a.severity, window_end: Math.max(a.window_end, f.windowEnd), ts: Math.max(a.ts, f.ts),
+          ...a, severity: escalated ? severity : a.severity, window_end: Math.max(a.window_end, f.windowEnd),
           value: grew ? f.value : a.value, summary: grew ? f.summary : a.summary, evidence: f.evidence,
         };
         existing.alert = updated;

@@ -71,7 +71,8 @@ describe('DetectionEngine: alert lifecycle', () => {
     const e = engine();
     const calls = burst({ prefix: 'c', start: T0, count: 200, perMinute: 10 }); // 20 minutes
     const r = run(e, timeline(calls));
-    expect(r.alerts.map((a) => [a.value, (a.ts - T0) / SEC])).toEqual([[3, 12], [6, 30], [9, 900]]);
+    // Updates keep the first firing's ts: detection time stays visible.
+    expect(r.alerts.map((a) => [a.value, (a.ts - T0) / SEC])).toEqual([[3, 12], [6, 12], [9, 900]]);
     const ids = [...new Set(r.alerts.map((a) => a.alert_id))];
     expect(ids).toHaveLength(2);
     expect(r.alerts[0]!.alert_id).toBe(r.alerts[1]!.alert_id);

@@ -64,7 +64,9 @@ export const DEFAULT_RULE_PACK_SOURCE = {
       description: 'high-velocity unattested fan-out with a low answer rate from one trunk (iSpoof-style campaign)',
       severity: 'HIGH',
       key: ['ingress_trunk'],
-      window: { type: 'sliding', size: '60s', hop: '5s' },
+      // Three minutes and at least 60 attempts: a busy international gateway's answer rate must not
+      // dip under the limit by chance (at 20 attempts it does, at 60 it practically never does).
+      window: { type: 'sliding', size: '3m', hop: '10s' },
       measures: {
         attempts: { fn: 'count', where: START },
         unattested_share: { fn: 'ratio', numerator: { all: [START, UNATTESTED] }, denominator: START },
@@ -72,10 +74,10 @@ export const DEFAULT_RULE_PACK_SOURCE = {
         answer_rate: { fn: 'ratio', numerator: ANSWER, denominator: START },
       },
       when: [
-        { measure: 'attempts', op: '>=', value: 20 },
+        { measure: 'attempts', op: '>=', value: 60 },
         { measure: 'unattested_share', op: '>=', value: 0.7 },
         { measure: 'callee_fanout', op: '>=', value: 0.8 },
-        { measure: 'answer_rate', op: '<=', value: 0.4 },
+        { measure: 'answer_rate', op: '<=', value: 0.3 },
       ],
     },
     {
@@ -84,16 +86,16 @@ export const DEFAULT_RULE_PACK_SOURCE = {
       severity: 'MEDIUM',
       key: ['calling_number'],
       filter: NOT_FULLY_ATTESTED,
-      window: { type: 'sliding', size: '60s', hop: '5s' },
+      window: { type: 'sliding', size: '2m', hop: '10s' },
       measures: {
         attempts: { fn: 'count', where: START },
         callee_fanout: { fn: 'distinct_ratio', field: 'called_number', where: START },
         answer_rate: { fn: 'ratio', numerator: ANSWER, denominator: START },
       },
       when: [
-        { measure: 'attempts', op: '>=', value: 10 },
+        { measure: 'attempts', op: '>=', value: 20 },
         { measure: 'callee_fanout', op: '>=', value: 0.8 },
-        { measure: 'answer_rate', op: '<=', value: 0.4 },
+        { measure: 'answer_rate', op: '<=', value: 0.35 },
       ],
     },
     {
@@ -101,7 +103,7 @@ export const DEFAULT_RULE_PACK_SOURCE = {
       description: 'a trunk presenting a different caller ID on nearly every call, without full attestation, rarely answered',
       severity: 'HIGH',
       key: ['ingress_trunk'],
-      window: { type: 'sliding', size: '60s', hop: '5s' },
+      window: { type: 'sliding', size: '2m', hop: '10s' },
       measures: {
         attempts: { fn: 'count', where: START },
         cli_rotation: { fn: 'distinct_ratio', field: 'calling_number', where: START },
@@ -109,7 +111,7 @@ export const DEFAULT_RULE_PACK_SOURCE = {
         answer_rate: { fn: 'ratio', numerator: ANSWER, denominator: START },
       },
       when: [
-        { measure: 'attempts', op: '>=', value: 30 },
+        { measure: 'attempts', op: '>=', value: 60 },
         { measure: 'cli_rotation', op: '>=', value: 0.9 },
         { measure: 'not_fully_attested_share', op: '>=', value: 0.6 },
         { measure: 'answer_rate', op: '<=', value: 0.35 },
