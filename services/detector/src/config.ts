@@ -15,5 +15,13 @@ export const detectorConfig = defineConfig({
   rulesPollMs: { env: 'DETECTOR_RULES_POLL_MS', type: 'int', min: 100, default: 2000, doc: 'How often the rule pack file is checked for changes' },
   referenceDir: { env: 'DETECTOR_REFERENCE_DIR', type: 'string', optional: true, doc: 'Reference data directory (dno.csv, allowlist.csv, network.json)' },
   maxFutureSkewMs: { env: 'DETECTOR_MAX_FUTURE_SKEW_MS', type: 'int', min: 0, default: 600000, doc: 'Events dated further ahead of the wall clock are rejected (they would push the watermark)' },
+  maxBytesPerPartition: {
+    env: 'DETECTOR_MAX_BYTES_PER_PARTITION', type: 'int', min: 1024, max: 52_428_800, default: 65_536,
+    doc: 'Fetch size per partition. Small fetches keep partitions advancing together in event time, so catching up on a backlog does not push the watermark past other partitions',
+  },
+  progressPollMs: {
+    env: 'DETECTOR_PROGRESS_POLL_MS', type: 'int', min: 100, default: 1_000,
+    doc: 'How often partition end offsets are read to know which partitions are still catching up (they hold the watermark back)',
+  },
   fromBeginning: { env: 'DETECTOR_FROM_BEGINNING', type: 'bool', default: false, doc: 'A new consumer group starts at the earliest offset' },
 });

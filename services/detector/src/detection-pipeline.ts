@@ -30,6 +30,8 @@ export interface DetectionPipelineDeps {
   topics: { calls: string; sms: string | undefined; alerts: string; victims: string };
   now: () => number;
   maxFutureSkewMs: number;
+  /** Told after each batch, so partition progress is known between offset polls. */
+  onBatchProcessed?: (topic: string, partition: number, lastOffset: string) => void;
 }
 
 /**
@@ -54,6 +56,7 @@ export class DetectionPipeline {
     const rejected: { record: ConsumedRecord; error: PipelineError }[] = [];
     const engine = deps.engine();
     const horizon = deps.now() + deps.maxFutureSkewMs;
+    const source = `${batch.topic}/${batch.partition}`;
     let duplicates = 0;
     for (const record of batch.records) {
       try {
@@ -61,16 +64,19 @@ export class DetectionPipeline {
         const v = isCalls ? validateCallEvent(raw) : validateSmsEvent(raw);
         if (!v.ok) throw new PipelineError('CONTRACT_VIOLATION', v.violation.message, { path: v.violation.path });
         if (v.value.ts > horizon) throw new PipelineError('CONTRACT_VIOLATION', `ts ${v.value.ts} is more than ${deps.maxFutureSkewMs} ms ahead of the wall clock`, { path: 'ts' });
-        const outcome = isCalls ? engine.processCall(v.value as CallEvent, this.out) : engine.processSms(v.value as SmsEvent, this.out);
+        const outcome = isCalls ? engine.processCall(v.value as CallEvent, this.out, source) : engine.processSms(v.value as SmsEvent, this.out, source);
         if (outcome === 'late') throw new PipelineError('LATE_EVENT', `event time ${v.value.ts} is behind the watermark`, { path: 'ts' });
         if (outcome === 'duplicate') duplicates++;
       } catch (err) {
         rejected.push({ record, error: toPipelineError(err, 'DECODE_FAILED') });
       }
     }
+    engine.setSourceCaughtUp(isCalls ? 'calls' : 'sms', source, batch.lag === 0);
     if (duplicates > 0) deps.metrics.duplicates.inc({ topic: batch.topic }, duplicates);
     await this.flushOutputs();
     await deps.deadLetters.park(rejected);
+    const last = batch.records[batch.records.length - 1];
+    if (last) deps.onBatchProcessed?.(batch.topic, batch.partition, last.offset);
     const now = deps.now();
     for (const r of batch.records) deps.metrics.latency.observe(Math.max(0, now - r.timestamp) / 1000);
   }

@@ -8,6 +8,7 @@ import { createDetectorMetrics } from './detector-metrics.js';
 import { DetectionPipeline } from './detection-pipeline.js';
 import { loadReferenceDir } from './reference-loader.js';
 import { loadRulePackFile } from './rule-pack-loader.js';
+import { PartitionProgressMonitor } from './partition-progress-monitor.js';
 import { RulePackWatcher } from './rule-pack-watcher.js';
 
 const bootLogger = createLogger({ base: { service: 'detector' } });
@@ -40,6 +41,17 @@ await runService({
     const kafka = createKafkaPort(config, logger);
     const producer = await kafka.createProducer();
     resources.push('producer', () => producer.close());
+    const progress = new PartitionProgressMonitor({
+      reader: await kafka.createOffsetsReader(),
+      groupId: config.groupId,
+      topics: { calls: config.callTopic, sms: smsTopic },
+      engine: () => engine,
+      fromBeginning: config.fromBeginning,
+      intervalMs: config.progressPollMs,
+      logger,
+    });
+    progress.start();
+    resources.push('partition progress', () => progress.close());
     const pipeline = new DetectionPipeline({
       engine: () => engine,
       callDecoder: callCodec,
@@ -53,6 +65,7 @@ await runService({
       topics: { calls: config.callTopic, sms: smsTopic, alerts: config.alertTopic, victims: config.victimTopic },
       now: Date.now,
       maxFutureSkewMs: config.maxFutureSkewMs,
+      onBatchProcessed: (topic, partition, offset) => progress.onBatchProcessed(topic, partition, offset),
     });
 
     if (config.rulesFile) {
@@ -67,7 +80,11 @@ await runService({
       groupId: config.groupId,
       topics: smsTopic ? [config.callTopic, smsTopic] : [config.callTopic],
       fromBeginning: config.fromBeginning,
-      onAssignment: () => http.setReady(true),
+      maxBytesPerPartition: config.maxBytesPerPartition,
+      onAssignment: (assignment) => {
+        progress.onAssignment(assignment);
+        http.setReady(true);
+      },
       onCrash: (err) => crashed(err),
     });
     resources.push('consumer', () => consumer.close());

@@ -7,7 +7,7 @@ import {
 } from './decision.js';
 import { checkGuardRails } from './guard-rails.js';
 import { NotifyLog } from './notify-log.js';
-import { evaluatePolicy, type Policy } from './policy.js';
+import { evaluatePolicy, type Policy, type PolicyVerdict } from './policy.js';
 
 /** How to take back a planned change whose action reached no receiver. */
 export type Undo =
@@ -39,15 +39,16 @@ type AlertFields = Pick<Alert, 'alert_id' | 'rule_id' | 'severity' | 'entity_typ
 export class BlockerCore {
   readonly book = new BlockBook();
   readonly breaker: CircuitBreaker;
+  readonly dryRun: boolean;
   private readonly notified = new NotifyLog();
   private isPaused = false;
+  /** Numbers decisions, so two identical decisions in one millisecond stay two audit rows. */
+  private sequence = 0;
 
   constructor(readonly policy: Policy, options: { breakerMaxPerMinute: number; dryRun: boolean }) {
     this.breaker = new CircuitBreaker(options.breakerMaxPerMinute);
     this.dryRun = options.dryRun;
   }
-
-  readonly dryRun: boolean;
 
   get paused(): boolean {
     return this.isPaused;
@@ -63,7 +64,7 @@ export class BlockerCore {
       const guard = checkGuardRails(this.policy, alert.entity_type, alert.entity);
       if (!guard.ok && guard.reason !== 'entity_type_not_blockable') return skip(kind, guard.reason);
       if (!guard.ok) {
-        note = `; downgraded from ${kind}: entity_type ${alert.entity_type} is not blockable`;
+        note = `: downgraded from ${kind} (entity_type ${alert.entity_type} is not blockable)`;
         kind = 'notify';
       }
     }
@@ -73,16 +74,17 @@ export class BlockerCore {
       const action = this.action('notify', 'alert', alert, now, alert.ts, null, verdict.announcement, alert.alert_id);
       return [{ decision: this.decision(now, 'notify', 'acted', `alert${note}`, alert, 0), action, undo: { kind: 'notify', alertId: alert.alert_id } }];
     }
-    return this.onBlockAlert(alert, kind, verdict.expiryMs, verdict.announcement, now);
+    return this.onBlockAlert(alert, kind, verdict, now);
   }
 
-  private onBlockAlert(alert: AlertFields, kind: BlockKind, expiryMs: number, announcement: string | undefined, now: number): Plan[] {
+  private onBlockAlert(alert: AlertFields, kind: BlockKind, verdict: PolicyVerdict, now: number): Plan[] {
+    const { expiryMs, announcement, extendMinStepMs } = verdict;
     const skip = (reason: string, expiresAt = 0): Plan[] => [{ decision: this.decision(now, kind, 'skipped', reason, alert, expiresAt) }];
     const expiresAt = Math.min(alert.ts, now) + expiryMs;
     const existing = this.book.get(alert.entity_type, alert.entity);
     if (existing) {
       const seen = existing.alertIds.includes(alert.alert_id);
-      if (expiresAt - existing.expiresAt < this.policy.extendMinStepMs) {
+      if (expiresAt - existing.expiresAt < extendMinStepMs) {
         this.book.noteAlert(alert.entity_type, alert.entity, alert.alert_id);
         return skip(seen ? 'duplicate_alert: already covered by the active block' : `already_blocked: until ${formatTime(existing.expiresAt)}`, existing.expiresAt);
       }
@@ -112,9 +114,9 @@ export class BlockerCore {
     if (held) return skip(held);
     this.book.open({
       entityType: alert.entity_type, entity: alert.entity, kind, epoch: alert.ts, startedAt: now, expiresAt,
-      ruleId: alert.rule_id, alertId: alert.alert_id, severity: alert.severity, announcement, alertIds: [alert.alert_id], dryRun: this.dryRun,
+      ruleId: alert.rule_id, alertId: alert.alert_id, severity: alert.severity, announcement: kind === 'divert' ? announcement : undefined, alertIds: [alert.alert_id], dryRun: this.dryRun,
     });
-    const action = this.action(kind, 'new_block', alert, now, alert.ts, expiresAt, announcement);
+    const action = this.action(kind, 'new_block', alert, now, alert.ts, expiresAt, kind === 'divert' ? announcement : undefined);
     return [{ decision: this.decision(now, kind, 'acted', 'new_block', alert, expiresAt), action, undo: { kind: 'close', entityType: alert.entity_type, entity: alert.entity } }];
   }
 
@@ -214,7 +216,7 @@ export class BlockerCore {
   }
 
   private decision(now: number, action: string, result: DecisionResult, reason: string, a: { rule_id: string; alert_id: string; entity_type: string; entity: string }, expiresAt: number): Decision {
-    return makeDecision({
+    return makeDecision(this.sequence++, {
       ts: now, action, result, reason, rule_id: a.rule_id, alert_id: a.alert_id, entity_type: a.entity_type, entity: a.entity,
       expires_at: expiresAt, dry_run: this.dryRun,
     });

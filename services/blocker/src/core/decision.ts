@@ -68,9 +68,10 @@ export function idempotencyKey(action: HookAction, entityType: string, entity: s
   return `tf-${hash128Hex([action, entityType, entity, String(epoch), extra].join('\u0000'))}`;
 }
 
-export function makeDecision(fields: Omit<Decision, 'decision_id'>): Decision {
+/** `sequence` tells apart decisions that are otherwise identical (the same alert twice in one batch). */
+export function makeDecision(sequence: number, fields: Omit<Decision, 'decision_id'>): Decision {
   const { ts, action, result, reason, rule_id, alert_id, entity_type, entity, expires_at, dry_run } = fields;
-  const decision_id = hash128Hex([ts, action, result, reason, rule_id, alert_id, entity_type, entity, expires_at, dry_run].join('\u0000'));
+  const decision_id = hash128Hex([sequence, ts, action, result, reason, rule_id, alert_id, entity_type, entity, expires_at, dry_run].join('\u0000'));
   return { decision_id, ...fields };
 }
 

@@ -14,7 +14,7 @@ export class PolicyError extends Error {
 
 const TOP_KEYS = ['version', 'name', 'description', 'defaults', 'blockable_entity_types', 'emergency_numbers', 'allowlist', 'rules'];
 const DEFAULT_KEYS = ['expiry', 'extend_min_step', 'announcement'];
-const RULE_KEYS = ['rule_id', 'description', 'actions', 'expiry', 'announcement'];
+const RULE_KEYS = ['rule_id', 'description', 'actions', 'expiry', 'extend_min_step', 'announcement'];
 const MIN_EXPIRY_MS = 1_000;
 const MAX_EXPIRY_MS = 30 * 86_400_000;
 
@@ -50,7 +50,13 @@ function stringList(where: string, value: unknown, fallback: readonly string[], 
   return [...fallback];
 }
 
-function parseRule(raw: unknown, index: number, defaults: { expiryMs: number; announcement: string | undefined }, problems: string[]): PolicyRule | undefined {
+interface RuleDefaults {
+  expiryMs: number;
+  extendMinStepMs: number;
+  announcement: string | undefined;
+}
+
+function parseRule(raw: unknown, index: number, defaults: RuleDefaults, problems: string[]): PolicyRule | undefined {
   if (!isObj(raw)) {
     problems.push(`rules[${index}]: expected an object, got ${show(raw)}`);
     return undefined;
@@ -75,7 +81,8 @@ function parseRule(raw: unknown, index: number, defaults: { expiryMs: number; an
     problems.push(`${where}: announcement: a rule that diverts needs an announcement (here or in defaults.announcement)`);
   }
   const expiryMs = duration(`${where}: expiry`, raw['expiry'], defaults.expiryMs, problems);
-  return { ruleId: typeof id === 'string' ? id : '', actions, expiryMs, announcement };
+  const extendMinStepMs = duration(`${where}: extend_min_step`, raw['extend_min_step'], defaults.extendMinStepMs, problems);
+  return { ruleId: typeof id === 'string' ? id : '', actions, expiryMs, extendMinStepMs, announcement };
 }
 
 function parseAllowlist(value: unknown, problems: string[]): Map<string, Set<string>> {
@@ -125,7 +132,7 @@ export function validatePolicy(doc: unknown): Policy {
   if (!Array.isArray(rawRules)) problems.push(`rules: expected an array of rules, got ${show(rawRules)}`);
   else {
     rawRules.forEach((raw, i) => {
-      const rule = parseRule(raw, i, { expiryMs: defaultExpiryMs, announcement }, problems);
+      const rule = parseRule(raw, i, { expiryMs: defaultExpiryMs, extendMinStepMs, announcement }, problems);
       if (!rule || rule.ruleId === '') return;
       if (rules.has(rule.ruleId) || (rule.ruleId === '*' && fallback)) problems.push(`rules[${i}] "${rule.ruleId}": rule_id: appears more than once`);
       if (rule.ruleId === '*') fallback = rule;

@@ -15,6 +15,8 @@ export interface PolicyRule {
   ruleId: string;
   actions: Partial<Record<Severity, PolicyAction>>;
   expiryMs: number;
+  /** A repeat alert extends a block only when it moves the expiry by at least this much. */
+  extendMinStepMs: number;
   announcement: string | undefined;
 }
 
@@ -22,7 +24,6 @@ export interface PolicyRule {
 export interface Policy {
   name: string;
   defaultExpiryMs: number;
-  /** A repeat alert extends a block only when it moves the expiry by at least this much. */
   extendMinStepMs: number;
   blockableEntityTypes: ReadonlySet<string>;
   /** Exact numbers, normalised; entries ending in `*` are prefixes (stored without the `*`). */
@@ -36,6 +37,7 @@ export interface Policy {
 export interface PolicyVerdict {
   action: PolicyAction;
   expiryMs: number;
+  extendMinStepMs: number;
   announcement: string | undefined;
   /** The policy entry that decided: a rule id, `*`, or `(none)` when no entry matched. */
   matched: string;
@@ -44,10 +46,11 @@ export interface PolicyVerdict {
 /** The policy's answer for one alert, before any guard rail. */
 export function evaluatePolicy(policy: Policy, ruleId: string, severity: Severity): PolicyVerdict {
   const rule = policy.rules.get(ruleId) ?? policy.fallback;
-  if (!rule) return { action: 'none', expiryMs: policy.defaultExpiryMs, announcement: undefined, matched: '(none)' };
+  if (!rule) return { action: 'none', expiryMs: policy.defaultExpiryMs, extendMinStepMs: policy.extendMinStepMs, announcement: undefined, matched: '(none)' };
   return {
     action: rule.actions[severity] ?? 'none',
     expiryMs: rule.expiryMs,
+    extendMinStepMs: rule.extendMinStepMs,
     announcement: rule.announcement,
     matched: rule.ruleId,
   };

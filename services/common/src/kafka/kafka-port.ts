@@ -78,4 +78,21 @@ export interface KafkaPort {
   createProducer(): Promise<MessageProducer>;
   /** High watermarks of every partition of `topic`, for readers that must reach the current end. */
   fetchEndOffsets(topic: string): Promise<PartitionEndOffset[]>;
+  /** A long-lived reader of partition positions, for polling consumer progress. */
+  createOffsetsReader(): Promise<OffsetsReader>;
+}
+
+export interface PartitionPositions {
+  partition: number;
+  /** First offset still in the log. */
+  low: number;
+  /** Offset the next produced message gets. */
+  high: number;
+  /** The group's committed offset, or -1 when it has none. */
+  committed: number;
+}
+
+export interface OffsetsReader {
+  positions(groupId: string, topic: string): Promise<PartitionPositions[]>;
+  close(): Promise<void>;
 }

@@ -191,6 +191,22 @@ export function createKafkaPort(config: KafkaConnectionConfig, logger: Logger): 
       await producer.connect();
       return new KafkajsProducer(producer);
     },
+    async createOffsetsReader() {
+      const admin = kafka.admin({ retry: { retries: 3 } });
+      await admin.connect();
+      let closing: Promise<void> | undefined;
+      return {
+        async positions(groupId: string, topic: string) {
+          const [ends, groups] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
+          const committed = new Map((groups[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)] as const));
+          return ends.map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high), committed: committed.get(o.partition) ?? -1 }));
+        },
+        close() {
+          closing ??= admin.disconnect();
+          return closing;
+        },
+      };
+    },
     async fetchEndOffsets(topic) {
       // A short-lived admin: callers ask rarely (start-up, registry writes), and the port has no close().
       const admin = kafka.admin({ retry: { retries: 5 } });

@@ -99,7 +99,8 @@ export class DetectionEngine {
     return this.pack;
   }
 
-  processCall(e: CallEvent, out: EngineOutput): EventOutcome {
+  /** `source` names where the event was read (a Kafka partition), for per-source watermarks. */
+  processCall(e: CallEvent, out: EngineOutput, source?: string): EventOutcome {
     if (this.callWatermark.isLate(e.ts)) {
       this.counters.late++;
       return 'late';
@@ -108,7 +109,7 @@ export class DetectionEngine {
       this.counters.duplicates++;
       return 'duplicate';
     }
-    this.callWatermark.observe(e.ts);
+    this.callWatermark.observe(e.ts, source);
     if (isAllowlisted(e, this.reference)) {
       this.counters.allowlisted++;
       return 'allowlisted';
@@ -132,7 +133,7 @@ export class DetectionEngine {
     return 'accepted';
   }
 
-  processSms(s: SmsEvent, out: EngineOutput): EventOutcome {
+  processSms(s: SmsEvent, out: EngineOutput, source?: string): EventOutcome {
     if (this.smsWatermark.isLate(s.ts)) {
       this.counters.late++;
       return 'late';
@@ -142,12 +143,28 @@ export class DetectionEngine {
       return 'duplicate';
     }
     this.smsSeen.set(s.event_id, s.ts);
-    this.smsWatermark.observe(s.ts);
+    this.smsWatermark.observe(s.ts, source);
     this.counters.eventsAccepted++;
     const firings: Firing[] = [];
     for (const c of this.otp) c.onSms(s, firings);
     for (const f of firings) this.emit(f, out);
     return 'accepted';
+  }
+
+  /** A source (partition) of the call or SMS stream reached its end, or fell behind again. */
+  setSourceCaughtUp(stream: 'calls' | 'sms', source: string, caughtUp: boolean): void {
+    (stream === 'calls' ? this.callWatermark : this.smsWatermark).setCaughtUp(source, caughtUp);
+  }
+
+  /** A newly assigned source: until it reports (or is declared caught up) nothing from other sources can make its events late. */
+  addPendingSource(stream: 'calls' | 'sms', source: string): void {
+    (stream === 'calls' ? this.callWatermark : this.smsWatermark).addPendingSource(source);
+  }
+
+  /** After a rebalance: sources not read any more stop holding the watermarks back. */
+  retainSources(keep: (source: string) => boolean): void {
+    this.callWatermark.retainSources(keep);
+    this.smsWatermark.retainSources(keep);
   }
 
   private emit(f: Firing, out: EngineOutput): void {
@@ -164,7 +181,7 @@ export class DetectionEngine {
 
   private maybeSweep(): void {
     const wm = this.callWatermark.value;
-    if (wm - this.lastSweep < SWEEP_EVERY_MS) return;
+    if (!Number.isFinite(wm) || wm - this.lastSweep < SWEEP_EVERY_MS) return;
     this.lastSweep = wm;
     this.sweep(wm);
   }

@@ -93,7 +93,7 @@ export class OtpCorrelator {
 
 const MAX_WAIT_FOR_OTHER_STREAM_MS = 3_600_000;
 
+/** A silent other stream (watermark −∞) is waited for as long as a lagging one: at most the bound. */
 function otherStreamCutoff(own: number, other: number): number {
-  if (!Number.isFinite(other)) return own;
   return Math.max(Math.min(own, other), own - MAX_WAIT_FOR_OTHER_STREAM_MS);
 }

@@ -1,0 +1,85 @@
+import type { Logger } from '@telfraud/common';
+import { backoffDelay } from '../core/backoff.js';
+import type { BlockAction } from '../core/decision.js';
+import { abortableSleep } from './retry.js';
+import type { AttemptOutcome } from './webhook-client.js';
+
+/** How one action ended at one target. */
+export interface DeliveryResult {
+  target: string;
+  /** host:port, for metric labels and logs (the URL path may carry a token). */
+  targetLabel: string;
+  delivered: boolean;
+  attempts: number;
+  /** Last HTTP status; 0 when no response came. */
+  status: number;
+  error: string;
+  durationMs: number;
+}
+
+export interface AttemptClient {
+  attempt(url: string, body: string, idempotencyKey: string, attempt: number, action: string): Promise<AttemptOutcome>;
+}
+
+export interface DispatcherOptions {
+  targets: readonly string[];
+  client: AttemptClient;
+  maxAttempts: number;
+  retryInitialMs: number;
+  retryMaxMs: number;
+  logger: Logger;
+  onAttempt?: (targetLabel: string, outcome: AttemptOutcome) => void;
+  random?: () => number;
+}
+
+export function targetLabel(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'invalid';
+  }
+}
+
+/**
+ * Delivers one action to every target at once, each with its own retries: exponential back-off
+ * with jitter (a receiver's Retry-After is honoured up to the cap) until `maxAttempts`. A stop
+ * (the signal) interrupts the waits with StoppingError: the action was not settled, and the alert
+ * behind it will be consumed again after the restart, under the same idempotency key.
+ */
+export class WebhookDispatcher {
+  constructor(private readonly options: DispatcherOptions) {}
+
+  get targetCount(): number {
+    return this.options.targets.length;
+  }
+
+  deliver(action: BlockAction, signal: AbortSignal): Promise<DeliveryResult[]> {
+    const body = JSON.stringify(action);
+    return Promise.all(this.options.targets.map((t) => this.deliverTo(t, body, action, signal)));
+  }
+
+  private async deliverTo(target: string, body: string, action: BlockAction, signal: AbortSignal): Promise<DeliveryResult> {
+    const { options } = this;
+    const label = targetLabel(target);
+    let total = 0;
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await options.client.attempt(target, body, action.idempotency_key, attempt, action.action);
+      total += outcome.durationMs;
+      options.onAttempt?.(label, outcome);
+      const result = { target, targetLabel: label, attempts: attempt, status: outcome.status, durationMs: total };
+      if (outcome.kind === 'delivered') return { ...result, delivered: true, error: '' };
+      if (outcome.kind === 'rejected' || attempt >= options.maxAttempts) {
+        options.logger.error('webhook delivery failed', {
+          target: label, action: action.action, idempotencyKey: action.idempotency_key, attempts: attempt, status: outcome.status, error: outcome.error,
+        });
+        return { ...result, delivered: false, error: outcome.error };
+      }
+      const backoff = backoffDelay(attempt, options.retryInitialMs, options.retryMaxMs, options.random);
+      const delay = Math.min(options.retryMaxMs, Math.max(backoff, outcome.retryAfterMs ?? 0));
+      options.logger.warn('webhook attempt failed, retrying', {
+        target: label, action: action.action, idempotencyKey: action.idempotency_key, attempt, status: outcome.status, error: outcome.error, retryInMs: delay,
+      });
+      await abortableSleep(delay, signal, `delivery of ${action.idempotency_key} to ${label}`);
+    }
+  }
+}

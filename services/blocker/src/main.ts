@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+import { createLogger, runService, serviceSettings } from '@telfraud/common';
+import { startBlocker } from './blocker-service.js';
+import { loadBlockerConfig, type BlockerConfig } from './config.js';
+
+// Only wiring. A bad configuration or policy is thrown inside start(), where runService reports every problem and exits 2.
+let config: BlockerConfig | undefined;
+let configError: unknown;
+try {
+  config = loadBlockerConfig();
+} catch (err) {
+  configError = err;
+}
+const logger = createLogger({ level: config?.logLevel ?? 'info', base: { service: 'blocker' } });
+
+await runService({
+  name: 'blocker',
+  logger,
+  shutdownTimeoutMs: config?.shutdownTimeoutMs ?? serviceSettings.shutdownTimeoutMs.default,
+  start: () => (config ? startBlocker(config, logger) : Promise.reject(configError)),
+});
