@@ -11,8 +11,11 @@ help: ## List the targets
 deps: ## Install the apt packages the local stack needs (only those missing)
 	@bash infra/scripts/install-deps.sh
 
+# npm ci, exactly as locked. Where the registry cannot serve other platforms' optional packages
+# (rollup's native builds), npm 11 writes a lock that its own `npm ci` rejects (npm/cli#9846);
+# then `npm install --no-save` installs the same locked versions without rewriting the lock.
 $(NPM_STAMP): package.json package-lock.json services/*/package.json
-	npm ci --no-audit --no-fund
+	npm ci --no-audit --no-fund || npm install --no-save --no-audit --no-fund
 	@touch $(NPM_STAMP)
 
 install: deps $(NPM_STAMP) ## apt packages and npm dependencies
