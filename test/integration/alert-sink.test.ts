@@ -3,7 +3,7 @@
  * project's Schema Registry. Start the stack with `bash infra/scripts/up.sh` and build with
  * `npx tsc -b services/common services/core services/schema-registry services/alert-sink`.
  * Each run migrates a fresh database, uses a fresh consumer group and unique ids, and drops the
- * database afterwards. A registry already answering on 127.0.0.1:8081 is reused; otherwise the
+ * database afterwards. The stack's registry (SCHEMA_REGISTRY_URL) is reused when it answers; otherwise the
  * test starts one.
  */
 import { spawnSync } from 'node:child_process';
@@ -34,7 +34,7 @@ describe.skipIf(!stackEnv)('alert-sink on the local stack', () => {
   const kafka = new Kafka({ clientId: `it-alert-sink-${RUN}`, brokers, logLevel: logLevel.NOTHING });
   let registry: ServiceProcess | undefined;
   let sink: ServiceProcess | undefined;
-  let registryUrl = 'http://127.0.0.1:8081';
+  let registryUrl = env['SCHEMA_REGISTRY_URL'] ?? 'http://127.0.0.1:8081';
   let sinkUrl = '';
   let clickhouse: ClickHouseClient;
   let producer: Producer;
