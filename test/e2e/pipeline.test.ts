@@ -142,7 +142,8 @@ describe('the streaming path and the replay CLI agree on the same traffic', () =
       return complete(stored) ? true : undefined;
     }, 120_000).catch(() => undefined);
     expect(entities(stored)).toEqual(expected);
-    for (const rule of strictRules) expect(idsOf(stored, rule), rule).toEqual(idsOf(replay.alerts, rule));
+    const diagnosis = await harness.detectorCounters();
+    for (const rule of strictRules) expect(idsOf(stored, rule), `${rule}\n${diagnosis}`).toEqual(idsOf(replay.alerts, rule));
     const ids = new Set(stored.map((a) => a.alert_id));
     expect(replay.alerts.filter((a) => ids.has(a.alert_id)).length / replay.alerts.length).toBeGreaterThan(0.9);
 

@@ -77,6 +77,12 @@ export class PipelineHarness {
     return this.db.rows<T>(`SELECT * FROM ${this.db.name}.victim_exposures FINAL ORDER BY call_id`);
   }
 
+  /** The detector's counters whose names match, summed by their label sets: a quick diagnosis. */
+  async detectorCounters(prefix = 'fraud_events_'): Promise<string> {
+    const text = await (await fetch(`http://127.0.0.1:${this.ports.detector}/metrics`)).text();
+    return text.split('\n').filter((l) => l.startsWith(prefix)).join('\n');
+  }
+
   logs(): string {
     return this.services.map((s) => s.log).join('\n');
   }

@@ -57,6 +57,10 @@ export class DetectionPipeline {
     const engine = deps.engine();
     const horizon = deps.now() + deps.maxFutureSkewMs;
     const source = `${batch.topic}/${batch.partition}`;
+    const stream = isCalls ? 'calls' : 'sms';
+    // A partition delivering a batch is behind by definition until the batch is done: it must not
+    // be judged against a watermark that partitions already caught up have pushed forward.
+    engine.setSourceCaughtUp(stream, source, false);
     let duplicates = 0;
     for (const record of batch.records) {
       try {
@@ -71,7 +75,7 @@ export class DetectionPipeline {
         rejected.push({ record, error: toPipelineError(err, 'DECODE_FAILED') });
       }
     }
-    engine.setSourceCaughtUp(isCalls ? 'calls' : 'sms', source, batch.lag === 0);
+    engine.setSourceCaughtUp(stream, source, batch.lag === 0);
     if (duplicates > 0) deps.metrics.duplicates.inc({ topic: batch.topic }, duplicates);
     await this.flushOutputs();
     await deps.deadLetters.park(rejected);

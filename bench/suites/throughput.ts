@@ -1,0 +1,129 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { benchCodecs } from '../lib/codecs.js';
+import { runTool } from '../lib/child.js';
+import { sampleUntil, startDetector, type DetectorTopics } from '../lib/detector.js';
+import { fmtBytes, fmtInt, fmtMs, fmtRate, fmtRatio } from '../lib/format.js';
+import { benchKafka, brokersOf, createTopics, produceAll, topicSize } from '../lib/kafka.js';
+import { progress } from '../lib/progress.js';
+import { scrape } from '../lib/prom-text.js';
+import { steadyRate, type Sample } from '../lib/stats.js';
+import { asCallRecords, readCallEvents } from '../lib/traffic.js';
+import type { BenchContext } from './context.js';
+
+/** 32 partitions hold about 1M call events on the mock broker (5 MB each); 600k leaves room. */
+export const THROUGHPUT_EVENTS = 600_000;
+const PARTITIONS = 32;
+/** The detector's default DETECTOR_MAX_BYTES_PER_PARTITION. */
+const DETECTOR_FETCH_BYTES = 65_536;
+const TARGET_SHARE = 0.5;
+
+export interface ThroughputOutcome {
+  topics: DetectorTopics;
+  events: number;
+  detectorRate: number | undefined;
+  bareRate: number | undefined;
+}
+
+interface BareResult {
+  count: number;
+  joinMs: number | undefined;
+  samples: Sample[];
+}
+
+/** kcat (librdkafka) reading the topic from the beginning to its end: message count over time. */
+function kcatRead(brokers: string, topic: string, timeoutMs: number): Promise<{ count: number; samples: Sample[]; ms: number }> {
+  return new Promise((resolve, reject) => {
+    const t0 = Date.now();
+    const child = spawn('kcat', ['-C', '-b', brokers, '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%p\\n'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const samples: Sample[] = [];
+    let count = 0;
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) count++;
+      samples.push({ t: Date.now() - t0, n: count });
+    });
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('error', (err) => reject(new Error(`kcat: ${err.message} (apt-get install kcat)`)));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) reject(new Error(`kcat exited ${code}: ${stderr.slice(-1000)}`));
+      else resolve({ count, samples, ms: Date.now() - t0 });
+    });
+  });
+}
+
+/**
+ * One detector catching up on a preloaded backlog of the generator's traffic (Avro, 32 partitions),
+ * against a bare kafkajs consumer and kcat reading the very same topic.
+ */
+export async function throughputBench(ctx: BenchContext): Promise<void> {
+  const { env, run, results } = ctx;
+  const topics: DetectorTopics = { calls: `bench-${run}-calls`, sms: `bench-${run}-sms`, alerts: `bench-${run}-alerts`, victims: `bench-${run}-victims` };
+  await createTopics(env, [[topics.calls, PARTITIONS], [`${topics.calls}-dlq`, 1], [topics.sms, 1], [topics.alerts, 3], [topics.victims, 3]]);
+  const kafka = benchKafka(env);
+  const codecs = await benchCodecs(env);
+  progress(`throughput: preloading ${fmtInt(THROUGHPUT_EVENTS)} call events (Avro) onto ${topics.calls} (${PARTITIONS} partitions)`);
+  const produced = await produceAll(kafka, topics.calls, asCallRecords(readCallEvents(path.join(ctx.genDir, 'calls.jsonl'), THROUGHPUT_EVENTS), codecs.calls), {
+    onProgress: (n) => progress(`throughput: produced ${fmtInt(n)}`),
+  });
+  const size = await topicSize(kafka, topics.calls);
+  const events = size.retained;
+  progress(`throughput: ${fmtInt(produced.sent)} produced in ${fmtMs(produced.ms)}; ${fmtInt(events)} retained by the broker`);
+  if (events < produced.sent) results.note(`The mock broker kept ${fmtInt(events)} of ${fmtInt(produced.sent)} preloaded events (about 5 MB per partition); rates use what it kept.`);
+
+  progress('throughput: one detector catching up (default rule pack)');
+  const t0 = Date.now();
+  const detector = await startDetector(env, { name: 'detector', groupId: `bench-${run}-det`, topics, referenceDir: path.join(ctx.genDir, 'reference') });
+  let detectorSamples: Sample[] = [];
+  let rss: number | undefined;
+  let detectorMetrics: Record<string, number | undefined> = {};
+  try {
+    const sampled = await sampleUntil([detector], events, { t0, timeoutMs: 240_000, onProgress: (n) => progress(`throughput: detector consumed ${fmtInt(n)}`) });
+    detectorSamples = sampled.samples;
+    rss = detector.service.rssBytes();
+    detectorMetrics = await scrape(detector.metricsUrl, ['fraud_alerts_emitted_total', 'fraud_events_rejected_total', 'fraud_events_duplicate_total', 'process_resident_memory_bytes']);
+    if (!sampled.done) results.note(`The detector had consumed only ${fmtInt(sampled.samples.at(-1)?.n ?? 0)} of ${fmtInt(events)} events when the throughput run's time ran out.`);
+  } finally {
+    await detector.service.stop();
+  }
+  const detectorRate = steadyRate(detectorSamples, events);
+  const detectorDoneMs = detectorSamples.at(-1)?.t ?? Number.NaN;
+  const detectorFirstMs = detectorSamples.find((s) => s.n > 0)?.t;
+
+  const bare = async (maxBytes: number): Promise<BareResult> => {
+    progress(`throughput: bare kafkajs consumer, ${fmtBytes(maxBytes)} per partition per fetch`);
+    return runTool<BareResult>('bare-consumer.ts', [brokersOf(env).join(','), topics.calls, `bench-${run}-bare-${maxBytes}`, events, maxBytes], { timeoutMs: 180_000 });
+  };
+  const bareDefault = await bare(1_048_576);
+  const bareSmall = await bare(DETECTOR_FETCH_BYTES);
+  progress('throughput: kcat');
+  const kcat = await kcatRead(brokersOf(env).join(','), topics.calls, 120_000);
+
+  const bareRate = steadyRate(bareDefault.samples, events);
+  const bareSmallRate = steadyRate(bareSmall.samples, events);
+  const kcatRate = steadyRate(kcat.samples, kcat.count);
+  const total = (s: Sample[]): number | undefined => (s.length ? (s.at(-1)!.n / (s.at(-1)!.t / 1000)) : undefined);
+
+  const share = detectorRate !== undefined && bareRate !== undefined ? detectorRate / bareRate : undefined;
+  results.check({
+    area: 'Throughput', measure: `one detector, default pack, Avro from ${PARTITIONS} partitions to alerts out (steady state, 10-90 % of ${fmtInt(events)})`,
+    result: `${fmtRate(detectorRate)} (${fmtRate(total(detectorSamples))} incl. start-up and group join; first batch at ${fmtMs(detectorFirstMs)}, done at ${fmtMs(detectorDoneMs)})`,
+    target: `≥ ${TARGET_SHARE * 100} % of bare kafkajs`,
+  }, share !== undefined && share >= TARGET_SHARE, 'detector-throughput');
+  results.add({ area: 'Throughput', measure: 'bare kafkajs consumer, same topic (kafkajs default 1 MiB per partition fetch)', result: `${fmtRate(bareRate)} (${fmtRate(total(bareDefault.samples))} incl. join)` });
+  results.add({ area: 'Throughput', measure: `bare kafkajs consumer at the detector's ${fmtBytes(DETECTOR_FETCH_BYTES)} per partition fetch`, result: `${fmtRate(bareSmallRate)} (${fmtRate(total(bareSmall.samples))} incl. join)` });
+  results.add({ area: 'Throughput', measure: 'kcat (librdkafka), same topic', result: `${fmtRate(kcatRate)} (${fmtRate(kcat.count / (kcat.ms / 1000))} incl. start-up)` });
+  results.add({
+    area: 'Throughput', measure: 'ratios: detector / bare kafkajs; detector / kcat; bare kafkajs / kcat',
+    result: `${fmtRatio(share)}; ${fmtRatio(detectorRate !== undefined && kcatRate ? detectorRate / kcatRate : undefined)}; ${fmtRatio(bareRate !== undefined && kcatRate ? bareRate / kcatRate : undefined)}`,
+    target: `detector / kafkajs ≥ ${TARGET_SHARE.toFixed(2)}x`,
+  });
+  results.add({
+    area: 'Throughput', measure: 'detector after the catch-up: RSS; alerts emitted; events dead-lettered',
+    result: `${fmtBytes(rss ?? detectorMetrics['process_resident_memory_bytes'])}; ${fmtInt(detectorMetrics['fraud_alerts_emitted_total'] ?? Number.NaN)}; ${fmtInt(detectorMetrics['fraud_events_rejected_total'] ?? 0)}`,
+  });
+  const outcome: ThroughputOutcome = { topics, events, detectorRate, bareRate };
+  results.raw['throughput'] = { ...outcome, produced, bareSmallRate, kcatRate, kcatCount: kcat.count, detectorSamples, rss, detectorMetrics, bareJoinMs: bareDefault.joinMs };
+}

@@ -1,0 +1,204 @@
+// In-process DetectionEngine measurements over synthetic call events; one configuration per process
+// so every heap figure starts clean. Run with --expose-gc; prints one JSON object on stdout.
+//   node --expose-gc --import ./bench/ts-hooks.mjs bench/tools/engine-bench.ts keys K M
+//   ... rules R K M       R copies of a per-calling_number count rule; K keys, then M events over them
+//   ... pack K M TRAFFIC  the default rule pack, same load; TRAFFIC quiet (B-attested, half answered:
+//                         no rule fires) or campaign (unattested, never answered: rules fire on every call)
+//   ... memory CONFIG K   K origins making one quiet call each; CONFIG: registry | count | cli | default
+//   ... sizes             V8 heap bytes of the objects window state is made of
+import {
+  DEFAULT_RULE_PACK, DEFAULT_RULE_PACK_SOURCE, DetectionEngine, parseAllowlistCsv, parseDnoCsv, parseNetworkJson, validateRulePack,
+  type CallEvent, type EngineOutput, type ReferenceData, type RulePack,
+} from '@telfraud/core';
+import { allowlistCsv, dnoCsv, networkJson } from '@telfraud/generator';
+
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error('run with node --expose-gc');
+const fullGc = (): void => {
+  gc();
+  gc();
+};
+
+const BASE_TS = Date.UTC(2026, 0, 1);
+const TRUNKS = ['gb-core-ims-01', 'gb-core-ims-02', 'gb-core-ims-03', 'gb-core-ims-04'];
+/** The generator's reference data, as the detector loads it with DETECTOR_REFERENCE_DIR. */
+const REFERENCE: ReferenceData = { dno: parseDnoCsv(dnoCsv()), allowlist: parseAllowlistCsv(allowlistCsv()), network: parseNetworkJson(networkJson()) };
+
+type Traffic = 'quiet' | 'campaign';
+
+/**
+ * One event of a domestic call. Both kinds are not fully attested, so every origin holds state in
+ * the default pack's per-calling_number rule. `quiet`: B-attested START, and an ANSWER for every
+ * other call (odd seq), so no campaign rule fires. `campaign`: C-attested STARTs that are never
+ * answered, so the trunk rules fire on every call (and the CLI rule from the 20th call of an origin).
+ */
+function call(seq: number, origin: number, ts: number, traffic: Traffic = 'campaign'): CallEvent {
+  const answer = traffic === 'quiet' && (seq & 1) === 1;
+  const callSeq = answer ? seq - 1 : seq;
+  return {
+    event_id: `bench-e${callSeq}-${answer ? 'A' : 'S'}`,
+    call_id: `bench-c${callSeq}`,
+    type: answer ? 'ANSWER' : 'START',
+    ts,
+    calling_number: `+4477${10_000_000 + origin}`,
+    called_number: `+4478${10_000_000 + ((seq * 7919) % 80_000_000)}`,
+    ingress_trunk: TRUNKS[seq & 3]!,
+    ingress_country: 'GB',
+    attestation: traffic === 'quiet' ? 'B' : 'C',
+    duration_ms: null,
+    sip_code: null,
+  };
+}
+
+function countRule(i: number): Record<string, unknown> {
+  return {
+    id: `calls-per-cli-${i}`,
+    description: 'bench: START calls per calling number',
+    severity: 'LOW',
+    key: ['calling_number'],
+    window: { type: 'sliding', size: '10m', hop: '30s' },
+    measures: { calls: { fn: 'count', where: { field: 'type', eq: 'START' } } },
+    when: [{ measure: 'calls', op: '>=', value: 1_000_000 }],
+  };
+}
+
+function pack(name: string, rules: unknown[]): RulePack {
+  return validateRulePack({ version: 1, name, settings: DEFAULT_RULE_PACK_SOURCE.settings, rules });
+}
+
+function packFor(config: string, rules = 1): RulePack {
+  switch (config) {
+    case 'registry': return pack('bench-empty', []);
+    case 'count': return pack('bench-count', Array.from({ length: rules }, (_, i) => countRule(i)));
+    case 'cli': return pack('bench-cli', DEFAULT_RULE_PACK_SOURCE.rules.filter((r) => r.id === 'spoofing-campaign-cli'));
+    case 'default': return DEFAULT_RULE_PACK;
+    default: throw new Error(`unknown configuration ${config}`);
+  }
+}
+
+const out: EngineOutput = { alerts: [], victims: [] };
+function drain(): void {
+  out.alerts.length = 0;
+  out.victims.length = 0;
+}
+
+/** Nanoseconds per event spent only building the synthetic events (subtracted from the engine timings). */
+function synthesisNs(keys: number, events: number): number {
+  let sink = 0;
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < keys + events; i++) sink += call(i, i % keys, BASE_TS + i).calling_number.length;
+  const ns = Number(process.hrtime.bigint() - t0) / (keys + events);
+  if (sink < 0) throw new Error('unreachable');
+  return ns;
+}
+
+/**
+ * K origins each calling once (ts spread over 30 s: key creation), then M calls over the same
+ * origins in a scrambled order (60 s more: updates). No key expires; the call registry grows.
+ */
+function timeLoad(engine: DetectionEngine, keys: number, events: number, traffic: Traffic = 'campaign'): { createNs: number; updateNs: number; synthesisNs: number } {
+  const synth = synthesisNs(keys, events);
+  let seq = 0;
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < keys; i++) {
+    engine.processCall(call(seq++, i, BASE_TS + Math.floor((i * 30_000) / keys), traffic), out);
+    if ((i & 1023) === 0) drain();
+  }
+  const t1 = process.hrtime.bigint();
+  for (let j = 0; j < events; j++) {
+    const origin = (j * 2_654_435_761) % keys;
+    engine.processCall(call(seq++, origin, BASE_TS + 30_000 + Math.floor((j * 60_000) / events), traffic), out);
+    if ((j & 1023) === 0) drain();
+  }
+  const t2 = process.hrtime.bigint();
+  drain();
+  return { createNs: Number(t1 - t0) / keys - synth, updateNs: Number(t2 - t1) / events - synth, synthesisNs: synth };
+}
+
+function stateSummary(engine: DetectionEngine): { activeKeys: Record<string, number>; stateBytes: Record<string, number> } {
+  return { activeKeys: engine.stats().activeKeysByRule, stateBytes: engine.stateBytesByRule() };
+}
+
+function heapPerItem(make: (i: number) => unknown, n = 200_000): number {
+  fullGc();
+  const keep: unknown[] = new Array(n).fill(undefined);
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < n; i++) keep[i] = make(i);
+  fullGc();
+  const after = process.memoryUsage().heapUsed;
+  const bytes = (after - before) / n;
+  if (keep.length !== n) throw new Error('unreachable');
+  return Math.round(bytes);
+}
+
+const [mode, ...args] = process.argv.slice(2);
+const num = (i: number, fallback: number): number => (args[i] === undefined ? fallback : Number(args[i]));
+let result: Record<string, unknown>;
+switch (mode) {
+  case 'keys':
+  case 'rules':
+  case 'pack': {
+    const rules = mode === 'rules' ? num(0, 1) : 1;
+    const keys = num(mode === 'rules' ? 1 : 0, 10_000);
+    const events = num(mode === 'rules' ? 2 : 1, 1_000_000);
+    const traffic: Traffic = mode === 'pack' && args[2] === 'quiet' ? 'quiet' : 'campaign';
+    const p = mode === 'pack' ? DEFAULT_RULE_PACK : packFor('count', rules);
+    // Warm the JIT on a throwaway engine first, so small runs do not time the interpreter.
+    timeLoad(new DetectionEngine(p, REFERENCE), 5_000, 50_000, traffic);
+    fullGc();
+    const engine = new DetectionEngine(p, REFERENCE);
+    const timing = timeLoad(engine, keys, events, traffic);
+    fullGc();
+    const s = engine.stats();
+    result = {
+      mode, traffic, rules: p.rules.length, keys, events, ...timing, ...stateSummary(engine),
+      alertsEmitted: s.alertsEmitted, heapUsed: process.memoryUsage().heapUsed,
+    };
+    break;
+  }
+  case 'memory': {
+    const config = args[0] ?? 'default';
+    const keys = num(1, 1_000_000);
+    const p = packFor(config);
+    fullGc();
+    const before = process.memoryUsage();
+    const engine = new DetectionEngine(p, REFERENCE);
+    const t0 = process.hrtime.bigint();
+    // Origin i makes call 2i (START) and, every other origin, its ANSWER (2i+1): 1.5 events per origin.
+    let events = 0;
+    for (let i = 0; i < keys; i++) {
+      const ts = BASE_TS + Math.floor((i * 60_000) / keys);
+      engine.processCall(call(2 * i, i, ts, 'quiet'), out);
+      events++;
+      if ((i & 1) === 1) {
+        engine.processCall(call(2 * i + 1, i, ts + 1, 'quiet'), out);
+        events++;
+      }
+      if ((i & 1023) === 0) drain();
+    }
+    const ns = Number(process.hrtime.bigint() - t0) / events;
+    drain();
+    fullGc();
+    const after = process.memoryUsage();
+    result = {
+      mode, config, keys, events, nsPerEvent: ns, alertsEmitted: engine.stats().alertsEmitted, rules: p.rules.map((r) => r.id),
+      rss: after.rss, heapDelta: after.heapUsed - before.heapUsed, externalDelta: after.external - before.external,
+      trackedCalls: engine.trackedCalls, ...stateSummary(engine),
+    };
+    break;
+  }
+  case 'sizes': {
+    result = {
+      mode,
+      'Map with one number entry': heapPerItem((i) => new Map([[i, i]])),
+      'Float64Array(5)': heapPerItem(() => new Float64Array(5)),
+      'bucket {idx, slots: Float64Array(5)}': heapPerItem((i) => ({ idx: i, slots: new Float64Array(5) })),
+      'array of one string': heapPerItem((i) => [`bench-c${i}`]),
+      'calling-number string (13 chars)': heapPerItem((i) => `+4477${10_000_000 + i}`),
+    };
+    break;
+  }
+  default:
+    throw new Error(`unknown mode ${String(mode)}; expected keys | rules | pack | memory | sizes`);
+}
+process.stdout.write(JSON.stringify(result) + '\n');
