@@ -64,8 +64,13 @@ export class Watermark {
   get value(): number {
     if (this.dirty) {
       let slowest = Number.POSITIVE_INFINITY;
-      for (const s of this.sources.values()) if (!s.caughtUp && s.maxTs < slowest) slowest = s.maxTs;
-      this.cached = (Number.isFinite(slowest) ? slowest : this.maxTs) - this.latenessMs;
+      let anyBehind = false;
+      for (const s of this.sources.values()) {
+        if (s.caughtUp) continue;
+        anyBehind = true;
+        if (s.maxTs < slowest) slowest = s.maxTs;
+      }
+      this.cached = (anyBehind ? slowest : this.maxTs) - this.latenessMs;
       this.dirty = false;
     }
     return this.cached;
