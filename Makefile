@@ -39,7 +39,7 @@ services-up: up ## Start detector and alert-sink in the background
 services-down: ## Stop the pipeline's services
 	@bash infra/scripts/services.sh stop generator detector alert-sink
 
-demo: services-up ## Everything, plus a generator with an iSpoof-style campaign and a live alert tally
+demo: up ## Everything, plus a generator with an iSpoof-style campaign and a live alert tally
 	@bash infra/scripts/demo.sh
 
 test: build ## Unit tests, then end-to-end tests on the real local stack

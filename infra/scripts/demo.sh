@@ -13,6 +13,7 @@ source "$ENV_FILE"
 set +a
 
 seconds="${DEMO_SECONDS:-180}"
+"$INFRA_DIR/scripts/services.sh" start detector alert-sink
 cat >"$DATA_DIR/generator.env" <<ENV
 GENERATOR_RATE=${DEMO_RATE:-300}
 GENERATOR_SCENARIOS=${DEMO_SCENARIOS:-all}

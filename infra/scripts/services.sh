@@ -30,6 +30,14 @@ start_service() {
   [[ -f "$ENV_FILE" ]] || fail "$ENV_FILE is missing: run 'make up' first"
   require_port_free "$port" "$name"
   local extra="$DATA_DIR/$name.env"
+  if [[ "$name" == detector && ! -f "$extra" ]]; then
+    # The local stack's reference data: the demo carrier's (fictional) banks' DNO numbers, allowlist
+    # and home network, as the generator's scenarios use them. A carrier sets DETECTOR_REFERENCE_DIR
+    # to its own files (in .data/detector.env or the environment).
+    node --input-type=module -e "import('$REPO_ROOT/services/generator/dist/index.js').then((g) => g.writeReferenceDir('$DATA_DIR/reference'))"
+    echo "DETECTOR_REFERENCE_DIR=$DATA_DIR/reference" >"$extra"
+    log "detector: demo reference data in .data/reference (override with DETECTOR_REFERENCE_DIR in $extra)"
+  fi
   # The local mock broker needs the delayed assignment when several instances share a group.
   start_bg "$name" "$LOG_DIR/$name.log" env KAFKA_ASSIGNER_DELAY_MS="${KAFKA_ASSIGNER_DELAY_MS:-500}" \
     bash -c 'set -a; source "$0"; [[ -f "$1" ]] && source "$1"; set +a; exec node "$2"' "$ENV_FILE" "$extra" "$main"

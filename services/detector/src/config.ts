@@ -8,7 +8,7 @@ export const detectorConfig = defineConfig({
   httpPort: { env: 'DETECTOR_HTTP_PORT', type: 'int', min: 0, max: 65535, default: 9101, doc: 'Port of /metrics, /healthz, /readyz' },
   groupId: { env: 'DETECTOR_GROUP_ID', type: 'string', default: 'detector', doc: 'Consumer group shared by detector instances' },
   callTopic: { env: 'DETECTOR_CALL_TOPIC', type: 'string', default: 'call-events', doc: 'Call-event topic' },
-  smsTopic: { env: 'DETECTOR_SMS_TOPIC', type: 'string', default: 'sms-events', doc: 'SMS-event topic (empty string disables)' },
+  smsTopic: { env: 'DETECTOR_SMS_TOPIC', type: 'string', default: 'sms-events', doc: 'SMS-event topic (`none` disables the SMS stream and OTP correlation)' },
   alertTopic: { env: 'DETECTOR_ALERT_TOPIC', type: 'string', default: 'fraud-alerts', doc: 'Where alerts are produced' },
   victimTopic: { env: 'DETECTOR_VICTIM_TOPIC', type: 'string', default: 'victim-exposures', doc: 'Where victim exposures are produced' },
   rulesFile: { env: 'DETECTOR_RULES_FILE', type: 'string', optional: true, doc: 'JSON rule pack; the built-in default pack when unset. Watched and hot-reloaded' },

@@ -30,7 +30,7 @@ await runService({
     resources.push('http', () => http.close());
 
     const schemas = createRegistryClient(config);
-    const smsTopic = config.smsTopic === '' ? undefined : config.smsTopic;
+    const smsTopic = config.smsTopic === 'none' ? undefined : config.smsTopic;
     const [callCodec, smsCodec, alertCodec, victimCodec] = await Promise.all([
       AvroTopicCodec.create<unknown>(schemas, loadTopicSchema('call-events'), { logger }),
       smsTopic ? AvroTopicCodec.create<unknown>(schemas, loadTopicSchema('sms-events'), { logger }) : Promise.resolve(undefined),
