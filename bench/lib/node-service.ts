@@ -12,11 +12,18 @@ const live = new Set<NodeService>();
  */
 export class NodeService {
   private output = '';
+  private partial = '';
+  private readonly lineListeners: ((line: string) => void)[] = [];
   private readonly exited: Promise<number | null>;
 
   private constructor(readonly name: string, private readonly child: ChildProcess) {
     const keep = (chunk: Buffer): void => {
-      this.output = (this.output + chunk.toString('utf8')).slice(-50_000);
+      const text = chunk.toString('utf8');
+      this.output = (this.output + text).slice(-50_000);
+      if (this.lineListeners.length === 0) return;
+      const lines = (this.partial + text).split('\n');
+      this.partial = lines.pop() ?? '';
+      for (const line of lines) for (const listener of this.lineListeners) listener(line);
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
@@ -42,6 +49,11 @@ export class NodeService {
 
   get log(): string {
     return this.output;
+  }
+
+  /** Every complete line the service writes from now on (stdout and stderr). */
+  onLine(listener: (line: string) => void): void {
+    this.lineListeners.push(listener);
   }
 
   pause(): void {

@@ -7,8 +7,10 @@ import type { Alert, VictimExposure } from '@telfraud/core';
 export interface AlertRow extends Alert {
   /** 'YYYY-MM-DD' (UTC) of `ts`: the partition key. */
   event_date: string;
-  /** 'YYYY-MM-DD hh:mm:ss' (UTC): the ReplacingMergeTree version; the newest copy of an alert wins. */
+  /** 'YYYY-MM-DD hh:mm:ss' (UTC): when the row was written (diagnostics; the version decides which copy wins). */
   inserted_at: string;
+  /** ReplacingMergeTree version: severity rank, then window_end; later states of an alert are higher. */
+  version: number;
 }
 
 export interface VictimRow extends VictimExposure {
@@ -18,8 +20,15 @@ export interface VictimRow extends VictimExposure {
 
 export const ALERT_COLUMNS = [
   'alert_id', 'rule_id', 'severity', 'entity_type', 'entity', 'window_start', 'window_end', 'ts',
-  'value', 'threshold', 'summary', 'evidence', 'event_date', 'inserted_at',
+  'value', 'threshold', 'summary', 'evidence', 'event_date', 'inserted_at', 'version',
 ] as const satisfies readonly (keyof AlertRow)[];
+
+const SEVERITY_RANK: Record<AlertRow['severity'], number> = { LOW: 1, MEDIUM: 2, HIGH: 3, CRITICAL: 4 };
+
+/** An alert only escalates and moves forward in event time, so this orders its versions. */
+export function alertVersion(alert: Pick<AlertRow, 'severity' | 'window_end'>): number {
+  return SEVERITY_RANK[alert.severity] * 2 ** 42 + alert.window_end;
+}
 
 export const VICTIM_COLUMNS = [
   'victim_number', 'entity_type', 'entity', 'alert_id', 'call_id', 'ts', 'duration_ms', 'event_date', 'inserted_at',
@@ -64,6 +73,7 @@ export function toAlertRow(alert: Alert, insertedAtMs: number): AlertRow {
     evidence: [...alert.evidence],
     event_date: utcDate(alert.ts),
     inserted_at: utcDateTime(insertedAtMs),
+    version: alertVersion(alert),
   };
 }
 
