@@ -1,7 +1,7 @@
 import type { Alert, CallEvent, SmsEvent, VictimExposure } from '../events.js';
 import { isAllowlisted, isEntityAllowlisted, type ReferenceData } from '../reference/reference-data.js';
 import { compileCondition } from '../rules/condition.js';
-import type { Firing } from '../rules/firing.js';
+import type { Firing, FiringHead } from '../rules/firing.js';
 import type { RulePack, WindowRule } from '../rules/rule-pack.js';
 import { WindowRuleEvaluator } from '../rules/window-rule-evaluator.js';
 import { AlertBook } from './alert-book.js';
@@ -30,7 +30,9 @@ export interface EngineStats {
 }
 
 /** Event time between housekeeping sweeps of expired state. */
-const SWEEP_EVERY_MS = 15_000;
+const SWEEP_EVERY_MS = 30_000;
+/** The OTP correlator keeps minutes of calls; sweeping it less often costs little memory. */
+const OTP_SWEEP_EVERY_MS = 120_000;
 
 /**
  * The detection core shared by the streaming detector and the replay CLI: deduplicates, applies
@@ -49,8 +51,9 @@ export class DetectionEngine {
   private readonly callWatermark: Watermark;
   private readonly smsWatermark: Watermark;
   private lastSweep = Number.NEGATIVE_INFINITY;
+  private lastOtpSweep = Number.NEGATIVE_INFINITY;
   private readonly counters = { eventsAccepted: 0, duplicates: 0, late: 0, allowlisted: 0, alertsEmitted: 0, victimsEmitted: 0 };
-  private readonly firings: Firing[] = [];
+  private readonly firings: FiringHead[] = [];
 
   constructor(pack: RulePack, reference: ReferenceData) {
     this.pack = pack;
@@ -145,7 +148,7 @@ export class DetectionEngine {
     this.smsSeen.set(s.event_id, s.ts);
     this.smsWatermark.observe(s.ts, source);
     this.counters.eventsAccepted++;
-    const firings: Firing[] = [];
+    const firings: FiringHead[] = [];
     for (const c of this.otp) c.onSms(s, firings);
     for (const f of firings) this.emit(f, out);
     return 'accepted';
@@ -167,17 +170,20 @@ export class DetectionEngine {
     this.smsWatermark.retainSources(keep);
   }
 
-  private emit(f: Firing, out: EngineOutput): void {
-    if (isEntityAllowlisted(f.entityType, f.entity, this.reference)) return;
-    const { alerts, created } = this.alertBook.fire(f);
+  private emit(head: FiringHead, out: EngineOutput): void {
+    if (isEntityAllowlisted(head.entityType, head.entity, this.reference)) return;
+    const { alerts, created } = this.alertBook.fire(head);
+    if (alerts.length === 0) return;
     this.counters.alertsEmitted += alerts.length;
-    out.alerts.push(...alerts);
-    if (created && f.victims) {
+    for (const a of alerts) out.alerts.push(a);
+    const f: Firing | undefined = created ? (head.complete ? head.complete() : (head as Firing)) : undefined;
+    if (created && f?.victims) {
       const before = out.victims.length;
       this.victims.flag(created.alert_id, f.ts, f.victims.key, f.entity, f.victims.filter, out.victims);
       this.counters.victimsEmitted += out.victims.length - before;
     }
   }
+
 
   private maybeSweep(): void {
     const wm = this.callWatermark.value;
@@ -192,7 +198,10 @@ export class DetectionEngine {
     this.victims.sweep(watermark);
     this.alertBook.sweep(watermark);
     const smsWm = this.smsWatermark.value;
-    for (const c of this.otp) c.sweep(watermark, smsWm);
+    if (watermark - this.lastOtpSweep >= OTP_SWEEP_EVERY_MS) {
+      this.lastOtpSweep = watermark;
+      for (const c of this.otp) c.sweep(watermark, smsWm);
+    }
     for (const [id, ts] of this.smsSeen) if (ts < smsWm) this.smsSeen.delete(id);
   }
 

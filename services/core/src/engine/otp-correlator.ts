@@ -1,6 +1,6 @@
 import type { CallEvent, SmsEvent } from '../events.js';
 import type { CallPredicate } from '../rules/condition.js';
-import type { Firing } from '../rules/firing.js';
+import type { Firing, FiringHead } from '../rules/firing.js';
 import type { OtpAfterCallRule } from '../rules/rule-pack.js';
 
 interface ConnectedCall {
@@ -34,7 +34,7 @@ export class OtpCorrelator {
   ) {}
 
   /** ANSWER, or END with connected time: the call connected at `connectTs`. */
-  onCallConnected(e: CallEvent, connectTs: number, out: Firing[]): void {
+  onCallConnected(e: CallEvent, connectTs: number, out: FiringHead[]): void {
     const suspicious = this.suspicious(e);
     // Fully attested calls that look clean are the bank's own and the public's: not remembered.
     if (!suspicious && e.attestation === 'A') return;
@@ -46,7 +46,7 @@ export class OtpCorrelator {
     for (const otp of this.otps.get(e.called_number) ?? []) this.match(e.called_number, call, otp, out);
   }
 
-  onSms(s: SmsEvent, out: Firing[]): void {
+  onSms(s: SmsEvent, out: FiringHead[]): void {
     if (s.category !== 'OTP') return;
     const otp: Otp = { eventId: s.event_id, ts: s.ts, sender: s.sender };
     const list = this.otps.get(s.recipient_number) ?? [];
@@ -55,21 +55,22 @@ export class OtpCorrelator {
     for (const call of this.calls.get(s.recipient_number) ?? []) this.match(s.recipient_number, call, otp, out);
   }
 
-  private match(victim: string, call: ConnectedCall, otp: Otp, out: Firing[]): void {
+  private match(victim: string, call: ConnectedCall, otp: Otp, out: FiringHead[]): void {
     const delay = otp.ts - call.connectTs;
     if (delay < 0 || delay > this.rule.withinMs) return;
     const flagged = this.isFlagged('ingress_trunk', call.trunk, call.connectTs) || this.isFlagged('calling_number', call.cli, call.connectTs);
     if (!call.suspicious && !flagged) return;
     if (call.matchedOtps?.has(otp.eventId)) return;
     (call.matchedOtps ??= new Set()).add(otp.eventId);
-    out.push({
+    const firing: Firing = {
       ruleId: this.rule.id, severity: this.rule.severity, description: this.rule.description,
       entityType: 'called_number', entity: victim,
       windowStart: call.connectTs, windowEnd: call.connectTs + this.rule.withinMs, ts: Math.max(otp.ts, call.connectTs),
       value: Math.round(delay / 1000), threshold: Math.round(this.rule.withinMs / 1000), measures: { delay_s: Math.round(delay / 1000) },
       evidence: [call.callId], cooldownMs: this.rule.cooldownMs,
       summary: `OTP SMS from ${otp.sender} reached ${victim} ${Math.round(delay / 1000)} s after a connected call from ${flagged ? 'flagged' : 'suspicious'} origin ${call.trunk} presenting ${call.cli}: account takeover likely in progress`,
-    });
+    };
+    out.push(firing);
   }
 
   /**

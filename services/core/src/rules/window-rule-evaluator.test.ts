@@ -10,8 +10,13 @@ function evaluator(raw: Record<string, unknown>, opts: { lateness?: number; evid
   return new WindowRuleEvaluator(windowRule(raw), () => opts.ref ?? EMPTY_REFERENCE, opts.lateness ?? 0, opts.evidence ?? 10);
 }
 
+/** The evaluator returns a head with lazily built details; tests look at the whole firing. */
+function fire(ev: WindowRuleEvaluator, e: CallEvent): Firing | undefined {
+  return ev.onEvent(e)?.complete?.();
+}
+
 function feed(ev: WindowRuleEvaluator, events: CallEvent[]): (Firing | undefined)[] {
-  return events.map((e) => ev.onEvent(e));
+  return events.map((e) => fire(ev, e));
 }
 
 const COUNT3 = {
@@ -51,7 +56,7 @@ describe('WindowRuleEvaluator', () => {
     ];
     expect(feed(ev, mixed).filter(Boolean)).toHaveLength(0);
     expect(ev.activeKeys).toBe(2);
-    expect(ev.onEvent(callEvent({ call_id: 'x', ts: T0 + 4_000, ingress_trunk: 't2' }))?.entity).toBe('t2');
+    expect(fire(ev, callEvent({ call_id: 'x', ts: T0 + 4_000, ingress_trunk: 't2' }))?.entity).toBe('t2');
   });
 
   it('applies the filter before keying: filtered events neither count nor create state', () => {
@@ -70,7 +75,7 @@ describe('WindowRuleEvaluator', () => {
       when: [{ measure: 'answer_rate', op: '<', value: 0.5 }, { measure: 'starts', op: '>', value: 1 }],
     });
     // Only ANSWERs: answer_rate NaN → no fire.
-    expect(ev.onEvent(callEvent({ call_id: 'a', type: 'ANSWER', ts: T0 }))).toBeUndefined();
+    expect(fire(ev, callEvent({ call_id: 'a', type: 'ANSWER', ts: T0 }))).toBeUndefined();
     // 1 start: rate 1 → no. 2 starts: 0.5 → not < 0.5. 3 starts: 0.33 and 3 > 1 → fires with value = first threshold's measure.
     const out = feed(ev, starts([1_000, 2_000, 3_000]));
     expect(out.map((f) => f && f.value)).toEqual([undefined, undefined, 1 / 3]);
@@ -116,7 +121,7 @@ describe('WindowRuleEvaluator', () => {
   it('a late event within the lateness counts, and fires if it completes a window', () => {
     const ev = evaluator(COUNT3, { lateness: 120_000 });
     expect(feed(ev, starts([100_000, 110_000])).some(Boolean)).toBe(false);
-    const late = ev.onEvent(callEvent({ call_id: 'late', ts: T0 + 95_000 }));
+    const late = fire(ev, callEvent({ call_id: 'late', ts: T0 + 95_000 }));
     expect(late).toMatchObject({ value: 3, windowStart: T0 + 60_000, windowEnd: T0 + 120_000, ts: T0 + 95_000 });
   });
 

@@ -5,7 +5,7 @@ import type { KeyedWindow } from '../windows/keyed-window.js';
 import { MeasureLayout } from '../windows/measure-layout.js';
 import { SessionWindow } from '../windows/session-window.js';
 import { compileCondition, type CallPredicate } from './condition.js';
-import type { Firing } from './firing.js';
+import type { Firing, FiringHead } from './firing.js';
 import { keyExtractor, type KeyExtractor } from './key-extractor.js';
 import type { ComparisonOp, WindowRule } from './rule-pack.js';
 
@@ -44,7 +44,7 @@ export class WindowRuleEvaluator {
   }
 
   /** Feeds one event; returns a firing when every threshold holds for the event's entity. */
-  onEvent(event: CallEvent): Firing | undefined {
+  onEvent(event: CallEvent): FiringHead | undefined {
     if (this.filter && !this.filter(event)) return undefined;
     const entity = this.key.entityOf(event);
     let st = this.states.get(entity);
@@ -64,29 +64,48 @@ export class WindowRuleEvaluator {
       const t = when[i]!;
       if (!compare(t.op, this.layout.read(this.thresholdIndex[i]!, this.scratch), t.value)) return undefined;
     }
-    const measures = this.layout.values(this.scratch);
     const primary = when[0]!;
-    const summary = `${this.rule.id}: ${this.key.entityType} ${entity} ` +
-      when.map((t) => `${t.measure}=${formatValue(measures[t.measure]!)} (${t.op} ${t.value})`).join(', ') +
-      (this.rule.description ? ` — ${this.rule.description}` : '');
+    const value = this.layout.read(this.thresholdIndex[0]!, this.scratch);
+    // Details are built only if the alert book emits something: a campaign fires on every event.
+    const slots = this.scratch;
+    let built: Firing | undefined;
     return {
       ruleId: this.rule.id,
       severity: this.rule.severity,
-      description: this.rule.description,
       entityType: this.key.entityType,
       entity,
-      windowStart: bounds.start,
-      windowEnd: bounds.end,
       ts: event.ts,
-      value: measures[primary.measure]!,
-      threshold: primary.value,
-      measures,
-      evidence: [...ev],
+      value,
       cooldownMs: this.rule.cooldownMs,
-      ...(this.rule.victims ? { victims: { key: this.key, filter: this.filter } } : {}),
-      summary,
+      complete: () => {
+        if (built) return built;
+        const measures = this.layout.values(slots);
+        return (built = {
+          ruleId: this.rule.id,
+          severity: this.rule.severity,
+          description: this.rule.description,
+          entityType: this.key.entityType,
+          entity,
+          windowStart: bounds.start,
+          windowEnd: bounds.end,
+          ts: event.ts,
+          value,
+          threshold: primary.value,
+          measures,
+          evidence: [...ev],
+          cooldownMs: this.rule.cooldownMs,
+          ...(this.rule.victims ? { victims: { key: this.key, filter: this.filter } } : {}),
+          summary: this.summary(entity, measures),
+        });
+      },
     };
   }
+
+  private summary(entity: string, measures: Record<string, number>): string {
+    const what = this.rule.when.map((t) => `${t.measure}=${formatValue(measures[t.measure]!)} (${t.op} ${t.value})`).join(', ');
+    return `${this.rule.id}: ${this.key.entityType} ${entity} ${what}${this.rule.description ? ` — ${this.rule.description}` : ''}`;
+  }
+
 
   /** Frees the state of every key whose window can no longer change. */
   sweep(watermark: number): void {

@@ -14,7 +14,14 @@ export interface BucketedState {
   /** Per distinct measure: value fingerprint → latest bucket it was seen in. */
   distinct: Map<number, number>[] | undefined;
   maxTs: number;
+  /** Running total of the window ending with the newest bucket (sum-only layouts). */
+  sum: Float64Array | undefined;
+  sumEnd: number;
+  /** Distinct-map size at which stale fingerprints are next pruned (amortised). */
+  pruneAt: number;
 }
+
+const MIN_PRUNE_AT = 64;
 
 /**
  * Sliding (hopping) windows of `size` advancing by `hop`, kept as hop-sized buckets; a tumbling
@@ -23,6 +30,9 @@ export interface BucketedState {
  */
 export class BucketedWindow implements KeyedWindow<BucketedState> {
   private readonly span: number;
+  /** Every slot merges by addition: the window total can be kept running instead of re-summed. */
+  private readonly incremental: boolean;
+  private readonly delta: Float64Array;
 
   constructor(
     private readonly layout: MeasureLayout,
@@ -31,10 +41,19 @@ export class BucketedWindow implements KeyedWindow<BucketedState> {
     private readonly latenessMs: number,
   ) {
     this.span = sizeMs / hopMs;
+    this.incremental = layout.merges.every((m) => m === 'sum');
+    this.delta = layout.newSlots();
   }
 
   create(): BucketedState {
-    return { buckets: [], distinct: this.layout.distinct.length > 0 ? this.layout.distinct.map(() => new Map()) : undefined, maxTs: 0 };
+    return {
+      buckets: [],
+      distinct: this.layout.distinct.length > 0 ? this.layout.distinct.map(() => new Map()) : undefined,
+      maxTs: 0,
+      sum: this.incremental ? this.layout.newSlots() : undefined,
+      sumEnd: Number.NEGATIVE_INFINITY,
+      pruneAt: MIN_PRUNE_AT,
+    };
   }
 
   private bucketFor(state: BucketedState, idx: number): Bucket {
@@ -60,9 +79,29 @@ export class BucketedWindow implements KeyedWindow<BucketedState> {
   add(state: BucketedState, event: CallEvent, ts: number): boolean {
     const idx = Math.floor(ts / this.hopMs);
     if (ts > state.maxTs) state.maxTs = ts;
+    const sum = state.sum;
+    if (sum) {
+      // Before dropping: buckets leaving the window must leave the running total first.
+      const newest = Math.floor(state.maxTs / this.hopMs);
+      if (newest > state.sumEnd) this.advance(state, sum, newest);
+    }
     this.dropBefore(state, Math.floor((state.maxTs - this.latenessMs) / this.hopMs) - this.span + 1);
     const bucket = this.bucketFor(state, idx);
-    this.layout.accumulate(event, bucket.slots);
+    if (sum) {
+      const delta = this.delta;
+      delta.fill(0);
+      this.layout.accumulate(event, delta);
+      const slots = bucket.slots;
+      const counted = this.inWindow(state, idx);
+      for (let i = 0; i < delta.length; i++) {
+        const d = delta[i]!;
+        if (d === 0) continue;
+        slots[i]! += d;
+        if (counted) sum[i]! += d;
+      }
+    } else {
+      this.layout.accumulate(event, bucket.slots);
+    }
     if (state.distinct) {
       const inputs = this.layout.distinct;
       for (let d = 0; d < inputs.length; d++) {
@@ -74,13 +113,33 @@ export class BucketedWindow implements KeyedWindow<BucketedState> {
         if (prev !== undefined && prev >= idx) continue;
         if (prev !== undefined) {
           const old = this.findBucket(state, prev);
-          if (old) old.slots[input.slot]! -= 1;
+          if (old) {
+            old.slots[input.slot]! -= 1;
+            if (sum && this.inWindow(state, prev)) sum[input.slot]! -= 1;
+          }
         }
         seen.set(h, idx);
         bucket.slots[input.slot]! += 1;
+        if (sum && this.inWindow(state, idx)) sum[input.slot]! += 1;
       }
     }
     return true;
+  }
+
+  private inWindow(state: BucketedState, idx: number): boolean {
+    return idx <= state.sumEnd && idx > state.sumEnd - this.span;
+  }
+
+  /** Moves the running total's window to end at `newest`: buckets that slid out leave the total. */
+  private advance(state: BucketedState, sum: Float64Array, newest: number): void {
+    const leavingFrom = state.sumEnd - this.span + 1;
+    const leavingTo = newest - this.span;
+    for (const b of state.buckets) {
+      if (b.idx < leavingFrom || b.idx > leavingTo) continue;
+      const x = b.slots;
+      for (let i = 0; i < x.length; i++) sum[i]! -= x[i]!;
+    }
+    state.sumEnd = newest;
   }
 
   evaluate(state: BucketedState, ts: number, into: Float64Array): WindowBounds {
@@ -88,6 +147,10 @@ export class BucketedWindow implements KeyedWindow<BucketedState> {
     const own = Math.floor(ts / this.hopMs);
     const end = Math.max(own, Math.min(Math.floor(state.maxTs / this.hopMs), own + this.span - 1));
     const first = end - this.span + 1;
+    if (state.sum && end === state.sumEnd) {
+      into.set(state.sum);
+      return { start: first * this.hopMs, end: (end + 1) * this.hopMs };
+    }
     this.layout.reset(into);
     for (const b of state.buckets) if (b.idx >= first && b.idx <= end) this.layout.merge(into, b.slots);
     return { start: first * this.hopMs, end: (end + 1) * this.hopMs };
@@ -99,7 +162,18 @@ export class BucketedWindow implements KeyedWindow<BucketedState> {
     let n = 0;
     while (n < b.length && b[n]!.idx < minIdx) n++;
     b.splice(0, n);
-    if (state.distinct) for (const m of state.distinct) for (const [h, idx] of m) if (idx < minIdx) m.delete(h);
+    // Stale fingerprints are harmless (their bucket is gone, so nothing is decremented): prune them
+    // only when a map has doubled since the last prune, so a busy key is not rescanned every hop.
+    if (!state.distinct) return;
+    let size = 0;
+    for (const m of state.distinct) size += m.size;
+    if (size < state.pruneAt) return;
+    size = 0;
+    for (const m of state.distinct) {
+      for (const [h, idx] of m) if (idx < minIdx) m.delete(h);
+      size += m.size;
+    }
+    state.pruneAt = Math.max(MIN_PRUNE_AT, 2 * size);
   }
 
   expired(state: BucketedState, watermark: number): boolean {

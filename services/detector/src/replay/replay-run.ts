@@ -4,7 +4,7 @@ import {
   DetectionEngine, validateCallEvent, validateSmsEvent,
   type Alert, type CallEvent, type EngineOutput, type ReferenceData, type RulePack, type SmsEvent, type VictimExposure,
 } from '@telfraud/core';
-import { readNdjson } from './ndjson-reader.js';
+import { readNdjsonBatches, type NdjsonLine } from './ndjson-reader.js';
 import { summariseByRule, type RuleSummaryRow } from './rule-summary.js';
 
 export interface ReplayInput {
@@ -32,39 +32,84 @@ export interface ReplayResult {
 
 type Tagged = { kind: 'call'; event: CallEvent } | { kind: 'sms'; event: SmsEvent };
 
-async function* validated(file: string, kind: 'call' | 'sms', onBad: (line: number, why: string) => void, onGood: () => void): AsyncGenerator<Tagged> {
-  for await (const item of readNdjson(file)) {
-    if ('error' in item) {
-      onBad(item.line, item.error);
-      continue;
+/** A validated event stream read in batches, consumed one event at a time without a promise per event. */
+class EventCursor {
+  private batch: Tagged[] = [];
+  private pos = 0;
+  private done = false;
+  private readonly source: AsyncGenerator<NdjsonLine[]>;
+
+  constructor(
+    file: string,
+    private readonly kind: 'call' | 'sms',
+    private readonly onBad: (line: number, why: string) => void,
+    private readonly onGood: () => void,
+  ) {
+    this.source = readNdjsonBatches(file);
+  }
+
+  /** The next event, or undefined at the end; awaits only when a batch is used up. */
+  async peek(): Promise<Tagged | undefined> {
+    while (this.pos >= this.batch.length) {
+      if (this.done) return undefined;
+      const next = await this.source.next();
+      if (next.done) {
+        this.done = true;
+        return undefined;
+      }
+      this.batch = this.validate(next.value);
+      this.pos = 0;
     }
-    const v = kind === 'call' ? validateCallEvent(item.value) : validateSmsEvent(item.value);
-    if (!v.ok) {
-      onBad(item.line, `${v.violation.path || 'record'}: ${v.violation.message}`);
-      continue;
+    return this.batch[this.pos];
+  }
+
+  /** Synchronous while the current batch lasts: the hot loop. */
+  peekSync(): Tagged | undefined {
+    return this.pos < this.batch.length ? this.batch[this.pos] : undefined;
+  }
+
+  advance(): void {
+    this.pos++;
+  }
+
+  private validate(lines: NdjsonLine[]): Tagged[] {
+    const out: Tagged[] = [];
+    for (const item of lines) {
+      if ('error' in item) {
+        this.onBad(item.line, item.error);
+        continue;
+      }
+      const v = this.kind === 'call' ? validateCallEvent(item.value) : validateSmsEvent(item.value);
+      if (!v.ok) {
+        this.onBad(item.line, `${v.violation.path || 'record'}: ${v.violation.message}`);
+        continue;
+      }
+      this.onGood();
+      out.push(this.kind === 'call' ? { kind: 'call', event: v.value as CallEvent } : { kind: 'sms', event: v.value as SmsEvent });
     }
-    onGood();
-    yield (kind === 'call' ? { kind, event: v.value as CallEvent } : { kind, event: v.value as SmsEvent });
+    return out;
   }
 }
 
 /** Merges two streams by event time, as the detector sees two topics advance together. */
-async function* mergeByTs(a: AsyncGenerator<Tagged>, b: AsyncGenerator<Tagged> | undefined): AsyncGenerator<Tagged> {
-  if (!b) {
-    yield* a;
-    return;
-  }
-  let x = await a.next();
-  let y = await b.next();
-  while (!x.done || !y.done) {
-    if (!x.done && (y.done || x.value.event.ts <= y.value.event.ts)) {
-      yield x.value;
-      x = await a.next();
-    } else if (!y.done) {
-      yield y.value;
-      y = await b.next();
+async function* mergeByTs(a: EventCursor, b: EventCursor | undefined): AsyncGenerator<Tagged[]> {
+  const out: Tagged[] = [];
+  for (;;) {
+    const x = a.peekSync() ?? (await a.peek());
+    const y = b ? b.peekSync() ?? (await b.peek()) : undefined;
+    if (!x && !y) break;
+    if (x && (!y || x.event.ts <= y.event.ts)) {
+      out.push(x);
+      a.advance();
+    } else if (y && b) {
+      out.push(y);
+      b.advance();
+    }
+    if (out.length >= 4096) {
+      yield out.splice(0);
     }
   }
+  if (out.length > 0) yield out;
 }
 
 /**
@@ -87,10 +132,10 @@ export async function runReplay(input: ReplayInput): Promise<ReplayResult> {
     else if (badLines === 1001) input.report('more bad lines: further ones are counted but not printed');
   };
   const every = input.progressEvery ?? 250_000;
-  const calls = validated(input.calls, 'call', bad(input.calls), () => callsRead++);
-  const sms = input.sms ? validated(input.sms, 'sms', bad(input.sms), () => smsRead++) : undefined;
+  const calls = new EventCursor(input.calls, 'call', bad(input.calls), () => callsRead++);
+  const sms = input.sms ? new EventCursor(input.sms, 'sms', bad(input.sms), () => smsRead++) : undefined;
   let n = 0;
-  for await (const item of mergeByTs(calls, sms)) {
+  for await (const merged of mergeByTs(calls, sms)) for (const item of merged) {
     if (item.kind === 'call') engine.processCall(item.event, out);
     else engine.processSms(item.event, out);
     if (out.alerts.length > 0) {
