@@ -37,7 +37,7 @@ services-up: up ## Start detector and alert-sink in the background
 	@bash infra/scripts/services.sh start detector alert-sink
 
 services-down: ## Stop the pipeline's services
-	@bash infra/scripts/services.sh stop generator detector alert-sink
+	@bash infra/scripts/services.sh stop generator blocker detector alert-sink
 
 demo: up ## Everything, plus a generator with an iSpoof-style campaign and a live alert tally
 	@bash infra/scripts/demo.sh
@@ -52,6 +52,9 @@ test-unit: install ## Fast unit tests only (no services)
 test-e2e: build ## End-to-end and integration tests only
 	@bash infra/scripts/up.sh
 	npx vitest run --project e2e
+
+bench: up ## Benchmarks on the local stack (not part of test; about 8 min): prints a table, writes BENCHMARKS.md
+	node --import ./bench/ts-hooks.mjs bench/run.ts
 
 rules-test: install ## Prometheus alerting rules unit tests
 	promtool test rules infra/prometheus/rules/fraud-alerts.test.yml

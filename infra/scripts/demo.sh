@@ -21,7 +21,7 @@ GENERATOR_CAMPAIGN_START_S=${DEMO_CAMPAIGN_START_S:-20}
 GENERATOR_DURATION_S=0
 GENERATOR_LABELS_FILE=$DATA_DIR/demo-labels.json
 ENV
-"$INFRA_DIR/scripts/services.sh" start generator
+"$INFRA_DIR/scripts/services.sh" start blocker generator
 
 ch() { curl -fsS --max-time 5 "$CLICKHOUSE_URL/" --data-binary "$1" 2>/dev/null || echo "(ClickHouse not answering)"; }
 metric() { curl -fsS --max-time 2 "http://127.0.0.1:$1/metrics" 2>/dev/null | awk -v m="$2" '$1 ~ "^"m {s+=$NF} END {printf "%d", s}'; }
@@ -39,6 +39,8 @@ while (($(date +%s) - started < seconds)); do
   echo "Latest alerts:"
   ch "SELECT toDateTime(intDiv(ts, 1000)) AS at, rule_id, severity, entity_type, entity, value FROM fraud.alerts FINAL ORDER BY ts DESC LIMIT 8 FORMAT PrettyCompactMonoBlock"
   echo "Victim exposures (callees connected > 60 s to a flagged origin): $(ch 'SELECT count() FROM fraud.victim_exposures FINAL')"
+  echo "Blocker decisions (dry-run: recorded, nothing sent):"
+  ch "SELECT action, result, count() AS decisions, uniqExact(entity) AS entities FROM fraud.block_audit FINAL GROUP BY action, result ORDER BY action, result FORMAT PrettyCompactMonoBlock"
   echo
   echo "Query yourself:  curl $CLICKHOUSE_URL/ --data-binary 'SELECT * FROM fraud.alerts FINAL ORDER BY ts DESC LIMIT 10 FORMAT Vertical'"
   echo "Prometheus:      $PROMETHEUS_URL/graph?g0.expr=sum%20by%20(rule_id)%20(fraud_alerts_emitted_total)"

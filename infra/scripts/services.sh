@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts or stops the pipeline's own services in the background, with the stack's environment
 # (.data/env) and each service's defaults. Idempotent like the infra scripts.
-#   infra/scripts/services.sh start NAME...   (schema-registry detector alert-sink generator)
+#   infra/scripts/services.sh start NAME...   (schema-registry detector alert-sink generator blocker)
 #   infra/scripts/services.sh stop NAME...
 # Extra environment for a service: put KEY=VALUE lines in .data/NAME.env (e.g. generator.env).
 set -euo pipefail
@@ -15,7 +15,8 @@ health_port() {
     detector) echo "${DETECTOR_HTTP_PORT:-9101}" ;;
     alert-sink) echo "${ALERT_SINK_HTTP_PORT:-9102}" ;;
     generator) echo "${GENERATOR_HTTP_PORT:-9103}" ;;
-    *) fail "unknown service $1 (schema-registry, detector, alert-sink, generator)" ;;
+    blocker) echo "${BLOCKER_HTTP_PORT:-9104}" ;;
+    *) fail "unknown service $1 (schema-registry, detector, alert-sink, generator, blocker)" ;;
   esac
 }
 
@@ -30,13 +31,16 @@ start_service() {
   [[ -f "$ENV_FILE" ]] || fail "$ENV_FILE is missing: run 'make up' first"
   require_port_free "$port" "$name"
   local extra="$DATA_DIR/$name.env"
-  if [[ "$name" == detector && ! -f "$extra" ]]; then
+  if [[ ( "$name" == detector || "$name" == blocker ) && ! -f "$extra" ]]; then
     # The local stack's reference data: the demo carrier's (fictional) banks' DNO numbers, allowlist
-    # and home network, as the generator's scenarios use them. A carrier sets DETECTOR_REFERENCE_DIR
-    # to its own files (in .data/detector.env or the environment).
-    node --input-type=module -e "import('$REPO_ROOT/services/generator/dist/index.js').then((g) => g.writeReferenceDir('$DATA_DIR/reference'))"
-    echo "DETECTOR_REFERENCE_DIR=$DATA_DIR/reference" >"$extra"
-    log "detector: demo reference data in .data/reference (override with DETECTOR_REFERENCE_DIR in $extra)"
+    # and home network, as the generator's scenarios use them. A carrier points the service at its
+    # own files (DETECTOR_REFERENCE_DIR / BLOCKER_REFERENCE_DIR in .data/NAME.env or the environment).
+    [[ -f "$DATA_DIR/reference/network.json" ]] ||
+      node --input-type=module -e "import('$REPO_ROOT/services/generator/dist/index.js').then((g) => g.writeReferenceDir('$DATA_DIR/reference'))"
+    local var=DETECTOR_REFERENCE_DIR
+    [[ "$name" == blocker ]] && var=BLOCKER_REFERENCE_DIR
+    echo "$var=$DATA_DIR/reference" >"$extra"
+    log "$name: demo reference data in .data/reference (override $var in $extra)"
   fi
   # The local mock broker needs the delayed assignment when several instances share a group.
   start_bg "$name" "$LOG_DIR/$name.log" env KAFKA_ASSIGNER_DELAY_MS="${KAFKA_ASSIGNER_DELAY_MS:-500}" \

@@ -7,13 +7,11 @@
  * The alerts of the campaign come from the real detection core (DetectionEngine, default rule pack)
  * fed with an iSpoof-style call pattern.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
@@ -22,8 +20,11 @@ import { DEFAULT_RULE_PACK, DetectionEngine, parseDnoCsv, type Alert, type CallE
 import type { BlockAction } from '../../services/blocker/src/core/decision.js';
 import { signPayload, verifySignature } from '../../services/blocker/src/hook-signature.js';
 import { SampleReceiver } from '../../services/blocker/src/sample-receiver.js';
+import { freePort, httpStatus } from '../support/net.js';
+import { ServiceProcess } from '../support/service-process.js';
+import { readStackEnv, ROOT } from '../support/stack.js';
+import { waitFor } from '../support/wait-for.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const stackEnv = readStackEnv(path.join(ROOT, '.data/env'));
 const RUN = randomBytes(4).toString('hex');
 const DATABASE = `it_blocker_${RUN}`;
@@ -401,91 +402,4 @@ function ispoofCampaign(trunk: string, dnoNumbers: string[]): Alert[] {
     for (const e of events) engine.processCall(e, out);
   }
   return out.alerts;
-}
-
-// ---------------------------------------------------------------- harness
-
-function readStackEnv(file: string): Record<string, string> | undefined {
-  if (!existsSync(file)) return undefined;
-  const env: Record<string, string> = {};
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim());
-    if (m?.[1]) env[m[1]] = m[2] ?? '';
-  }
-  return env;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `probe` until it returns something other than undefined; fails naming `what` at the deadline. */
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError instanceof Error ? ` (${lastError.message})` : ''}`);
-    await sleep(150);
-  }
-}
-
-async function httpStatus(url: string): Promise<number | undefined> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-    await res.arrayBuffer();
-    return res.status;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A service run as `node <script>` from the repository root; its output is kept for failure messages. */
-class ServiceProcess {
-  private output = '';
-  private readonly exited: Promise<number | null>;
-
-  private constructor(private readonly child: ChildProcess) {
-    const keep = (chunk: Buffer): void => {
-      this.output = (this.output + chunk.toString('utf8')).slice(-200_000);
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
-    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-  }
-
-  static start(name: string, script: string, env: Record<string, string>): ServiceProcess {
-    const file = path.join(ROOT, script);
-    if (!existsSync(file)) throw new Error(`${name}: ${file} is missing; build it first (npx tsc -b ...)`);
-    return new ServiceProcess(spawn(process.execPath, [file], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
-  }
-
-  get log(): string {
-    return this.output;
-  }
-
-  /** SIGTERM and the exit code; SIGKILL and null when it overruns `timeoutMs`. */
-  async stop(timeoutMs = 20_000): Promise<number | null> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.exited;
-    this.child.kill('SIGTERM');
-    const code = await Promise.race([this.exited, sleep(timeoutMs).then(() => 'timeout' as const)]);
-    if (code !== 'timeout') return code;
-    this.child.kill('SIGKILL');
-    await this.exited;
-    return null;
-  }
 }

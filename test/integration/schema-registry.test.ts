@@ -8,14 +8,15 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { COMPATIBILITY, SchemaRegistry, SchemaType, type DecodeOptions } from '@kafkajs/confluent-schema-registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { brokerControl } from '../support/broker-control.js';
+import { freePort } from '../support/net.js';
+import { readStackEnv, requireStackEnv, ROOT } from '../support/stack.js';
+import { waitFor } from '../support/wait-for.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RUN = randomBytes(4).toString('hex');
 const TOPIC = `_schemas-it-${RUN}`;
 const SUBJECT = 'call-events-value';
@@ -46,10 +47,7 @@ describe('schema registry on the local broker', () => {
     const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
     const built = spawnSync(process.execPath, [tsc, '-b', 'services/schema-registry'], { cwd: ROOT, encoding: 'utf8' });
     if (built.status !== 0) throw new Error(`building the schema registry failed:\n${built.stdout}${built.stderr}`);
-    if (env['KAFKA_CONTROL']) {
-      const reply = await controlCommand(env['KAFKA_CONTROL'], `create-topic ${TOPIC} 1`);
-      if (!reply.startsWith('ok')) throw new Error(`create-topic ${TOPIC}: ${reply}`);
-    }
+    if (env['KAFKA_CONTROL']) await brokerControl(env['KAFKA_CONTROL'], `create-topic ${TOPIC} 1`);
     registryA = await RegistryProcess.start(env);
   }, 180_000);
 
@@ -119,63 +117,13 @@ describe('schema registry on the local broker', () => {
 /** `.data/env` of the local stack, started when missing; KAFKA_BROKERS from the environment wins. */
 function stackEnv(): Record<string, string> {
   if (process.env['KAFKA_BROKERS']) return { KAFKA_BROKERS: process.env['KAFKA_BROKERS'], ...(process.env['KAFKA_CONTROL'] ? { KAFKA_CONTROL: process.env['KAFKA_CONTROL'] } : {}) };
-  const file = path.join(ROOT, '.data/env');
-  if (!existsSync(file)) {
+  if (!readStackEnv(path.join(ROOT, '.data/env'))) {
     const up = spawnSync('bash', [path.join(ROOT, 'infra/scripts/up.sh')], { cwd: ROOT, encoding: 'utf8', timeout: 150_000 });
     if (up.status !== 0) throw new Error(`infra/scripts/up.sh failed (${up.status}):\n${up.stderr}`);
   }
-  const out: Record<string, string> = {};
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const eq = line.indexOf('=');
-    if (eq > 0) out[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
-  }
-  if (!out['KAFKA_BROKERS']) throw new Error(`${file} names no KAFKA_BROKERS`);
-  return out;
-}
-
-/** One line to the mock broker's control port, one line back. */
-function controlCommand(address: string, command: string): Promise<string> {
-  const [host, port] = [address.slice(0, address.lastIndexOf(':')), Number(address.slice(address.lastIndexOf(':') + 1))];
-  return new Promise((resolve, reject) => {
-    const socket = createConnection({ host, port });
-    let buffer = '';
-    socket.setTimeout(5_000, () => socket.destroy(new Error(`no reply from the control port ${address}`)));
-    socket.on('error', reject);
-    socket.on('data', (chunk) => {
-      buffer += chunk.toString('utf8');
-      const nl = buffer.indexOf('\n');
-      if (nl >= 0) {
-        socket.end('quit\n');
-        resolve(buffer.slice(0, nl));
-      }
-    });
-    socket.write(`${command}\n`);
-  });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || !address) throw new Error('no port');
-  return address.port;
-}
-
-/** Polls `probe` until it returns a value or the deadline passes. */
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const env = requireStackEnv();
+  if (!env['KAFKA_BROKERS']) throw new Error('.data/env names no KAFKA_BROKERS');
+  return env;
 }
 
 class RegistryProcess {

@@ -13,7 +13,7 @@ import { generatorSettings } from '../../services/generator/src/config.js';
 import { registryConfig } from '../../services/schema-registry/src/config.js';
 import { ROOT } from '../support/stack.js';
 
-const shared = new Set([...Object.values(kafkaSettings), ...Object.values(registrySettings), ...Object.values(serviceSettings)].map((s) => s.env));
+const shared = new Set<string>([...Object.values(kafkaSettings), ...Object.values(registrySettings), ...Object.values(serviceSettings)].map((s) => s.env));
 
 function own(decl: ConfigDeclaration): ConfigDeclaration {
   return Object.fromEntries(Object.entries(decl).filter(([, s]) => !shared.has(s.env)));

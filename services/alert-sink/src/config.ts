@@ -1,21 +1,13 @@
-import { defineConfig, kafkaSettings, loadConfig, registrySettings, serviceSettings, type ConfigOf } from '@telfraud/common';
+import { clickhouseSettings, defineConfig, kafkaSettings, loadConfig, registrySettings, serviceSettings, type ConfigOf } from '@telfraud/common';
 
 /** The alert sink's whole configuration, declared once; `process.env` is read only through it. */
 export const alertSinkSettings = defineConfig({
   ...kafkaSettings,
   ...registrySettings,
   ...serviceSettings,
-  clickhouseUrl: { env: 'CLICKHOUSE_URL', type: 'url', default: 'http://127.0.0.1:8123', doc: 'ClickHouse HTTP interface' },
-  clickhouseDatabase: {
-    env: 'CLICKHOUSE_DATABASE', type: 'string', pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, default: 'fraud',
-    doc: 'Database holding the `alerts` and `victim_exposures` tables',
-  },
-  clickhouseUsername: { env: 'CLICKHOUSE_USERNAME', type: 'string', default: 'default', doc: 'ClickHouse user' },
-  clickhousePassword: { env: 'CLICKHOUSE_PASSWORD', type: 'string', optional: true, secret: true, doc: 'ClickHouse password (empty for none)' },
-  clickhouseRequestTimeoutMs: {
-    env: 'CLICKHOUSE_REQUEST_TIMEOUT_MS', type: 'int', min: 1000, max: 600_000, default: 30_000,
-    doc: 'Timeout of one ClickHouse request; a timed-out insert is retried',
-  },
+  ...clickhouseSettings,
+  clickhouseDatabase: { ...clickhouseSettings.clickhouseDatabase, doc: 'Database holding the `alerts` and `victim_exposures` tables' },
+  clickhouseRequestTimeoutMs: { ...clickhouseSettings.clickhouseRequestTimeoutMs, doc: 'Timeout of one ClickHouse request; a timed-out insert is retried' },
   groupId: { env: 'SINK_GROUP_ID', type: 'string', default: 'alert-sink', doc: 'Kafka consumer group of the sink' },
   batchMaxRows: {
     env: 'SINK_BATCH_MAX_ROWS', type: 'int', min: 1, max: 1_000_000, default: 10_000,

@@ -102,7 +102,7 @@ export function alertRow(id: string, ts = Date.UTC(2026, 10, 20, 12, 0, 0)): Ale
   return {
     alert_id: id, rule_id: 'cli-spoof-dno', severity: 'HIGH', entity_type: 'ingress_trunk', entity: 'trunk-7',
     window_start: ts - 60_000, window_end: ts, ts, value: 12, threshold: 5, summary: 'test alert', evidence: ['c1', 'c2'],
-    event_date: '2026-11-20', inserted_at: '2026-11-20 12:00:01',
+    event_date: '2026-11-20', inserted_at: '2026-11-20 12:00:01', version: 3 * 2 ** 42 + ts,
   };
 }
 

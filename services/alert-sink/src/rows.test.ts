@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ALERT_COLUMNS, VICTIM_COLUMNS, toAlertRow, toVictimRow, utcDate, utcDateTime } from './rows.js';
+import { utcDate, utcDateTime } from '@telfraud/common';
+import { ALERT_COLUMNS, VICTIM_COLUMNS, toAlertRow, toVictimRow } from './rows.js';
 
 const TS = Date.UTC(2026, 10, 20, 23, 59, 59, 999);
 

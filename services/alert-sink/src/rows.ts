@@ -1,3 +1,4 @@
+import { utcDate, utcDateTime } from '@telfraud/common';
 import type { Alert, VictimExposure } from '@telfraud/core';
 
 /**
@@ -44,17 +45,6 @@ export type SinkTable = 'alerts' | 'victim_exposures';
 
 export function rowCount(rows: SinkRows): number {
   return rows.alerts.length + rows.victims.length;
-}
-
-/** 'YYYY-MM-DD' of an epoch-ms instant, in UTC. */
-export function utcDate(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
-/** 'YYYY-MM-DD hh:mm:ss' of an epoch-ms instant, in UTC (ClickHouse's DateTime text form). */
-export function utcDateTime(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
 }
 
 export function toAlertRow(alert: Alert, insertedAtMs: number): AlertRow {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { PipelineError, type ConsumedBatch, type ConsumedRecord } from '@telfraud/common';
+import { PipelineError, type ConsumedBatch, type ConsumedRecord, type RecordDecoder, type RejectedRecord } from '@telfraud/common';
 import type { Alert } from '@telfraud/core';
 import { createSinkBatchHandler } from './sink-batch-handler.js';
 import { validateAlert, validateVictimExposure } from './record-validation.js';
 import { toAlertRow, toVictimRow, type SinkRows } from './rows.js';
-import { TopicDecoder, type RecordDecoder, type Rejected } from './topic-decoder.js';
+import { TopicDecoder } from './topic-decoder.js';
 import { FakeScheduler, memoryLogger, settle } from './fakes.test-support.js';
 
 /** Stands in for AvroTopicCodec: values are JSON; the registry can be down for a while. */
@@ -44,7 +44,7 @@ function batch(topic: string, values: unknown[]): ConsumedBatch {
 function setup() {
   const scheduler = new FakeScheduler();
   const decoder = new JsonDecoder();
-  const parked: Rejected[] = [];
+  const parked: RejectedRecord[] = [];
   const added: SinkRows[] = [];
   let store: () => void = () => undefined;
   let parkFails = false;

@@ -1,6 +1,6 @@
-import { toPipelineError, type BatchContext, type BatchHandler, type ConsumedBatch, type Logger } from '@telfraud/common';
+import { toPipelineError, type BatchContext, type BatchHandler, type ConsumedBatch, type Logger, type RejectedRecord } from '@telfraud/common';
 import type { AlertRow, SinkRows, VictimRow } from './rows.js';
-import type { Rejected, RowDecoder } from './topic-decoder.js';
+import type { RowDecoder } from './topic-decoder.js';
 import { backoffDelay, interruptibleSleep, type Scheduler } from './scheduler.js';
 
 export interface SinkHandlerDeps {
@@ -8,7 +8,7 @@ export interface SinkHandlerDeps {
   victimsTopic: string;
   alerts: RowDecoder<AlertRow>;
   victims: RowDecoder<VictimRow>;
-  deadLetters: { park(records: Rejected[]): Promise<void> };
+  deadLetters: { park(records: RejectedRecord[]): Promise<void> };
   batcher: { add(rows: SinkRows): Promise<void> };
   onBatch?: (batch: ConsumedBatch) => void;
   logger: Logger;

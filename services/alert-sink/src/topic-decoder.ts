@@ -1,21 +1,10 @@
-import { PipelineError, toPipelineError, type ConsumedRecord } from '@telfraud/common';
+import { decodeRecords, PipelineError, type ConsumedRecord, type RecordDecoder, type RejectedRecord } from '@telfraud/common';
 import type { Validated } from '@telfraud/core';
-
-/** What the sink needs of an AvroTopicCodec: fetch writer schemas, then decode synchronously. */
-export interface RecordDecoder {
-  prepare(buffers: Iterable<Buffer | null>): Promise<void>;
-  decode(buffer: Buffer | null): unknown;
-}
-
-export interface Rejected {
-  record: ConsumedRecord;
-  error: PipelineError;
-}
 
 /** Turns a topic's consumed records into rows and rejects. */
 export interface RowDecoder<R> {
   prepare(records: readonly ConsumedRecord[]): Promise<void>;
-  decode(records: readonly ConsumedRecord[], insertedAtMs: number): { rows: R[]; rejected: Rejected[] };
+  decode(records: readonly ConsumedRecord[], insertedAtMs: number): { rows: R[]; rejected: RejectedRecord[] };
 }
 
 /** How one topic's records become rows: decode (Avro), check the contract, map to a row. */
@@ -32,25 +21,12 @@ export class TopicDecoder<V, R> implements RowDecoder<R> {
   }
 
   /** Splits a prepared batch into rows and rejects; never throws for a bad record. */
-  decode(records: readonly ConsumedRecord[], insertedAtMs: number): { rows: R[]; rejected: Rejected[] } {
-    const rows: R[] = [];
-    const rejected: Rejected[] = [];
-    for (const record of records) {
-      let value: unknown;
-      try {
-        value = this.decoder.decode(record.value);
-      } catch (err) {
-        rejected.push({ record, error: toPipelineError(err, 'DECODE_FAILED') });
-        continue;
-      }
+  decode(records: readonly ConsumedRecord[], insertedAtMs: number): { rows: R[]; rejected: RejectedRecord[] } {
+    const { values, rejected } = decodeRecords(this.decoder, records, (value) => {
       const checked = this.validate(value);
-      if (!checked.ok) {
-        const { path, message } = checked.violation;
-        rejected.push({ record, error: new PipelineError('CONTRACT_VIOLATION', message, { path }) });
-        continue;
-      }
-      rows.push(this.toRow(checked.value, insertedAtMs));
-    }
-    return { rows, rejected };
+      if (!checked.ok) throw new PipelineError('CONTRACT_VIOLATION', checked.violation.message, { path: checked.violation.path });
+      return checked.value;
+    });
+    return { rows: values.map((value) => this.toRow(value, insertedAtMs)), rejected };
   }
 }

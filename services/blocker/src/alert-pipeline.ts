@@ -1,6 +1,4 @@
-import {
-  toPipelineError, type BatchContext, type ConsumedBatch, type ConsumedRecord, type DeadLetterPublisher, type Logger, type PipelineError,
-} from '@telfraud/common';
+import { decodeRecords, type BatchContext, type ConsumedBatch, type DeadLetterPublisher, type Logger, type RecordDecoder } from '@telfraud/common';
 import type { Alert } from '@telfraud/core';
 import type { ActionExecutor } from './action-executor.js';
 import { checkAlert } from './alert-validation.js';
@@ -8,13 +6,8 @@ import type { BlockerMetrics } from './blocker-metrics.js';
 import type { BlockerCore } from './core/blocker-core.js';
 import type { SerialQueue } from './serial-queue.js';
 
-export interface AlertDecoder {
-  prepare(values: Iterable<Buffer | null>): Promise<void>;
-  decode(value: Buffer | null): Alert;
-}
-
 export interface AlertPipelineDeps {
-  decoder: AlertDecoder;
+  decoder: RecordDecoder<Alert>;
   core: BlockerCore;
   executor: ActionExecutor;
   queue: SerialQueue;
@@ -37,15 +30,7 @@ export function createAlertBatchHandler(deps: AlertPipelineDeps): (batch: Consum
     deps.metrics.consumed.inc(batch.records.length);
     // A registry outage throws here, before anything is decided: the batch is consumed again.
     await deps.decoder.prepare(batch.records.map((r) => r.value));
-    const alerts: Alert[] = [];
-    const rejected: { record: ConsumedRecord; error: PipelineError }[] = [];
-    for (const record of batch.records) {
-      try {
-        alerts.push(checkAlert(deps.decoder.decode(record.value)));
-      } catch (err) {
-        rejected.push({ record, error: toPipelineError(err, 'DECODE_FAILED') });
-      }
-    }
+    const { values: alerts, rejected } = decodeRecords(deps.decoder, batch.records, checkAlert);
     await deps.deadLetters.park(rejected);
     if (alerts.length === 0) return;
     const beat = setInterval(() => void ctx.heartbeat().catch(() => undefined), deps.heartbeatIntervalMs ?? 1_000);

@@ -1,5 +1,5 @@
 import {
-  ConfigError, defineConfig, kafkaSettings, loadConfig, registrySettings, serviceSettings,
+  clickhouseSettings, ConfigError, defineConfig, kafkaSettings, loadConfig, registrySettings, serviceSettings,
   type ConfigOf, type ConfigProblem,
 } from '@telfraud/common';
 
@@ -27,14 +27,9 @@ export const blockerSettings = defineConfig({
   breakerMaxPerMinute: { env: 'BLOCKER_BREAKER_MAX_PER_MINUTE', type: 'int', min: 1, max: 100_000, default: 20, doc: 'More new blocks than this in a sliding minute trips the circuit breaker' },
   expiryCheckMs: { env: 'BLOCKER_EXPIRY_CHECK_MS', type: 'int', min: 100, max: 60_000, default: 1_000, doc: 'How often expired blocks are looked for and lifted' },
   journalTimeoutMs: { env: 'BLOCKER_JOURNAL_TIMEOUT_MS', type: 'int', min: 1_000, max: 600_000, default: 60_000, doc: 'Longest the start-up replay of the action topic may take' },
-  clickhouseUrl: { env: 'CLICKHOUSE_URL', type: 'url', default: 'http://127.0.0.1:8123', doc: 'ClickHouse HTTP interface (audit)' },
-  clickhouseDatabase: {
-    env: 'CLICKHOUSE_DATABASE', type: 'string', pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, default: 'fraud',
-    doc: 'Database holding `block_audit` and `block_deliveries`',
-  },
-  clickhouseUsername: { env: 'CLICKHOUSE_USERNAME', type: 'string', default: 'default', doc: 'ClickHouse user' },
-  clickhousePassword: { env: 'CLICKHOUSE_PASSWORD', type: 'string', optional: true, secret: true, doc: 'ClickHouse password (empty for none)' },
-  clickhouseRequestTimeoutMs: { env: 'CLICKHOUSE_REQUEST_TIMEOUT_MS', type: 'int', min: 1_000, max: 600_000, default: 30_000, doc: 'Timeout of one ClickHouse request' },
+  ...clickhouseSettings,
+  clickhouseUrl: { ...clickhouseSettings.clickhouseUrl, doc: 'ClickHouse HTTP interface (audit)' },
+  clickhouseDatabase: { ...clickhouseSettings.clickhouseDatabase, doc: 'Database holding `block_audit` and `block_deliveries`' },
 });
 
 export type BlockerConfig = ConfigOf<typeof blockerSettings>;

@@ -1,5 +1,5 @@
-import { ClickHouseLogLevel, createClient, type ClickHouseClient, type Logger as ClientLogger } from '@clickhouse/client';
-import type { Logger } from '@telfraud/common';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { createClickHouseClient, pingClickHouse, utcDate, utcDateTime, type ClickHouseConfig, type Logger } from '@telfraud/common';
 import type { Decision } from '../core/decision.js';
 
 /** A row of `block_deliveries` (migration 004): what one target answered to one action. */
@@ -26,34 +26,11 @@ export interface AuditStore {
   close(): Promise<void>;
 }
 
-export interface ClickHouseAuditConfig {
-  clickhouseUrl: string;
-  clickhouseDatabase: string;
-  clickhouseUsername: string;
-  clickhousePassword: string | undefined;
-  clickhouseRequestTimeoutMs: number;
-}
-
 const AUDIT_COLUMNS = ['decision_id', 'ts', 'action', 'result', 'reason', 'rule_id', 'alert_id', 'entity_type', 'entity', 'expires_at', 'dry_run', 'event_date', 'inserted_at'] as const;
 const DELIVERY_COLUMNS = [
   'delivery_id', 'ts', 'decision_id', 'idempotency_key', 'action', 'entity_type', 'entity', 'target', 'result', 'attempts', 'status', 'error', 'duration_ms',
   'event_date', 'inserted_at',
 ] as const;
-
-const utcDate = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
-const utcDateTime = (ms: number): string => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
-
-function quietLogger(logger: Logger): new () => ClientLogger {
-  const log = logger.child({ component: 'clickhouse-client' });
-  const write = (p: { message: string; err?: Error }): void => log.debug(p.message, p.err ? { err: p.err } : undefined);
-  return class implements ClientLogger {
-    trace = write;
-    debug = write;
-    info = write;
-    warn = write;
-    error = write;
-  };
-}
 
 /**
  * block_audit and block_deliveries on ClickHouse. Every column is sent (18.16 zero-fills omitted
@@ -64,17 +41,8 @@ export class ClickHouseAuditStore implements AuditStore {
 
   private constructor(private readonly client: ClickHouseClient, private readonly now: () => number) {}
 
-  static create(config: ClickHouseAuditConfig, logger: Logger, now: () => number = Date.now): ClickHouseAuditStore {
-    return new ClickHouseAuditStore(createClient({
-      url: config.clickhouseUrl,
-      database: config.clickhouseDatabase,
-      username: config.clickhouseUsername,
-      password: config.clickhousePassword ?? '',
-      request_timeout: config.clickhouseRequestTimeoutMs,
-      application: 'telfraud-blocker',
-      log: { LoggerClass: quietLogger(logger), level: ClickHouseLogLevel.WARN },
-      compression: { request: false, response: false },
-    }), now);
+  static create(config: ClickHouseConfig, logger: Logger, now: () => number = Date.now): ClickHouseAuditStore {
+    return new ClickHouseAuditStore(createClickHouseClient(config, logger, 'telfraud-blocker'), now);
   }
 
   async write(decisions: readonly Decision[], deliveries: readonly DeliveryRow[]): Promise<void> {
@@ -93,12 +61,8 @@ export class ClickHouseAuditStore implements AuditStore {
     }
   }
 
-  async ping(): Promise<boolean> {
-    try {
-      return (await this.client.ping({ select: true, abort_signal: AbortSignal.timeout(2_000) })).success;
-    } catch {
-      return false;
-    }
+  ping(): Promise<boolean> {
+    return pingClickHouse(this.client);
   }
 
   close(): Promise<void> {
