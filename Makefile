@@ -56,6 +56,14 @@ test-e2e: build ## End-to-end and integration tests only
 bench: up ## Benchmarks on the local stack (not part of test; about 8 min): prints a table, writes BENCHMARKS.md
 	node --import ./bench/ts-hooks.mjs bench/run.ts
 
+test-faults: build ## Fault tests on the local stack: detector crash and SIGTERM, broker faults, registry outage, bad input (about 3 min)
+	@bash infra/scripts/up.sh
+	npx vitest run test/faults
+
+soak: build ## Bounded soak: SOAK_SECONDS (180) of traffic while detector and alert-sink are killed and restarted; prints what was lost
+	@bash infra/scripts/up.sh
+	npx vite-node --config vitest.config.ts test/soak/soak.ts
+
 rules-test: install ## Prometheus alerting rules unit tests
 	promtool test rules infra/prometheus/rules/fraud-alerts.test.yml
 

@@ -1,14 +1,16 @@
 // `make bench`: every sub-benchmark on the local stack, one after the other, each bounded in time;
 // prints the table and writes BENCHMARKS.md (only when every suite ran: `--only a,b` prints only).
-//   node --import ./bench/ts-hooks.mjs bench/run.ts [--only data,replay,engine,throughput,latency,scaling,sink,profiles]
+//   node --import ./bench/ts-hooks.mjs bench/run.ts [--only data,replay,engine,throughput,latency,scaling,sink,profiles] [--readme]
+// --readme also writes the headline figures between README.md's bench-headline markers (full runs only).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT, requireStackEnv } from '../test/support/stack.js';
 import { NodeService } from './lib/node-service.js';
+import { otherWork } from './lib/other-work.js';
 import { progress } from './lib/progress.js';
 import { Results, markdownTable } from './lib/results.js';
-import { writeBenchmarksFile } from './report.js';
+import { writeBenchmarksFile, writeReadmeHeadline } from './report.js';
 import type { BenchContext, Suite } from './suites/context.js';
 import { generateTraffic } from './suites/data.js';
 import { engineBench } from './suites/engine.js';
@@ -67,7 +69,9 @@ async function main(): Promise<number> {
     for (const [name, suite] of SUITES) {
       if (only && !only.has(name)) continue;
       const t = Date.now();
-      progress(`== ${name}`);
+      const load1 = loadavg()[0] ?? Number.NaN;
+      const others = new Set(otherWork());
+      progress(`== ${name} (load average ${load1.toFixed(2)}${others.size ? `; also running: ${[...others].join('; ')}` : ''})`);
       try {
         await suite(ctx);
       } catch (err) {
@@ -77,7 +81,8 @@ async function main(): Promise<number> {
       } finally {
         await NodeService.stopAll();
       }
-      ctx.results.suiteSeconds.push({ suite: name, seconds: (Date.now() - t) / 1000 });
+      for (const o of otherWork()) others.add(o);
+      ctx.results.suiteSeconds.push({ suite: name, seconds: (Date.now() - t) / 1000, load1, others: [...others] });
     }
   } finally {
     rmSync(ctx.workDir, { recursive: true, force: true });
@@ -91,6 +96,7 @@ async function main(): Promise<number> {
   if (!only) {
     const file = writeBenchmarksFile(results, elapsedMs);
     progress(`wrote ${file}`);
+    if (process.argv.includes('--readme')) progress(writeReadmeHeadline(results) ? 'wrote the headline into README.md' : 'README.md has no bench-headline markers: left alone');
   }
   return results.errors.length > 0 ? 1 : 0;
 }

@@ -24,7 +24,7 @@ export function categoryOf(url: string, fn: string): string {
   if (url.includes('/services/detector/src/replay/') || url.includes('/services/detector/dist/replay/')) return 'replay CLI';
   if (url.includes('/services/detector/')) return 'detector pipeline';
   if (url.includes('/services/common/')) return 'common (codec, kafka adapter)';
-  if (url.startsWith('node:') || url === '') return 'Node.js internals and natives (streams, readline, JSON, Buffer)';
+  if (url.startsWith('node:') || url === '') return 'Node.js internals and natives (strings, Buffer, sockets, JSON)';
   if (url.includes('/node_modules/')) return `other package (${url.split('/node_modules/')[1]?.split('/')[0] ?? '?'})`;
   return 'other';
 }

@@ -1,4 +1,5 @@
 import { Kafka, Partitioners, logLevel, type Producer } from 'kafkajs';
+import { hash32 } from '@telfraud/core';
 import { brokerControl } from '../../test/support/broker-control.js';
 
 export type StackEnv = Record<string, string>;
@@ -51,41 +52,51 @@ export async function connectProducer(kafka: Kafka): Promise<Producer> {
 }
 
 /**
- * Produces everything `source` yields as fast as the broker takes it: batches of `batchSize`, a
- * few sends in flight. Keys go through kafkajs's default (murmur2) partitioner, as the services'.
+ * Produces everything `source` yields as fast as the broker takes it. Records go to the partition
+ * of their key's hash (so a key always lands in one partition, as with the services' partitioner)
+ * and are sent as one record batch of `perPartitionBatch` records per partition, a few sends in
+ * flight. The batch size matters on the mock broker: it answers a fetch with exactly one record
+ * batch per partition, whatever the fetch size, so consumers see the producer's batches. Real
+ * Kafka fills a fetch up to its byte limit; sizing the batches like the consumer's fetch mimics that.
  */
 export async function produceAll(
   kafka: Kafka,
   topic: string,
+  partitions: number,
   source: Iterable<OutRecord> | AsyncIterable<OutRecord>,
-  options: { batchSize?: number; inFlight?: number; onProgress?: (sent: number) => void } = {},
+  options: { perPartitionBatch: number; inFlight?: number; onProgress?: (sent: number) => void },
 ): Promise<{ sent: number; ms: number }> {
   const producer = await connectProducer(kafka);
-  const batchSize = options.batchSize ?? 4_000;
   const inFlight = options.inFlight ?? 4;
   const started = Date.now();
   const pending = new Set<Promise<unknown>>();
+  const groups: OutRecord[][] = Array.from({ length: partitions }, () => []);
   let sent = 0;
-  let batch: OutRecord[] = [];
+  let lastReport = 0;
   let failure: unknown;
-  const flush = async (): Promise<void> => {
-    if (batch.length === 0) return;
-    const messages = batch;
-    batch = [];
+  const send = async (partition: number): Promise<void> => {
+    const messages = groups[partition]!.map((r) => ({ ...r, partition }));
+    if (messages.length === 0) return;
+    groups[partition] = [];
     const p = producer.send({ topic, acks: -1, messages }).catch((err: unknown) => { failure ??= err; });
     pending.add(p);
     void p.finally(() => pending.delete(p));
     sent += messages.length;
-    if (options.onProgress && sent % (batchSize * 25) < messages.length) options.onProgress(sent);
+    if (options.onProgress && sent - lastReport >= 100_000) {
+      lastReport = sent;
+      options.onProgress(sent);
+    }
     while (pending.size >= inFlight) await Promise.race(pending);
     if (failure) throw failure;
   };
   try {
     for await (const r of source) {
-      batch.push(r);
-      if (batch.length >= batchSize) await flush();
+      const partition = hash32(r.key) % partitions;
+      const group = groups[partition]!;
+      group.push(r);
+      if (group.length >= options.perPartitionBatch) await send(partition);
     }
-    await flush();
+    for (let p = 0; p < partitions; p++) await send(p);
     await Promise.all(pending);
     if (failure) throw failure;
   } finally {

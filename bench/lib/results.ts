@@ -29,7 +29,8 @@ export class Results {
   readonly bottlenecks: string[] = [];
   readonly errors: { suite: string; message: string }[] = [];
   readonly misses = new Set<MissKind>();
-  readonly suiteSeconds: { suite: string; seconds: number }[] = [];
+  /** Per suite: how long it took, the 1-minute load average when it started, and test runs seen on the machine at its start or end. */
+  readonly suiteSeconds: { suite: string; seconds: number; load1: number; others: string[] }[] = [];
   /** Raw figures, for results.json and for later suites (latency reads the detector's max rate). */
   readonly raw: Record<string, unknown> = {};
 

@@ -7,6 +7,7 @@ import { benchKafka, createTopics, produceAll } from '../lib/kafka.js';
 import { progress, sleep } from '../lib/progress.js';
 import { asCallRecords, readCallEvents } from '../lib/traffic.js';
 import type { BenchContext } from './context.js';
+import { RECORDS_PER_FETCH } from './throughput.js';
 
 const PARTITIONS = 6;
 /** 24k events per partition: inside the mock's ~5 MB per partition, and produced in ~3 s (well inside the 10 s session timeout). */
@@ -88,7 +89,7 @@ export async function scalingBench(ctx: BenchContext): Promise<void> {
       const base = await consumedBy(detectors);
       for (const d of detectors) d.service.pause();
       try {
-        await produceAll(kafka, topics.calls, asCallRecords(skip(readCallEvents(file, offset + ROUND_EVENTS), offset), codecs.calls));
+        await produceAll(kafka, topics.calls, PARTITIONS, asCallRecords(skip(readCallEvents(file, offset + ROUND_EVENTS), offset), codecs.calls), { perPartitionBatch: RECORDS_PER_FETCH });
       } finally {
         for (const d of detectors) d.service.resume();
       }

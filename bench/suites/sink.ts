@@ -13,6 +13,8 @@ import type { BenchContext } from './context.js';
 
 const ALERTS = 200_000;
 const PARTITIONS = 32;
+/** About what a real broker returns to the sink's 1 MiB per-partition fetch (alerts are ~370 bytes on the wire). */
+const ALERTS_PER_FETCH = 2_000;
 const RULES = ['spoofing-campaign-trunk', 'spoofing-campaign-cli', 'cli-rotation-trunk', 'home-cli-from-abroad-number', 'dno-spoofed-cli-number'];
 
 function* syntheticAlerts(run: string, codec: { encode(a: Alert): Buffer }): Generator<OutRecord> {
@@ -31,6 +33,25 @@ function* syntheticAlerts(run: string, codec: { encode(a: Alert): Buffer }): Gen
   }
 }
 
+/** The same alerts straight into ClickHouse, 10k rows per INSERT: what the database takes without the sink. */
+async function directInsertRate(db: TestDatabase, run: string): Promise<number> {
+  const rows: Alert[] = [];
+  for (let i = 0; i < 100_000; i++) {
+    const rule = RULES[i % RULES.length]!;
+    const ts = Date.now() - 3_600_000 + i;
+    rows.push({
+      alert_id: `bench-${run}-direct-${i}`, rule_id: rule, severity: 'HIGH', entity_type: 'calling_number', entity: `+4420${70_000_000 + i}`,
+      window_start: ts - 120_000, window_end: ts, ts, value: 42, threshold: 20,
+      summary: `${rule}: calling_number +4420${70_000_000 + i} attempts=42 (>= 20) — bench alert`, evidence: [`bench-call-${i}-0`, `bench-call-${i}-1`],
+    });
+  }
+  const started = performance.now();
+  for (let i = 0; i < rows.length; i += 10_000) {
+    await db.client.insert({ table: `${db.name}.alerts`, values: rows.slice(i, i + 10_000), format: 'JSONEachRow' });
+  }
+  return rows.length / ((performance.now() - started) / 1000);
+}
+
 /** A backlog of Avro alerts on a fresh topic, stored by one alert-sink into a fresh ClickHouse database. */
 export async function sinkBench(ctx: BenchContext): Promise<void> {
   const { env, run, results } = ctx;
@@ -39,7 +60,7 @@ export async function sinkBench(ctx: BenchContext): Promise<void> {
   const kafka = benchKafka(env, 'bench-sink');
   const codecs = await benchCodecs(env);
   progress(`sink: preloading ${fmtInt(ALERTS)} alerts onto ${topics.alerts}`);
-  await produceAll(kafka, topics.alerts, syntheticAlerts(run, codecs.alerts));
+  await produceAll(kafka, topics.alerts, PARTITIONS, syntheticAlerts(run, codecs.alerts), { perPartitionBatch: ALERTS_PER_FETCH });
   const { retained } = await topicSize(kafka, topics.alerts);
   const db = TestDatabase.create(env['CLICKHOUSE_URL'] ?? 'http://127.0.0.1:8123', `bench_${run}_sink`);
   let sink: ServiceProcess | undefined;
@@ -63,6 +84,12 @@ export async function sinkBench(ctx: BenchContext): Promise<void> {
       if (n >= retained || Date.now() > deadline) break;
       await sleep(100);
     }
+    const h = await scrape(`http://127.0.0.1:${port}/metrics`, [
+      'alert_sink_insert_batch_rows_sum', 'alert_sink_insert_batch_rows_count', 'alert_sink_insert_duration_seconds_sum', 'alert_sink_insert_duration_seconds_count',
+    ]);
+    const inserts = h['alert_sink_insert_batch_rows_count'] ?? Number.NaN;
+    const rowsPerInsert = (h['alert_sink_insert_batch_rows_sum'] ?? Number.NaN) / inserts;
+    const insertMs = (1000 * (h['alert_sink_insert_duration_seconds_sum'] ?? Number.NaN)) / (h['alert_sink_insert_duration_seconds_count'] ?? Number.NaN);
     const stored = Number((await db.rows<{ n: string }>(`SELECT count() AS n FROM ${db.name}.alerts`))[0]?.n ?? 0);
     const firstInsert = samples.find((s) => s.n > 0)?.t;
     const doneAt = samples.at(-1)!.t;
@@ -72,7 +99,14 @@ export async function sinkBench(ctx: BenchContext): Promise<void> {
       area: 'Sink', measure: `alert-sink, Avro alerts from ${PARTITIONS} partitions into ClickHouse (default batches: up to 10,000 rows or 200 ms)`,
       result: `${fmtRate(rate)} rows (10-90 %); ${fmtRate(fromFirst)} from the first insert; ${fmtInt(stored)} of ${fmtInt(retained)} stored by ${fmtMs(doneAt)}`,
     });
-    results.raw['sink'] = { retained, stored, rate, fromFirst, firstInsert, doneAt, samples: samples.length };
+    results.add({
+      area: 'Sink', measure: 'INSERTs: count; rows per INSERT; mean INSERT duration',
+      result: `${fmtInt(inserts)}; ${fmtInt(rowsPerInsert)}; ${fmtMs(insertMs)}`,
+    });
+    progress('sink: ClickHouse alone, the same rows as JSONEachRow in 10,000-row INSERTs');
+    const direct = await directInsertRate(db, run);
+    results.add({ area: 'Sink', measure: 'yardstick: the same alert rows inserted straight into ClickHouse (@clickhouse/client, JSONEachRow, 10,000-row INSERTs, one at a time)', result: `${fmtRate(direct)} rows` });
+    results.raw['sink'] = { direct, inserts, rowsPerInsert, insertMs, retained, stored, rate, fromFirst, firstInsert, doneAt, samples: samples.length };
   } finally {
     await sink?.stop();
     await db.drop();

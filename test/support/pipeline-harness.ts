@@ -16,13 +16,18 @@ export interface PipelineTopics {
   victims: string;
 }
 
+export type PipelineService = 'detector' | 'alert-sink';
+
 /**
  * A detector and an alert-sink of their own on the real local stack: fresh topics, a fresh
  * ClickHouse database, their own consumer groups and ports, scraped by Prometheus with a `run`
- * label. Nothing is shared with the demo or another test.
+ * label. Nothing is shared with the demo or another test. Either service can be killed, stopped
+ * and started again (same group, topics and port), as fault tests need.
  */
 export class PipelineHarness {
-  readonly services: ServiceProcess[] = [];
+  private readonly running = new Map<PipelineService, ServiceProcess>();
+  /** Every process started, dead ones included, for failure messages. */
+  private readonly started: ServiceProcess[] = [];
   private cleanups: (() => void | Promise<void>)[] = [];
 
   private constructor(
@@ -49,23 +54,69 @@ export class PipelineHarness {
     const h = new PipelineHarness(run, env, topics, db, referenceDir, ports);
     h.cleanups.push(() => db.drop());
     h.cleanups.push(addScrapeTargets(run, [{ port: ports.detector, job: 'detector' }, { port: ports.sink, job: 'alert-sink' }]));
-    const detector = ServiceProcess.start('detector', 'services/detector/dist/main.js', {
-      ...env,
-      DETECTOR_HTTP_PORT: String(ports.detector), DETECTOR_GROUP_ID: `t-${run}-detector`, DETECTOR_FROM_BEGINNING: 'true',
-      DETECTOR_CALL_TOPIC: topics.calls, DETECTOR_SMS_TOPIC: topics.sms, DETECTOR_ALERT_TOPIC: topics.alerts, DETECTOR_VICTIM_TOPIC: topics.victims,
-      DETECTOR_REFERENCE_DIR: referenceDir, LOG_LEVEL: 'warn',
-    });
-    const sink = ServiceProcess.start('alert-sink', 'services/alert-sink/dist/main.js', {
-      ...env,
-      ALERT_SINK_HTTP_PORT: String(ports.sink), SINK_GROUP_ID: `t-${run}-sink`, SINK_ALERT_TOPIC: topics.alerts, SINK_VICTIM_TOPIC: topics.victims,
-      CLICKHOUSE_DATABASE: db.name, LOG_LEVEL: 'warn',
-    });
-    h.services.push(detector, sink);
-    for (const [name, port, proc] of [['detector', ports.detector, detector], ['alert-sink', ports.sink, sink]] as const) {
-      await waitFor(`${name} ready`, async () => ((await httpStatus(`http://127.0.0.1:${port}/readyz`)) === 200 ? true : undefined), 90_000)
-        .catch((err: Error) => { throw new Error(`${err.message}\n--- ${name} log ---\n${proc.log}`); });
-    }
+    h.launch('detector');
+    h.launch('alert-sink');
+    await Promise.all([h.waitReady('detector'), h.waitReady('alert-sink')]);
     return h;
+  }
+
+  private serviceEnv(name: PipelineService): Record<string, string> {
+    const { env, topics, ports, run } = this;
+    return name === 'detector'
+      ? {
+        ...env,
+        DETECTOR_HTTP_PORT: String(ports.detector), DETECTOR_GROUP_ID: `t-${run}-detector`, DETECTOR_FROM_BEGINNING: 'true',
+        DETECTOR_CALL_TOPIC: topics.calls, DETECTOR_SMS_TOPIC: topics.sms, DETECTOR_ALERT_TOPIC: topics.alerts, DETECTOR_VICTIM_TOPIC: topics.victims,
+        DETECTOR_REFERENCE_DIR: this.referenceDir, LOG_LEVEL: 'warn',
+      }
+      : {
+        ...env,
+        ALERT_SINK_HTTP_PORT: String(ports.sink), SINK_GROUP_ID: `t-${run}-sink`, SINK_ALERT_TOPIC: topics.alerts, SINK_VICTIM_TOPIC: topics.victims,
+        CLICKHOUSE_DATABASE: this.db.name, LOG_LEVEL: 'warn',
+      };
+  }
+
+  private launch(name: PipelineService, overrides: Record<string, string> = {}): ServiceProcess {
+    if (this.running.has(name)) throw new Error(`${name} is already running`);
+    const script = name === 'detector' ? 'services/detector/dist/main.js' : 'services/alert-sink/dist/main.js';
+    const proc = ServiceProcess.start(name, script, { ...this.serviceEnv(name), ...overrides });
+    this.running.set(name, proc);
+    this.started.push(proc);
+    return proc;
+  }
+
+  /** Starts a stopped or killed service again (same group, topics, port), `overrides` on top of its environment. */
+  async startService(name: PipelineService, options: { overrides?: Record<string, string>; wait?: boolean } = {}): Promise<ServiceProcess> {
+    const proc = this.launch(name, options.overrides);
+    if (options.wait ?? true) await this.waitReady(name);
+    return proc;
+  }
+
+  /** `kill -9`: nothing flushed, nothing committed beyond what already was. */
+  async killService(name: PipelineService): Promise<void> {
+    await this.running.get(name)?.kill('SIGKILL');
+    this.running.delete(name);
+  }
+
+  /** SIGTERM; the exit code (null if it overran `timeoutMs` and was killed). */
+  async stopService(name: PipelineService, timeoutMs?: number): Promise<number | null> {
+    const proc = this.running.get(name);
+    this.running.delete(name);
+    return proc ? proc.stop(timeoutMs) : null;
+  }
+
+  service(name: PipelineService): ServiceProcess | undefined {
+    return this.running.get(name);
+  }
+
+  async waitReady(name: PipelineService, timeoutMs = 90_000): Promise<void> {
+    const port = name === 'detector' ? this.ports.detector : this.ports.sink;
+    await waitFor(`${name} ready`, async () => ((await httpStatus(`http://127.0.0.1:${port}/readyz`)) === 200 ? true : undefined), timeoutMs)
+      .catch((err: Error) => { throw new Error(`${err.message}\n--- ${name} log ---\n${this.running.get(name)?.log ?? ''}`); });
+  }
+
+  get services(): ServiceProcess[] {
+    return [...this.running.values()];
   }
 
   /** Distinct alerts stored, deduplicated as dashboards see them. */
@@ -83,12 +134,23 @@ export class PipelineHarness {
     return text.split('\n').filter((l) => l.startsWith(prefix)).join('\n');
   }
 
+  /** Both services' pipeline counters, for failure messages. */
+  async diagnose(): Promise<string> {
+    const out: string[] = [];
+    for (const [port, prefixes] of [[this.ports.detector, ['fraud_events_', 'fraud_alerts_emitted', 'fraud_victim']], [this.ports.sink, ['alert_sink_rows_inserted', 'alert_sink_insert_failures', 'alert_sink_records_consumed', 'fraud_events_rejected']]] as const) {
+      const text = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(3_000) }).then((r) => r.text(), () => `(port ${port} not answering)`);
+      out.push(...text.split('\n').filter((l) => l.startsWith('(') || prefixes.some((p) => l.startsWith(p))));
+    }
+    return out.join('\n');
+  }
+
   logs(): string {
-    return this.services.map((s) => s.log).join('\n');
+    return this.started.map((s) => s.log).join('\n');
   }
 
   async stop(): Promise<number[]> {
     const codes = await Promise.all(this.services.map((s) => s.stop()));
+    this.running.clear();
     for (const c of this.cleanups.reverse()) await c();
     this.cleanups = [];
     return codes.map((c) => c ?? -1);

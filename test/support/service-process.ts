@@ -28,6 +28,21 @@ export class ServiceProcess {
     return this.output;
   }
 
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Sends `signal` (SIGKILL by default: a crash, nothing flushed) and waits for the exit; null when a signal ended it. */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<number | null> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    return this.exited;
+  }
+
+  /** The exit code, or 'running' if the process has not exited within `timeoutMs`. */
+  waitExit(timeoutMs: number): Promise<number | null | 'running'> {
+    return Promise.race([this.exited, sleep(timeoutMs).then(() => 'running' as const)]);
+  }
+
   /** SIGTERM and the exit code; SIGKILL and null when it overruns `timeoutMs`. */
   async stop(timeoutMs = 20_000): Promise<number | null> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return this.exited;

@@ -11,7 +11,7 @@ interface SettingBase {
   secret?: boolean;
 }
 export interface StringSetting extends SettingBase { type: 'string'; default?: string; pattern?: RegExp; optional?: boolean }
-export interface IntSetting extends SettingBase { type: 'int'; default?: number; min?: number; max?: number }
+export interface IntSetting extends SettingBase { type: 'int'; default?: number; min?: number; max?: number; optional?: boolean }
 export interface NumberSetting extends SettingBase { type: 'number'; default?: number; min?: number; max?: number }
 export interface BoolSetting extends SettingBase { type: 'bool'; default?: boolean }
 export interface ListSetting extends SettingBase { type: 'list'; default?: string[]; minItems?: number }
@@ -23,17 +23,19 @@ export type ConfigDeclaration = Record<string, Setting>;
 
 type ValueOf<S extends Setting> = S extends StringSetting
   ? S['optional'] extends true ? string | undefined : string
-  : S extends IntSetting | NumberSetting
-    ? number
-    : S extends BoolSetting
-      ? boolean
-      : S extends ListSetting
-        ? string[]
-        : S extends UrlSetting
-          ? S['optional'] extends true ? string | undefined : string
-          : S extends EnumSetting<infer T>
-            ? T
-            : never;
+  : S extends IntSetting
+    ? S['optional'] extends true ? number | undefined : number
+    : S extends NumberSetting
+      ? number
+      : S extends BoolSetting
+        ? boolean
+        : S extends ListSetting
+          ? string[]
+          : S extends UrlSetting
+            ? S['optional'] extends true ? string | undefined : string
+            : S extends EnumSetting<infer T>
+              ? T
+              : never;
 
 export type ConfigOf<D extends ConfigDeclaration> = { readonly [K in keyof D]: ValueOf<D[K]> };
 
@@ -121,7 +123,7 @@ export function loadConfig<D extends ConfigDeclaration>(
     const raw = env[setting.env];
     if (raw === undefined || raw === '') {
       if (setting.default !== undefined) out[key] = setting.default;
-      else if ((setting.type === 'string' || setting.type === 'url') && setting.optional) out[key] = undefined;
+      else if ((setting.type === 'string' || setting.type === 'url' || setting.type === 'int') && setting.optional) out[key] = undefined;
       else problems.push({ key, env: setting.env, value: undefined, expected: describe(setting) + ' (required)' });
       continue;
     }
@@ -136,7 +138,7 @@ export function loadConfig<D extends ConfigDeclaration>(
 /** Markdown table of a declaration, for the README's configuration reference. */
 export function renderConfigTable(declaration: ConfigDeclaration): string {
   const rows = Object.values(declaration).map((s) => {
-    const def = s.default === undefined ? (s.type === 'string' || s.type === 'url') && s.optional ? '(unset)' : '**required**' : s.secret ? '***' : `\`${Array.isArray(s.default) ? s.default.join(',') : String(s.default)}\``;
+    const def = s.default === undefined ? (s.type === 'string' || s.type === 'url' || s.type === 'int') && s.optional ? '(unset)' : '**required**' : s.secret ? '***' : `\`${Array.isArray(s.default) ? s.default.join(',') : String(s.default)}\``;
     return `| \`${s.env}\` | ${describe(s)} | ${def} | ${s.doc} |`;
   });
   return ['| variable | expects | default | meaning |', '|---|---|---|---|', ...rows].join('\n');

@@ -23,5 +23,13 @@ export const detectorConfig = defineConfig({
     env: 'DETECTOR_PROGRESS_POLL_MS', type: 'int', min: 100, default: 1_000,
     doc: 'How often partition end offsets are read to know which partitions are still catching up (they hold the watermark back)',
   },
+  partitionIdleMs: {
+    env: 'DETECTOR_PARTITION_IDLE_MS', type: 'int', min: 0, max: 600_000, default: 3_000,
+    doc: 'A partition at its end stops holding the event-time watermark back only after delivering nothing for this long (a just-read partition may already have more)',
+  },
   fromBeginning: { env: 'DETECTOR_FROM_BEGINNING', type: 'bool', default: false, doc: 'A new consumer group starts at the earliest offset' },
+  rewindMs: {
+    env: 'DETECTOR_REWIND_MS', type: 'int', min: 0, max: 7 * 24 * 3_600_000, optional: true,
+    doc: 'On partition assignment, window state is rebuilt by re-reading each partition from this long (broker time) before its committed position, without re-emitting. Unset: the rule pack\'s longest window (or victim look-back) plus allowed lateness; 0: no rewind',
+  },
 });

@@ -32,11 +32,18 @@ export interface DetectionPipelineDeps {
   maxFutureSkewMs: number;
   /** Told after each batch, so partition progress is known between offset polls. */
   onBatchProcessed?: (topic: string, partition: number, lastOffset: string) => void;
+  /**
+   * Records of the partition below this offset were processed before a restart (their alerts
+   * produced, their bad records parked, then committed): re-read only to rebuild window state.
+   */
+  replayBelow?: (topic: string, partition: number) => number | undefined;
 }
 
 /**
  * Source → decode → core → sink for one consumed batch. Alerts and victims are produced, and bad
  * records parked, before the handler resolves: only then does the consumer commit the offsets.
+ * Records re-read below a partition's committed position after a restart feed the engine only:
+ * what they yield (alerts, victims, dead letters, duplicate counts) was emitted before.
  */
 export class DetectionPipeline {
   private readonly out: EngineOutput = { alerts: [], victims: [] };
@@ -62,7 +69,12 @@ export class DetectionPipeline {
     // be judged against a watermark that partitions already caught up have pushed forward.
     engine.setSourceCaughtUp(stream, source, false);
     let duplicates = 0;
+    let replayed = 0;
+    const replayBelow = deps.replayBelow?.(batch.topic, batch.partition);
+    const out = this.out;
     for (const record of batch.records) {
+      const replaying = replayBelow !== undefined && Number(record.offset) < replayBelow;
+      const mark = replaying ? { alerts: out.alerts.length, victims: out.victims.length } : undefined;
       try {
         const raw = decoder.decode(record.value);
         const v = isCalls ? validateCallEvent(raw) : validateSmsEvent(raw);
@@ -70,19 +82,25 @@ export class DetectionPipeline {
         if (v.value.ts > horizon) throw new PipelineError('CONTRACT_VIOLATION', `ts ${v.value.ts} is more than ${deps.maxFutureSkewMs} ms ahead of the wall clock`, { path: 'ts' });
         const outcome = isCalls ? engine.processCall(v.value as CallEvent, this.out, source) : engine.processSms(v.value as SmsEvent, this.out, source);
         if (outcome === 'late') throw new PipelineError('LATE_EVENT', `event time ${v.value.ts} is behind the watermark`, { path: 'ts' });
-        if (outcome === 'duplicate') duplicates++;
+        if (outcome === 'duplicate' && !replaying) duplicates++;
       } catch (err) {
-        rejected.push({ record, error: toPipelineError(err, 'DECODE_FAILED') });
+        if (!replaying) rejected.push({ record, error: toPipelineError(err, 'DECODE_FAILED') });
+      }
+      if (mark) {
+        out.alerts.length = mark.alerts;
+        out.victims.length = mark.victims;
+        replayed++;
       }
     }
-    engine.setSourceCaughtUp(stream, source, batch.lag === 0);
+    if (replayed > 0) deps.metrics.replayed.inc({ topic: batch.topic }, replayed);
+    // Caught up again only once the partition is also idle: PartitionProgressMonitor decides.
     if (duplicates > 0) deps.metrics.duplicates.inc({ topic: batch.topic }, duplicates);
     await this.flushOutputs();
     await deps.deadLetters.park(rejected);
     const last = batch.records[batch.records.length - 1];
     if (last) deps.onBatchProcessed?.(batch.topic, batch.partition, last.offset);
     const now = deps.now();
-    for (const r of batch.records) deps.metrics.latency.observe(Math.max(0, now - r.timestamp) / 1000);
+    for (let i = replayed; i < batch.records.length; i++) deps.metrics.latency.observe(Math.max(0, now - batch.records[i]!.timestamp) / 1000);
   }
 
   private async flushOutputs(): Promise<void> {

@@ -8,6 +8,10 @@ export function createDetectorMetrics(registry: Registry, engine: () => Detectio
     consumed: new Counter({ name: 'fraud_events_consumed_total', help: 'Events read from Kafka', labelNames: ['topic'] as const, registers }),
     rejected: new Counter({ name: 'fraud_events_rejected_total', help: 'Events parked on a dead-letter topic, by reason', labelNames: ['topic', 'reason'] as const, registers }),
     duplicates: new Counter({ name: 'fraud_events_duplicate_total', help: 'Re-delivered events counted once', labelNames: ['topic'] as const, registers }),
+    replayed: new Counter({
+      name: 'fraud_events_replayed_total', help: 'Events re-read below the committed position after a restart, to rebuild window state (nothing re-emitted)',
+      labelNames: ['topic'] as const, registers,
+    }),
     alerts: new Counter({ name: 'fraud_alerts_emitted_total', help: 'Alert records emitted (new, updated, escalated)', labelNames: ['rule_id', 'severity'] as const, registers }),
     victims: new Counter({ name: 'fraud_victim_exposures_emitted_total', help: 'Victim exposures emitted', registers }),
     latency: new Histogram({

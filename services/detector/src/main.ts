@@ -9,6 +9,7 @@ import { DetectionPipeline } from './detection-pipeline.js';
 import { loadReferenceDir } from './reference-loader.js';
 import { loadRulePackFile } from './rule-pack-loader.js';
 import { PartitionProgressMonitor } from './partition-progress-monitor.js';
+import { PartitionRewind, rewindWindowMs } from './partition-rewind.js';
 import { RulePackWatcher } from './rule-pack-watcher.js';
 
 const bootLogger = createLogger({ base: { service: 'detector' } });
@@ -48,10 +49,21 @@ await runService({
       engine: () => engine,
       fromBeginning: config.fromBeginning,
       intervalMs: config.progressPollMs,
+      idleMs: config.partitionIdleMs,
       logger,
     });
     progress.start();
     resources.push('partition progress', () => progress.close());
+    const rewindReader = await kafka.createOffsetsReader();
+    resources.push('rewind offsets reader', () => rewindReader.close());
+    let seek: (topic: string, partition: number, offset: number) => void = () => {};
+    const rewind = new PartitionRewind({
+      reader: rewindReader,
+      seek: (topic, partition, offset) => seek(topic, partition, offset),
+      groupId: config.groupId,
+      rewindMs: () => config.rewindMs ?? rewindWindowMs(engine.rulePack),
+      logger,
+    });
     const pipeline = new DetectionPipeline({
       engine: () => engine,
       callDecoder: callCodec,
@@ -65,7 +77,11 @@ await runService({
       topics: { calls: config.callTopic, sms: smsTopic, alerts: config.alertTopic, victims: config.victimTopic },
       now: Date.now,
       maxFutureSkewMs: config.maxFutureSkewMs,
-      onBatchProcessed: (topic, partition, offset) => progress.onBatchProcessed(topic, partition, offset),
+      onBatchProcessed: (topic, partition, offset) => {
+        progress.onBatchProcessed(topic, partition, offset);
+        rewind.onBatchProcessed(topic, partition, offset);
+      },
+      replayBelow: (topic, partition) => rewind.replayBelow(topic, partition),
     });
 
     if (config.rulesFile) {
@@ -82,13 +98,18 @@ await runService({
       fromBeginning: config.fromBeginning,
       maxBytesPerPartition: config.maxBytesPerPartition,
       onAssignment: (assignment) => {
+        rewind.onAssignment(assignment);
         progress.onAssignment(assignment);
         http.setReady(true);
       },
       onCrash: (err) => crashed(err),
     });
     resources.push('consumer', () => consumer.close());
-    await consumer.run((batch) => pipeline.handleBatch(batch));
+    seek = (topic, partition, offset) => consumer.seek(topic, partition, offset);
+    await consumer.run(async (batch) => {
+      if (await rewind.rewound(batch)) return;
+      await pipeline.handleBatch(batch);
+    });
     http.setReady(true);
     return {
       stop: async () => {

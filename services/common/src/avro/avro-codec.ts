@@ -28,6 +28,8 @@ export function createRegistryClient(config: RegistryConnectionConfig): SchemaRe
 export class AvroTopicCodec<T> {
   /** null: the id is our own reader schema, no resolution needed. */
   private readonly resolvers = new Map<number, avro.Resolver | null>();
+  /** Writer schemas the reader schema cannot resolve (an enum symbol outside the contract, say). */
+  private readonly unresolvable = new Map<number, avro.Type>();
   private readonly unknownIds = new Set<number>();
 
   private constructor(
@@ -35,6 +37,7 @@ export class AvroTopicCodec<T> {
     readonly subject: string,
     readonly schemaId: number,
     private readonly type: avro.Type,
+    private readonly logger: Logger,
   ) {}
 
   /** Registers the reader schema under its subject with BACKWARD compatibility; retries until the registry answers or the deadline passes. */
@@ -53,7 +56,7 @@ export class AvroTopicCodec<T> {
           { subject: topicSchema.subject, compatibility: COMPATIBILITY.BACKWARD },
         );
         options.logger.info('schema registered', { subject: topicSchema.subject, schemaId: id });
-        return new AvroTopicCodec<T>(registry, topicSchema.subject, id, type);
+        return new AvroTopicCodec<T>(registry, topicSchema.subject, id, type, options.logger);
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         if (/incompatible/i.test(message) || /409/.test(message)) {
@@ -84,23 +87,41 @@ export class AvroTopicCodec<T> {
     for (const buf of buffers) {
       if (!buf || buf.length < HEADER_BYTES || buf[0] !== MAGIC_BYTE) continue;
       const id = buf.readInt32BE(1);
-      if (!this.resolvers.has(id) && !this.unknownIds.has(id)) missing.add(id);
+      if (!this.resolvers.has(id) && !this.unresolvable.has(id) && !this.unknownIds.has(id)) missing.add(id);
     }
     for (const id of missing) {
       if (id === this.schemaId) {
         this.resolvers.set(id, null);
         continue;
       }
+      let writerType: avro.Type;
       try {
         const writer = (await this.registry.getSchema(id)) as unknown as avro.Type;
-        const writerType = avro.Type.forSchema(writer.schema() as avro.Schema);
-        this.resolvers.set(id, this.type.createResolver(writerType));
+        writerType = avro.Type.forSchema(writer.schema() as avro.Schema);
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         // Only a definite "not found" is cached; a registry outage must not poison the id.
         if (/not found|40403|404/i.test(message)) this.unknownIds.add(id);
         else throw new PipelineError('REGISTRY_UNAVAILABLE', `cannot fetch schema id ${id}: ${message}`, { cause: err, retryable: true });
+        continue;
       }
+      this.remember(id, writerType);
+    }
+  }
+
+  /**
+   * A writer schema the reader cannot resolve is not a registry outage: retrying would stall the
+   * partition forever. Its records are decoded with the writer schema alone and left to the
+   * contract check, which names the offending field (an unknown enum symbol, say).
+   */
+  private remember(id: number, writerType: avro.Type): void {
+    try {
+      this.resolvers.set(id, this.type.createResolver(writerType));
+    } catch (err) {
+      this.unresolvable.set(id, writerType);
+      this.logger.warn('writer schema not resolvable into the reader schema; decoding with the writer schema for the contract check', {
+        subject: this.subject, schemaId: id, err: err instanceof Error ? err.message : String(err),
+      });
     }
   }
 
@@ -109,12 +130,22 @@ export class AvroTopicCodec<T> {
     if (buf[0] !== MAGIC_BYTE) throw new PipelineError('BAD_MAGIC_BYTE', `magic byte is ${buf[0]}, expected 0`);
     const id = buf.readInt32BE(1);
     const resolver = this.resolvers.get(id);
+    const writerOnly = resolver === undefined ? this.unresolvable.get(id) : undefined;
+    if (writerOnly) return this.decodeWith(writerOnly, buf, id);
     if (resolver === undefined && id !== this.schemaId) {
       throw new PipelineError('UNKNOWN_SCHEMA_ID', `schema id ${id} is unknown to the registry`);
     }
     try {
       const body = buf.subarray(HEADER_BYTES);
       return (resolver ? this.type.fromBuffer(body, resolver) : this.type.fromBuffer(body)) as T;
+    } catch (err) {
+      throw new PipelineError('DECODE_FAILED', `Avro body does not decode with schema id ${id}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+  }
+
+  private decodeWith(writer: avro.Type, buf: Buffer, id: number): T {
+    try {
+      return writer.fromBuffer(buf.subarray(HEADER_BYTES)) as T;
     } catch (err) {
       throw new PipelineError('DECODE_FAILED', `Avro body does not decode with schema id ${id}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }

@@ -51,6 +51,12 @@ export interface MessageConsumer {
   run(handler: BatchHandler): Promise<void>;
   pause(topics: string[]): void;
   resume(topics: string[]): void;
+  /**
+   * Reads `partition` again from `offset` (call it from a batch handler). The batch being handled is
+   * then neither resolved nor committed, and the committed position never moves back: commits for
+   * the partition resume once reading passes the furthest offset already committed.
+   */
+  seek(topic: string, partition: number, offset: number): void;
   /** Stops fetching, waits for the in-flight batch, commits, leaves the group. Idempotent. */
   close(): Promise<void>;
 }
@@ -94,5 +100,10 @@ export interface PartitionPositions {
 
 export interface OffsetsReader {
   positions(groupId: string, topic: string): Promise<PartitionPositions[]>;
+  /**
+   * Per partition, the first offset whose broker timestamp is at or after `timestampMs`; the high
+   * watermark when there is none (also what brokers that cannot look offsets up by time answer).
+   */
+  offsetsAtTime(topic: string, timestampMs: number): Promise<{ partition: number; offset: number }[]>;
   close(): Promise<void>;
 }

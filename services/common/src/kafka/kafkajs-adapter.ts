@@ -1,5 +1,4 @@
 import {
-
   Kafka,
   PartitionAssigners,
   Partitioners,
@@ -8,18 +7,11 @@ import {
   type KafkaConfig,
   type SASLOptions,
   type PartitionAssigner,
-  type Consumer,
   type Producer,
 } from 'kafkajs';
 import type { Logger } from '../logger.js';
-import type {
-  BatchHandler,
-  ConsumerOptions,
-  KafkaPort,
-  MessageConsumer,
-  MessageProducer,
-  OutgoingRecord,
-} from './kafka-port.js';
+import type { KafkaPort, MessageProducer, OutgoingRecord } from './kafka-port.js';
+import { KafkajsConsumer } from './kafkajs-consumer.js';
 
 export interface KafkaConnectionConfig {
   kafkaBrokers: string[];
@@ -57,76 +49,6 @@ function delayedRoundRobin(delayMs: number): PartitionAssigner {
       },
     };
   };
-}
-
-class KafkajsConsumer implements MessageConsumer {
-  private closing: Promise<void> | undefined;
-
-  constructor(
-    private readonly consumer: Consumer,
-    private readonly options: ConsumerOptions,
-    private readonly logger: Logger,
-  ) {}
-
-  async run(handler: BatchHandler): Promise<void> {
-    const { consumer, options } = this;
-    consumer.on(consumer.events.GROUP_JOIN, (event) => {
-      const assignment = Object.entries(event.payload.memberAssignment).map(([topic, partitions]) => ({ topic, partitions }));
-      this.logger.info('partitions assigned', { groupId: options.groupId, assignment });
-      options.onAssignment?.(assignment);
-    });
-    consumer.on(consumer.events.CRASH, (event) => {
-      this.logger.error('consumer crashed', { groupId: options.groupId, err: event.payload.error, restart: event.payload.restart });
-      if (!event.payload.restart) options.onCrash?.(event.payload.error);
-    });
-    await consumer.connect();
-    for (const topic of options.topics) await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? false });
-    await consumer.run({
-      autoCommit: options.autoCommit ?? true,
-      eachBatchAutoResolve: true,
-      partitionsConsumedConcurrently: 1,
-      eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
-        if (!isRunning() || isStale() || batch.messages.length === 0) return;
-        const records = batch.messages.map((m) => {
-          const headers: Record<string, string> = {};
-          if (m.headers) for (const [k, v] of Object.entries(m.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? String(v[0]) : String(v);
-          return {
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: m.offset,
-            key: m.key,
-            value: m.value,
-            headers,
-            timestamp: Number(m.timestamp),
-          };
-        });
-        await handler(
-          { topic: batch.topic, partition: batch.partition, records, lag: Number(batch.offsetLag()) },
-          { isRunning, heartbeat },
-        );
-      },
-    });
-  }
-
-  pause(topics: string[]): void {
-    this.consumer.pause(topics.map((topic) => ({ topic })));
-  }
-
-  resume(topics: string[]): void {
-    this.consumer.resume(topics.map((topic) => ({ topic })));
-  }
-
-  close(): Promise<void> {
-    // kafkajs stop() waits for the running eachBatch and commits resolved offsets before leaving.
-    this.closing ??= (async () => {
-      try {
-        await this.consumer.stop();
-      } finally {
-        await this.consumer.disconnect();
-      }
-    })();
-    return this.closing;
-  }
 }
 
 class KafkajsProducer implements MessageProducer {
@@ -200,6 +122,11 @@ export function createKafkaPort(config: KafkaConnectionConfig, logger: Logger): 
           const [ends, groups] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
           const committed = new Map((groups[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)] as const));
           return ends.map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high), committed: committed.get(o.partition) ?? -1 }));
+        },
+        async offsetsAtTime(topic: string, timestampMs: number) {
+          // kafkajs answers the high watermark where the broker has no offset at or after the time.
+          const offsets = await admin.fetchTopicOffsetsByTimestamp(topic, timestampMs);
+          return offsets.map((o) => ({ partition: o.partition, offset: Number(o.offset) }));
         },
         close() {
           closing ??= admin.disconnect();

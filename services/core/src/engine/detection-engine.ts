@@ -181,6 +181,10 @@ export class DetectionEngine {
       const before = out.victims.length;
       this.victims.flag(created.alert_id, f.ts, f.victims.key, f.entity, f.victims.filter, out.victims);
       this.counters.victimsEmitted += out.victims.length - before;
+      // OTPs read before this flag (the SMS stream ahead of the calls) may match its calls now.
+      const late: FiringHead[] = [];
+      for (const c of this.otp) c.onOriginFlagged(f.victims.key.entityType, f.entity, late);
+      for (const l of late) this.emit(l, out);
     }
   }
 

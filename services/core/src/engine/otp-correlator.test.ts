@@ -97,6 +97,19 @@ describe('OtpCorrelator', () => {
     expect(x.out[0]!.summary).toMatch(/flagged origin/);
   });
 
+  it('an OTP read before its origin was flagged matches when the flag arrives (stream order does not matter), once', () => {
+    const flags: [string, string][] = [];
+    const x = correlator((t, e) => flags.some(([ft, fe]) => ft === t && fe === e));
+    x.call({ at: T0, from: '+31201234567', attestation: 'B' });
+    x.otp(CONNECT + MIN);
+    x.c.onOriginFlagged('ingress_trunk', 'other-trunk', x.out);
+    expect(x.out).toHaveLength(0);
+    flags.push(['ingress_trunk', 'intl-7']);
+    x.c.onOriginFlagged('ingress_trunk', 'intl-7', x.out);
+    x.c.onOriginFlagged('ingress_trunk', 'intl-7', x.out);
+    expect(x.out.map((f) => [f.entity, f.value])).toEqual([[VICTIM, 60]]);
+  });
+
   it('one firing per call and OTP, whether the call is seen at ANSWER, at END or re-delivered', () => {
     const x = correlator();
     x.call({ at: T0 });

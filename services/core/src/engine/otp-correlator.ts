@@ -55,6 +55,21 @@ export class OtpCorrelator {
     for (const call of this.calls.get(s.recipient_number) ?? []) this.match(s.recipient_number, call, otp, out);
   }
 
+  /**
+   * An origin was flagged (or its flag extended): remembered OTPs to callees of its calls may match
+   * now. So the alerts do not depend on whether the SMS stream or the call stream was read first
+   * (a lagging partition, a broker outage): a flag arriving after the OTP finds it all the same.
+   */
+  onOriginFlagged(entityType: string, entity: string, out: FiringHead[]): void {
+    if (entityType !== 'ingress_trunk' && entityType !== 'calling_number') return;
+    for (const [victim, otps] of this.otps) {
+      for (const call of this.calls.get(victim) ?? []) {
+        if ((entityType === 'ingress_trunk' ? call.trunk : call.cli) !== entity) continue;
+        for (const otp of otps) this.match(victim, call, otp, out);
+      }
+    }
+  }
+
   private match(victim: string, call: ConnectedCall, otp: Otp, out: FiringHead[]): void {
     const delay = otp.ts - call.connectTs;
     if (delay < 0 || delay > this.rule.withinMs) return;

@@ -125,6 +125,16 @@ describe('WindowRuleEvaluator', () => {
     expect(late).toMatchObject({ value: 3, windowStart: T0 + 60_000, windowEnd: T0 + 120_000, ts: T0 + 95_000 });
   });
 
+  it('judges an event read after newer ones of its key by the window an in-order reader saw, when the newest does not hold', () => {
+    // Calls of one trunk spread over partitions: an END read after a START 50 s newer still sees
+    // the three STARTs before it, as it does when the events are read in event-time order.
+    const ev = evaluator(COUNT3, { lateness: 120_000 });
+    feed(ev, starts([1_000, 2_000, 3_000]));
+    expect(fire(ev, callEvent({ call_id: 'next', ts: T0 + 105_000 }))).toBeUndefined();
+    const end = fire(ev, callEvent({ call_id: 'c0', type: 'END', ts: T0 + 55_000, duration_ms: 0 }));
+    expect(end).toMatchObject({ value: 3, windowStart: T0, windowEnd: T0 + 60_000, ts: T0 + 55_000 });
+  });
+
   it('sweeps the state of keys whose window can no longer change', () => {
     const ev = evaluator(COUNT3);
     feed(ev, [...starts([0], { ingress_trunk: 'old' }), ...starts([50_000], { ingress_trunk: 'new' })]);

@@ -58,12 +58,15 @@ export class WindowRuleEvaluator {
       ev.push(event.call_id);
       if (ev.length > this.evidenceSize) ev.shift();
     }
-    const bounds = this.window.evaluate(st.window, event.ts, this.scratch);
-    const when = this.rule.when;
-    for (let i = 0; i < when.length; i++) {
-      const t = when[i]!;
-      if (!compare(t.op, this.layout.read(this.thresholdIndex[i]!, this.scratch), t.value)) return undefined;
+    let bounds = this.window.evaluate(st.window, event.ts, this.scratch);
+    if (!this.holds()) {
+      // Read after newer events of its key (another partition ran ahead): the window an in-order
+      // reader judged it with may hold where the newest one does not.
+      const asOf = this.window.evaluateAsOf?.(st.window, event.ts, this.scratch);
+      if (!asOf || !this.holds()) return undefined;
+      bounds = asOf;
     }
+    const when = this.rule.when;
     const primary = when[0]!;
     const value = this.layout.read(this.thresholdIndex[0]!, this.scratch);
     // Details are built only if the alert book emits something: a campaign fires on every event.
@@ -99,6 +102,16 @@ export class WindowRuleEvaluator {
         });
       },
     };
+  }
+
+  /** Whether every threshold holds for the measures in `scratch`. */
+  private holds(): boolean {
+    const when = this.rule.when;
+    for (let i = 0; i < when.length; i++) {
+      const t = when[i]!;
+      if (!compare(t.op, this.layout.read(this.thresholdIndex[i]!, this.scratch), t.value)) return false;
+    }
+    return true;
   }
 
   private summary(entity: string, measures: Record<string, number>): string {

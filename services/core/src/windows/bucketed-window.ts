@@ -156,6 +156,15 @@ export class BucketedWindow implements KeyedWindow<BucketedState> {
     return { start: first * this.hopMs, end: (end + 1) * this.hopMs };
   }
 
+  evaluateAsOf(state: BucketedState, ts: number, into: Float64Array): WindowBounds | undefined {
+    const own = Math.floor(ts / this.hopMs);
+    if (Math.floor(state.maxTs / this.hopMs) <= own) return undefined;
+    const first = own - this.span + 1;
+    this.layout.reset(into);
+    for (const b of state.buckets) if (b.idx >= first && b.idx <= own) this.layout.merge(into, b.slots);
+    return { start: first * this.hopMs, end: (own + 1) * this.hopMs };
+  }
+
   private dropBefore(state: BucketedState, minIdx: number): void {
     const b = state.buckets;
     if (b.length === 0 || b[0]!.idx >= minIdx) return;

@@ -13,6 +13,12 @@ export interface KeyedWindow<S> {
   add(state: S, event: CallEvent, ts: number): boolean;
   /** Aggregated slots of the newest window (or the session) holding `ts`; for an in-order event, the one ending with its bucket. */
   evaluate(state: S, ts: number, into: Float64Array): WindowBounds;
+  /**
+   * For an event older than its key's newest: the window ending with the event's own bucket, as a
+   * reader in event-time order evaluated it (distinct counts there are a lower bound). Undefined
+   * when that is the window `evaluate` gives. Partitions interleave differently from a file.
+   */
+  evaluateAsOf?(state: S, ts: number, into: Float64Array): WindowBounds | undefined;
   /** True when nothing in the state can matter any more once event time has reached `watermark`. */
   expired(state: S, watermark: number): boolean;
   /** Rough retained bytes, for the state-size metric. */

@@ -1,0 +1,101 @@
+import type { Consumer, EachBatchPayload } from 'kafkajs';
+import type { Logger } from '../logger.js';
+import type { BatchHandler, ConsumedRecord, ConsumerOptions, MessageConsumer } from './kafka-port.js';
+
+type Uncommitted = ReturnType<EachBatchPayload['uncommittedOffsets']>;
+
+/**
+ * The kafkajs consumer behind the port. kafkajs runs without its own auto-commit: after each batch
+ * whose handler resolved, this resolves the batch and commits every partition whose read position
+ * is past what it has committed. So an unprocessed batch (stopping, or sought elsewhere) is never
+ * committed, and a seek backwards (rewinding to rebuild state) never moves the committed position
+ * back: kafkajs' own seek would commit the earlier offset at once.
+ */
+export class KafkajsConsumer implements MessageConsumer {
+  private closing: Promise<void> | undefined;
+  /** topic/partition → the furthest offset committed (or found committed) in this generation. */
+  private readonly committed = new Map<string, bigint>();
+
+  constructor(
+    private readonly consumer: Consumer,
+    private readonly options: ConsumerOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  async run(handler: BatchHandler): Promise<void> {
+    const { consumer, options } = this;
+    const autoCommit = options.autoCommit ?? true;
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      const assignment = Object.entries(event.payload.memberAssignment).map(([topic, partitions]) => ({ topic, partitions }));
+      this.committed.clear();
+      this.logger.info('partitions assigned', { groupId: options.groupId, assignment });
+      options.onAssignment?.(assignment);
+    });
+    consumer.on(consumer.events.CRASH, (event) => {
+      this.logger.error('consumer crashed', { groupId: options.groupId, err: event.payload.error, restart: event.payload.restart });
+      if (!event.payload.restart) options.onCrash?.(event.payload.error);
+    });
+    await consumer.connect();
+    for (const topic of options.topics) await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? false });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset, uncommittedOffsets, commitOffsetsIfNecessary }) => {
+        const first = batch.messages[0];
+        if (!isRunning() || isStale() || !first) return;
+        const key = `${batch.topic}/${batch.partition}`;
+        // The first batch of a generation starts where the group's committed position is.
+        if (!this.committed.has(key)) this.committed.set(key, BigInt(first.offset));
+        const records = batch.messages.map((m): ConsumedRecord => {
+          const headers: Record<string, string> = {};
+          if (m.headers) for (const [k, v] of Object.entries(m.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? String(v[0]) : String(v);
+          return { topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value, headers, timestamp: Number(m.timestamp) };
+        });
+        await handler({ topic: batch.topic, partition: batch.partition, records, lag: Number(batch.offsetLag()) }, { isRunning, heartbeat });
+        // Sought elsewhere while handled: this batch is read again from there.
+        if (isStale()) return;
+        resolveOffset(batch.lastOffset());
+        if (autoCommit) await this.commitAhead(uncommittedOffsets(), commitOffsetsIfNecessary);
+      },
+    });
+  }
+
+  /** Commits the resolved positions that are past what was committed; a rewound partition waits. */
+  private async commitAhead(uncommitted: Uncommitted, commit: EachBatchPayload['commitOffsetsIfNecessary']): Promise<void> {
+    const topics = uncommitted.topics
+      .map(({ topic, partitions }) => ({
+        topic,
+        partitions: partitions.filter((p) => BigInt(p.offset) > (this.committed.get(`${topic}/${p.partition}`) ?? -1n)),
+      }))
+      .filter((t) => t.partitions.length > 0);
+    if (topics.length === 0) return;
+    await commit({ topics });
+    for (const { topic, partitions } of topics) for (const p of partitions) this.committed.set(`${topic}/${p.partition}`, BigInt(p.offset));
+  }
+
+  seek(topic: string, partition: number, offset: number): void {
+    this.logger.info('seeking', { groupId: this.options.groupId, topic, partition, offset });
+    this.consumer.seek({ topic, partition, offset: String(offset) });
+  }
+
+  pause(topics: string[]): void {
+    this.consumer.pause(topics.map((topic) => ({ topic })));
+  }
+
+  resume(topics: string[]): void {
+    this.consumer.resume(topics.map((topic) => ({ topic })));
+  }
+
+  close(): Promise<void> {
+    // kafkajs stop() waits for the running eachBatch (which commits what it processed) before leaving.
+    this.closing ??= (async () => {
+      try {
+        await this.consumer.stop();
+      } finally {
+        await this.consumer.disconnect();
+      }
+    })();
+    return this.closing;
+  }
+}

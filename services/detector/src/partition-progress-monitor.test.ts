@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger, type PartitionPositions } from '@telfraud/common';
+import type { DetectionEngine } from '@telfraud/core';
+import { PartitionProgressMonitor } from './partition-progress-monitor.js';
+
+function setup(positions: () => Promise<PartitionPositions[]>, clock = { now: 100_000 }) {
+  const caughtUp = new Map<string, boolean>();
+  const engine = {
+    retainSources: () => {},
+    addPendingSource: () => {},
+    setSourceCaughtUp: (_stream: string, source: string, value: boolean) => void caughtUp.set(source, value),
+  } as unknown as DetectionEngine;
+  const monitor = new PartitionProgressMonitor({
+    reader: { positions, offsetsAtTime: async () => [], close: async () => {} },
+    groupId: 'g', topics: { calls: 'calls', sms: undefined }, engine: () => engine, fromBeginning: true, intervalMs: 1_000, idleMs: 3_000,
+    logger: createLogger({ level: 'error' }), now: () => clock.now,
+  });
+  return { monitor, caughtUp };
+}
+
+describe('PartitionProgressMonitor', () => {
+  it('marks partitions caught up once processed to their end and idle for a while', async () => {
+    const clock = { now: 100_000 };
+    const { monitor, caughtUp } = setup(async () => [
+      { partition: 0, low: 0, high: 10, committed: 10 },
+      { partition: 1, low: 0, high: 10, committed: 4 },
+    ], clock);
+    monitor.onAssignment([{ topic: 'calls', partitions: [0, 1] }]);
+    await monitor.poll();
+    expect(Object.fromEntries(caughtUp)).toEqual({ 'calls/0': true, 'calls/1': false });
+    monitor.onBatchProcessed('calls', 1, '9');
+    await monitor.poll();
+    expect(caughtUp.get('calls/1'), 'just read: more may already be there').toBe(false);
+    clock.now += 3_000;
+    await monitor.poll();
+    expect(caughtUp.get('calls/1')).toBe(true);
+  });
+
+  it('counts partitions whose progress cannot be read as behind, so the watermark waits for them', async () => {
+    let down = false;
+    const { monitor, caughtUp } = setup(async () => {
+      if (down) throw new Error('connect ECONNREFUSED');
+      return [{ partition: 0, low: 0, high: 10, committed: 10 }];
+    });
+    monitor.onAssignment([{ topic: 'calls', partitions: [0] }]);
+    await monitor.poll();
+    expect(caughtUp.get('calls/0')).toBe(true);
+    down = true;
+    await monitor.poll();
+    expect(caughtUp.get('calls/0')).toBe(false);
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * Schema Registry outages seen by the detector (its SCHEMA_REGISTRY_URL points at a TCP link the
+ * test cuts): down at start-up, it retries with a clear log line and becomes ready once the
+ * registry answers; down mid-run, records of already known schemas are processed from the cache,
+ * and records of a writer schema it has never seen wait (retried, not parked) until it is back.
+ */
+import { randomBytes } from 'node:crypto';
+import avro from 'avsc';
+import { COMPATIBILITY, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRegistryClient, loadTopicSchema } from '@telfraud/common';
+import { campaignDataset, slices, type CampaignDataset } from '../support/campaign-dataset.js';
+import { EventProducer } from '../support/event-producer.js';
+import { FlakyLink } from '../support/flaky-link.js';
+import { GroupOffsets } from '../support/group-offsets.js';
+import { httpStatus } from '../support/net.js';
+import { PipelineHarness } from '../support/pipeline-harness.js';
+import { expectStoredToMatchReplay } from '../support/replay-comparison.js';
+import { metricSum } from '../support/service-metrics.js';
+import { requireStackEnv } from '../support/stack.js';
+import { sleep, waitFor } from '../support/wait-for.js';
+
+const env = requireStackEnv();
+const REGISTRY = env['SCHEMA_REGISTRY_URL'] ?? 'http://127.0.0.1:8081';
+
+/** The contract's call event with one optional field more: a compatible writer schema with an id of its own. */
+async function evolvedWriter(run: string): Promise<{ id: number; type: avro.Type }> {
+  const schema = loadTopicSchema('call-events').schema as { fields: unknown[] };
+  const evolved = { ...schema, fields: [...schema.fields, { name: 'switch_id', type: ['null', 'string'], default: null }] };
+  const registry = createRegistryClient({ schemaRegistryUrl: REGISTRY, schemaRegistryUsername: undefined, schemaRegistryPassword: undefined });
+  const { id } = await registry.register(
+    { type: SchemaType.AVRO, schema: JSON.stringify(evolved) },
+    { subject: `t-${run}-calls-evolved-value`, compatibility: COMPATIBILITY.NONE },
+  );
+  return { id, type: avro.Type.forSchema(evolved as avro.Schema) };
+}
+
+describe('schema registry outages', () => {
+  const run = `registry-${randomBytes(3).toString('hex')}`;
+  let harness: PipelineHarness;
+  let producer: EventProducer;
+  let offsets: GroupOffsets;
+  let dataset: CampaignDataset;
+  let link: FlakyLink;
+
+  beforeAll(async () => {
+    [harness, dataset, link] = await Promise.all([PipelineHarness.start(run, env), campaignDataset(run, { seed: 8 }), FlakyLink.start(new URL(REGISTRY))]);
+    producer = await EventProducer.create(env, `faults-${run}`);
+    offsets = await GroupOffsets.connect(env);
+  });
+
+  afterAll(async () => {
+    await link?.close();
+    await producer?.close();
+    await offsets?.close();
+    await harness?.stop();
+  });
+
+  it('waits for the registry at start-up, then runs on cached schemas while it is down, losing nothing', { timeout: 150_000 }, async () => {
+    const { topics } = harness;
+    const group = `t-${run}-detector`;
+    const [first, second] = slices(dataset, 2) as [ReturnType<typeof slices>[number], ReturnType<typeof slices>[number]];
+
+    // Start-up with the registry unreachable: not ready, says why, and is ready soon after it is back.
+    expect(await harness.stopService('detector')).toBe(0);
+    link.cut();
+    const detector = await harness.startService('detector', { overrides: { SCHEMA_REGISTRY_URL: link.url }, wait: false });
+    await waitFor('the detector to log that it waits for the registry', async () => (detector.log.includes('schema registry not ready, retrying') ? true : undefined), 20_000);
+    expect(await httpStatus(`http://127.0.0.1:${harness.ports.detector}/readyz`)).not.toBe(200);
+    await sleep(3_000);
+    expect(await detector.waitExit(0)).toBe('running');
+    link.restore();
+    await harness.waitReady('detector', 40_000);
+
+    await producer.sendEvents(topics, first);
+    await offsets.waitCaughtUp(group, [topics.calls, topics.sms]);
+
+    // Mid-run: schemas already known come from the cache.
+    link.cut();
+    await producer.sendEvents(topics, second);
+    await offsets.waitCaughtUp(group, [topics.calls, topics.sms]);
+
+    // A writer schema never seen cannot be fetched: its records wait, nothing is skipped or parked.
+    const evolved = await evolvedWriter(run);
+    // Copies of the newest calls (older ones would be late by now).
+    const newest = [...second.calls].sort((a, b) => Number(b['ts']) - Number(a['ts'])).slice(0, 20);
+    const copies = newest.map((e) => {
+      const body = evolved.type.toBuffer({ ...e, switch_id: 'sw-1' });
+      const value = Buffer.alloc(5 + body.length);
+      value.writeInt32BE(evolved.id, 1);
+      body.copy(value, 5);
+      return { key: String(e['call_id']), value };
+    });
+    await producer.send(topics.calls, copies);
+    await sleep(4_000);
+    expect(await offsets.lag(group, [topics.calls])).toBeGreaterThan(0);
+    link.restore();
+    await offsets.waitCaughtUp(group, [topics.calls, topics.sms], 60_000);
+    expect(await metricSum(harness.ports.detector, 'fraud_events_rejected_total')).toBe(0);
+    // Copies of events already read: counted as duplicates once decoded with the fetched schema.
+    expect(await metricSum(harness.ports.detector, 'fraud_events_duplicate_total', { topic: topics.calls })).toBeGreaterThanOrEqual(copies.length);
+
+    const match = await expectStoredToMatchReplay(harness, dataset.replay);
+    expect(await harness.service('detector')?.waitExit(0)).toBe('running');
+    console.info(`registry outage: ${JSON.stringify(match)}`);
+  });
+});

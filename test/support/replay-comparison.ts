@@ -1,0 +1,55 @@
+import { expect } from 'vitest';
+import type { Alert, VictimExposure } from '@telfraud/core';
+import type { PipelineHarness } from './pipeline-harness.js';
+import { STRICT_RULES } from './strict-rules.js';
+import { waitFor } from './wait-for.js';
+
+
+const entities = (alerts: Alert[]): string[] => [...new Set(alerts.map((a) => `${a.entity_type}=${a.entity}`))].sort();
+const idsOf = (alerts: Alert[], rule: string): string[] => alerts.filter((a) => a.rule_id === rule).map((a) => a.alert_id).sort();
+
+export interface ReplayMatch {
+  expectedAlerts: number;
+  storedAlerts: number;
+  /** Replay alert ids found in ClickHouse. */
+  matchedAlerts: number;
+  /** Rows stored for the same alert ids before FINAL collapses them (re-emitted updates and restarts). */
+  rawAlertRows: number;
+  expectedVictims: number;
+  storedVictims: number;
+}
+
+/**
+ * What test/e2e/pipeline.test.ts holds the streaming path to, after whatever faults a test caused:
+ * every flagged entity, every id of the strict rules, at least 90 % of all alert ids, and exactly
+ * the victims' call ids, as dashboards read them (FINAL). Waits up to `timeoutMs` for them.
+ */
+export async function expectStoredToMatchReplay(
+  harness: PipelineHarness,
+  replay: { alerts: Alert[]; victims: VictimExposure[] },
+  timeoutMs = 60_000,
+): Promise<ReplayMatch> {
+  const expected = entities(replay.alerts);
+  const complete = (rows: Alert[]): boolean =>
+    entities(rows).length >= expected.length && STRICT_RULES.every((r) => idsOf(rows, r).length >= idsOf(replay.alerts, r).length);
+  const victimIds = new Set(replay.victims.map((v) => v.call_id));
+  let stored: Alert[] = [];
+  let victims: VictimExposure[] = [];
+  await waitFor('the replay\'s alerts and victims in ClickHouse', async () => {
+    stored = await harness.alerts<Alert>();
+    victims = await harness.victims<VictimExposure>();
+    return complete(stored) && new Set(victims.map((v) => v.call_id)).size >= victimIds.size ? true : undefined;
+  }, timeoutMs).catch(() => undefined);
+  const diagnosis = `${await harness.diagnose()}\n--- logs (tail) ---\n${harness.logs().slice(-4_000)}`;
+  expect(entities(stored), diagnosis).toEqual(expected);
+  for (const rule of STRICT_RULES) expect(idsOf(stored, rule), `${rule}\n${diagnosis}`).toEqual(idsOf(replay.alerts, rule));
+  const ids = new Set(stored.map((a) => a.alert_id));
+  const matched = replay.alerts.filter((a) => ids.has(a.alert_id)).length;
+  expect(matched / replay.alerts.length, diagnosis).toBeGreaterThan(0.9);
+  expect(new Set(victims.map((v) => v.call_id)), diagnosis).toEqual(victimIds);
+  const [raw] = await harness.db.rows<{ n: string }>(`SELECT count() AS n FROM ${harness.db.name}.alerts`);
+  return {
+    expectedAlerts: replay.alerts.length, storedAlerts: stored.length, matchedAlerts: matched, rawAlertRows: Number(raw?.n ?? 0),
+    expectedVictims: replay.victims.length, storedVictims: victims.length,
+  };
+}
