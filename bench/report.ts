@@ -89,7 +89,7 @@ function closingNote(results: Results): string[] {
     if (results.misses.has('state-bytes') || results.misses.has('rss')) {
       out.push(
         `**Memory (missed).** Measured heap per active key per rule: ${fmtInt(perKey('count'))} B for a one-measure count rule, ${fmtInt(perKey('cli'))} B for spoofing-campaign-cli (target 200 B). ` +
-        'The cost is the number of heap objects per key, not the numbers they hold: a Map entry, a KeyState with an evidence array (call_id strings), a BucketedState with a bucket array, and per hop bucket an object with its own Float64Array, plus one Map per distinct measure ' +
+        'The cost is the number of heap objects per key, not the numbers they hold: in the current code a Map entry, a key state with an evidence array (call_id strings), a window state with a bucket array, per hop bucket an object with its own Float64Array, a running-total Float64Array, and one Map per distinct measure ' +
         `(V8 here: ${sizes}). The call registry adds ${reg ? fmtInt((reg.heapDelta + reg.externalDelta) / reg.trackedCalls) : '-'} B per tracked call. ` +
         `With the default pack, 1M active origins take ${def ? fmtBytes(def.rss) : '-'} RSS (target 500 MiB). CPU profiles do not apply to these two targets.`,
       );

@@ -27,7 +27,7 @@ export interface ReplayMatch {
 export async function expectStoredToMatchReplay(
   harness: PipelineHarness,
   replay: { alerts: Alert[]; victims: VictimExposure[] },
-  timeoutMs = 60_000,
+  timeoutMs = 150_000,
 ): Promise<ReplayMatch> {
   const expected = entities(replay.alerts);
   const complete = (rows: Alert[]): boolean =>

@@ -1,6 +1,7 @@
 export * from './config.js';
 export * from './detection-pipeline.js';
 export * from './detector-metrics.js';
+export * from './partition-rewind.js';
 export * from './reference-loader.js';
 export * from './rule-pack-loader.js';
 export * from './rule-pack-watcher.js';

@@ -56,6 +56,9 @@ await runService({
     resources.push('partition progress', () => progress.close());
     const rewindReader = await kafka.createOffsetsReader();
     resources.push('rewind offsets reader', () => rewindReader.close());
+    logger.info('window state is rebuilt on partition assignment by rewinding', {
+      rewindMs: config.rewindMs ?? rewindWindowMs(engine.rulePack), from: config.rewindMs === undefined ? 'rule pack' : 'DETECTOR_REWIND_MS',
+    });
     let seek: (topic: string, partition: number, offset: number) => void = () => {};
     const rewind = new PartitionRewind({
       reader: rewindReader,
