@@ -42,9 +42,9 @@ services-down: ## Stop the pipeline's services
 demo: up ## Everything, plus a generator with an iSpoof-style campaign and a live alert tally
 	@bash infra/scripts/demo.sh
 
-test: build ## Unit tests, then end-to-end tests on the real local stack
+test: build ## Unit tests, then integration and end-to-end tests on the real local stack
 	@bash infra/scripts/up.sh
-	npx vitest run
+	npx vitest run --project unit --project e2e
 
 test-unit: install ## Fast unit tests only (no services)
 	npx vitest run --project unit
@@ -53,12 +53,12 @@ test-e2e: build ## End-to-end and integration tests only
 	@bash infra/scripts/up.sh
 	npx vitest run --project e2e
 
-bench: up ## Benchmarks on the local stack (not part of test; about 8 min): prints a table, writes BENCHMARKS.md
+bench: up ## Benchmarks on the local stack (not part of test; about 6 min): prints a table, writes BENCHMARKS.md
 	node --import ./bench/ts-hooks.mjs bench/run.ts
 
 test-faults: build ## Fault tests on the local stack: detector crash and SIGTERM, broker faults, registry outage, bad input (about 3 min)
 	@bash infra/scripts/up.sh
-	npx vitest run test/faults
+	npx vitest run --project faults
 
 soak: build ## Bounded soak: SOAK_SECONDS (180) of traffic while detector and alert-sink are killed and restarted; prints what was lost
 	@bash infra/scripts/up.sh

@@ -21,11 +21,24 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'e2e',
-          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/faults/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           environment: 'node',
           testTimeout: 240_000,
           hookTimeout: 240_000,
           // Integration files share one local stack and fixed service ports: one file at a time.
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
+        },
+      },
+      {
+        // Fault injection slows and breaks the shared broker while it runs: its own project and target.
+        resolve: { alias },
+        test: {
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 300_000,
+          hookTimeout: 240_000,
           pool: 'forks',
           poolOptions: { forks: { singleFork: true } },
         },
