@@ -13,7 +13,8 @@ import { createRegistryClient, loadTopicSchema } from '@telfraud/common';
 import { campaignDataset, slices, type CampaignDataset, type EventRecord } from '../support/campaign-dataset.js';
 import { EventProducer, type RawMessage } from '../support/event-producer.js';
 import { GroupOffsets } from '../support/group-offsets.js';
-import { PipelineHarness } from '../support/pipeline-harness.js';
+import { closeFaultRun, openFaultRun } from '../support/fault-run.js';
+import type { PipelineHarness } from '../support/pipeline-harness.js';
 import { expectStoredToMatchReplay } from '../support/replay-comparison.js';
 import { metricSum } from '../support/service-metrics.js';
 import { requireStackEnv } from '../support/stack.js';
@@ -46,15 +47,11 @@ describe('bad input and a duplicate flood', () => {
   let dataset: CampaignDataset;
 
   beforeAll(async () => {
-    [harness, dataset] = await Promise.all([PipelineHarness.start(run, env), campaignDataset(run, { seed: 9 })]);
-    producer = await EventProducer.create(env, `faults-${run}`);
-    offsets = await GroupOffsets.connect(env);
+    ({ harness, dataset, producer, offsets } = await openFaultRun(run, env, { dataset: { seed: 9 } }));
   });
 
   afterAll(async () => {
-    await producer?.close();
-    await offsets?.close();
-    await harness?.stop();
+    await closeFaultRun({ producer, offsets, harness });
   });
 
   it('counts and parks each bad record by reason, counts duplicates once, and still detects the campaign', { timeout: 150_000 }, async () => {

@@ -11,7 +11,8 @@ import { brokerControl } from '../support/broker-control.js';
 import { campaignDataset, type CampaignDataset } from '../support/campaign-dataset.js';
 import { EventProducer } from '../support/event-producer.js';
 import { GroupOffsets } from '../support/group-offsets.js';
-import { PipelineHarness } from '../support/pipeline-harness.js';
+import { closeFaultRun, openFaultRun } from '../support/fault-run.js';
+import type { PipelineHarness } from '../support/pipeline-harness.js';
 import { expectStoredToMatchReplay } from '../support/replay-comparison.js';
 import { requireStackEnv } from '../support/stack.js';
 import { readTopic } from '../support/topic-reader.js';
@@ -36,16 +37,12 @@ describe('broker faults mid-stream', () => {
   let dataset: CampaignDataset;
 
   beforeAll(async () => {
-    [harness, dataset] = await Promise.all([PipelineHarness.start(run, env), campaignDataset(run, { seed: 7 })]);
-    producer = await EventProducer.create(env, `faults-${run}`, 90_000);
-    offsets = await GroupOffsets.connect(env);
+    ({ harness, dataset, producer, offsets } = await openFaultRun(run, env, { dataset: { seed: 7 }, producerRetryMs: 90_000 }));
   });
 
   afterAll(async () => {
     await undoFaults();
-    await producer?.close();
-    await offsets?.close();
-    await harness?.stop();
+    await closeFaultRun({ producer, offsets, harness });
   });
 
   it('recovers from latency, request errors and a broker outage without operator action, losing nothing', { timeout: 180_000 }, async () => {

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { campaignDataset, slices, type CampaignDataset } from '../support/campaign-dataset.js';
 import { EventProducer } from '../support/event-producer.js';
 import { GroupOffsets } from '../support/group-offsets.js';
-import { PipelineHarness } from '../support/pipeline-harness.js';
+import { closeFaultRun, openFaultRun } from '../support/fault-run.js';
+import type { PipelineHarness } from '../support/pipeline-harness.js';
 import { expectStoredToMatchReplay } from '../support/replay-comparison.js';
 import { metricSum } from '../support/service-metrics.js';
 import { requireStackEnv } from '../support/stack.js';
@@ -23,15 +24,11 @@ describe('detector killed with SIGKILL between two halves of a campaign', () => 
   let dataset: CampaignDataset;
 
   beforeAll(async () => {
-    [harness, dataset] = await Promise.all([PipelineHarness.start(run, env), campaignDataset(run)]);
-    producer = await EventProducer.create(env, `faults-${run}`);
-    offsets = await GroupOffsets.connect(env);
+    ({ harness, dataset, producer, offsets } = await openFaultRun(run, env));
   });
 
   afterAll(async () => {
-    await producer?.close();
-    await offsets?.close();
-    await harness?.stop();
+    await closeFaultRun({ producer, offsets, harness });
   });
 
   it('stores exactly what the replay of the whole dataset finds, and re-emits nothing of the first half', { timeout: 150_000 }, async () => {

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { campaignDataset, type CampaignDataset } from '../support/campaign-dataset.js';
 import { EventProducer } from '../support/event-producer.js';
 import { GroupOffsets } from '../support/group-offsets.js';
-import { PipelineHarness } from '../support/pipeline-harness.js';
+import { closeFaultRun, openFaultRun } from '../support/fault-run.js';
+import type { PipelineHarness } from '../support/pipeline-harness.js';
 import { expectStoredToMatchReplay } from '../support/replay-comparison.js';
 import { metricSum } from '../support/service-metrics.js';
 import { requireStackEnv } from '../support/stack.js';
@@ -25,15 +26,11 @@ describe('detector stopped with SIGTERM mid-stream', () => {
   let dataset: CampaignDataset;
 
   beforeAll(async () => {
-    [harness, dataset] = await Promise.all([PipelineHarness.start(run, env), campaignDataset(run, { seed: 6 })]);
-    producer = await EventProducer.create(env, `faults-${run}`);
-    offsets = await GroupOffsets.connect(env);
+    ({ harness, dataset, producer, offsets } = await openFaultRun(run, env, { dataset: { seed: 6 } }));
   });
 
   afterAll(async () => {
-    await producer?.close();
-    await offsets?.close();
-    await harness?.stop();
+    await closeFaultRun({ producer, offsets, harness });
   });
 
   it('exits 0 within its deadline, and a restart loses nothing', { timeout: 150_000 }, async () => {
