@@ -17,6 +17,7 @@ import { runToFiles } from '@telfraud/generator';
 import { DEFAULT_RULE_PACK } from '@telfraud/core';
 import { loadReferenceDir } from '@telfraud/detector';
 import { scoreAgainstLabels, type ScoringLabel } from '../support/label-scoring.js';
+import { STRICT_RULES } from '../support/strict-rules.js';
 import { freePort } from '../support/net.js';
 import { PipelineHarness } from '../support/pipeline-harness.js';
 import { addScrapeTargets, promQuery } from '../support/prometheus.js';
@@ -132,7 +133,7 @@ describe('the streaming path and the replay CLI agree on the same traffic', () =
     // flagged origin, every rule on the clear-cut ones, and the victims.
     const entities = (alerts: Alert[]): string[] => [...new Set(alerts.map((a) => `${a.entity_type}=${a.entity}`))].sort();
     const expected = entities(replay.alerts);
-    const strictRules = ['dno-spoofed-cli-trunk', 'dno-spoofed-cli-number', 'home-cli-from-abroad-trunk', 'cli-rotation-trunk'];
+    const strictRules = STRICT_RULES;
     const idsOf = (alerts: Alert[], rule: string): string[] => alerts.filter((a) => a.rule_id === rule).map((a) => a.alert_id).sort();
     const complete = (rows: Alert[]): boolean =>
       entities(rows).length >= expected.length && strictRules.every((r) => idsOf(rows, r).length >= idsOf(replay.alerts, r).length);

@@ -1,2 +1,7 @@
-/** Rules whose alerts cannot tip either way on a threshold: streaming must give exactly the replay's ids. */
-export const STRICT_RULES = ['dno-spoofed-cli-trunk', 'dno-spoofed-cli-number', 'home-cli-from-abroad-trunk', 'cli-rotation-trunk'];
+/**
+ * Rules whose alert ids cannot depend on the order partitions interleave: they fire on every
+ * matching call (threshold 1), so each incident period with such a call has its alert whatever the
+ * order. Rules with higher thresholds fire on the event that crosses them, which may fall in the
+ * next period under another interleaving; for those the comparison checks entities and 90 % of ids.
+ */
+export const STRICT_RULES = ['dno-spoofed-cli-trunk', 'dno-spoofed-cli-number'];
