@@ -56,7 +56,7 @@ describe('schema registry outages', () => {
     await harness?.stop();
   });
 
-  it('waits for the registry at start-up, then runs on cached schemas while it is down, losing nothing', { timeout: 150_000 }, async () => {
+  it('waits for the registry at start-up, then runs on cached schemas while it is down, losing nothing', { timeout: 280_000 }, async () => {
     const { topics } = harness;
     const group = `t-${run}-detector`;
     const [first, second] = slices(dataset, 2) as [ReturnType<typeof slices>[number], ReturnType<typeof slices>[number]];

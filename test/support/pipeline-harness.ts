@@ -14,9 +14,17 @@ export interface PipelineTopics {
   sms: string;
   alerts: string;
   victims: string;
+  /** The repartition topic of keyed routing. */
+  keyed: string;
 }
 
-export type PipelineService = 'detector' | 'alert-sink';
+/** `detector-2`, `detector-3`, …: more detector instances in the same group (keyed routing). */
+export type PipelineService = 'detector' | 'alert-sink' | `detector-${number}`;
+
+export interface PipelineOptions {
+  /** Detectors route by key (DETECTOR_ROUTING=keyed) over the run's own keyed topic. */
+  keyed?: boolean;
+}
 
 /**
  * A detector and an alert-sink of their own on the real local stack: fresh topics, a fresh
@@ -26,6 +34,7 @@ export type PipelineService = 'detector' | 'alert-sink';
  */
 export class PipelineHarness {
   private readonly running = new Map<PipelineService, ServiceProcess>();
+  private readonly extraPorts = new Map<PipelineService, number>();
   /** Every process started, dead ones included, for failure messages. */
   private readonly started: ServiceProcess[] = [];
   private cleanups: (() => void | Promise<void>)[] = [];
@@ -37,13 +46,18 @@ export class PipelineHarness {
     readonly db: TestDatabase,
     readonly referenceDir: string,
     readonly ports: { detector: number; sink: number },
+    readonly options: PipelineOptions,
   ) {}
 
-  static async start(run: string, env: Record<string, string>): Promise<PipelineHarness> {
-    const topics: PipelineTopics = { calls: `t-${run}-calls`, sms: `t-${run}-sms`, alerts: `t-${run}-alerts`, victims: `t-${run}-victims` };
+  static async start(run: string, env: Record<string, string>, options: PipelineOptions = {}): Promise<PipelineHarness> {
+    const topics: PipelineTopics = {
+      calls: `t-${run}-calls`, sms: `t-${run}-sms`, alerts: `t-${run}-alerts`, victims: `t-${run}-victims`, keyed: `t-${run}-keyed`,
+    };
     const control = env['KAFKA_CONTROL'];
     if (!control) throw new Error('KAFKA_CONTROL missing from .data/env');
-    for (const [topic, partitions] of [[topics.calls, 6], [topics.sms, 6], [topics.alerts, 3], [topics.victims, 3]] as const) {
+    const created: [string, number][] = [[topics.calls, 6], [topics.sms, 6], [topics.alerts, 3], [topics.victims, 3]];
+    if (options.keyed) created.push([topics.keyed, 12]);
+    for (const [topic, partitions] of created) {
       await brokerControl(control, `create-topic ${topic} ${partitions}`);
       await brokerControl(control, `create-topic ${topic}-dlq 1`);
     }
@@ -51,7 +65,7 @@ export class PipelineHarness {
     const referenceDir = mkdtempSync(path.join(tmpdir(), `telfraud-ref-${run}-`));
     await writeReferenceDir(referenceDir);
     const ports = { detector: await freePort(), sink: await freePort() };
-    const h = new PipelineHarness(run, env, topics, db, referenceDir, ports);
+    const h = new PipelineHarness(run, env, topics, db, referenceDir, ports, options);
     h.cleanups.push(() => db.drop());
     h.cleanups.push(addScrapeTargets(run, [{ port: ports.detector, job: 'detector' }, { port: ports.sink, job: 'alert-sink' }]));
     h.launch('detector');
@@ -60,25 +74,41 @@ export class PipelineHarness {
     return h;
   }
 
+  /** The detector group (keyed routing: the detection side; the router's group is `<group>-router`). */
+  get detectorGroup(): string {
+    return `t-${this.run}-detector`;
+  }
+
+  /** The service's HTTP port (extra detector instances get theirs when first started). */
+  portOf(name: PipelineService): number {
+    if (name === 'detector') return this.ports.detector;
+    if (name === 'alert-sink') return this.ports.sink;
+    const port = this.extraPorts.get(name);
+    if (port === undefined) throw new Error(`${name} was never started`);
+    return port;
+  }
+
   private serviceEnv(name: PipelineService): Record<string, string> {
-    const { env, topics, ports, run } = this;
-    return name === 'detector'
+    const { env, topics, run } = this;
+    return name !== 'alert-sink'
       ? {
         ...env,
-        DETECTOR_HTTP_PORT: String(ports.detector), DETECTOR_GROUP_ID: `t-${run}-detector`, DETECTOR_FROM_BEGINNING: 'true',
+        DETECTOR_HTTP_PORT: String(this.portOf(name)), DETECTOR_GROUP_ID: this.detectorGroup, DETECTOR_FROM_BEGINNING: 'true',
         DETECTOR_CALL_TOPIC: topics.calls, DETECTOR_SMS_TOPIC: topics.sms, DETECTOR_ALERT_TOPIC: topics.alerts, DETECTOR_VICTIM_TOPIC: topics.victims,
         DETECTOR_REFERENCE_DIR: this.referenceDir, LOG_LEVEL: 'warn',
+        // Several members in one group: the mock broker needs the leader's assignment delayed (platform notes).
+        ...(this.options.keyed ? { DETECTOR_ROUTING: 'keyed', DETECTOR_KEYED_TOPIC: topics.keyed, DETECTOR_INSTANCE_ID: name, KAFKA_ASSIGNER_DELAY_MS: '500' } : {}),
       }
       : {
         ...env,
-        ALERT_SINK_HTTP_PORT: String(ports.sink), SINK_GROUP_ID: `t-${run}-sink`, SINK_ALERT_TOPIC: topics.alerts, SINK_VICTIM_TOPIC: topics.victims,
+        ALERT_SINK_HTTP_PORT: String(this.ports.sink), SINK_GROUP_ID: `t-${run}-sink`, SINK_ALERT_TOPIC: topics.alerts, SINK_VICTIM_TOPIC: topics.victims,
         CLICKHOUSE_DATABASE: this.db.name, LOG_LEVEL: 'warn',
       };
   }
 
   private launch(name: PipelineService, overrides: Record<string, string> = {}): ServiceProcess {
     if (this.running.has(name)) throw new Error(`${name} is already running`);
-    const script = name === 'detector' ? 'services/detector/dist/main.js' : 'services/alert-sink/dist/main.js';
+    const script = name === 'alert-sink' ? 'services/alert-sink/dist/main.js' : 'services/detector/dist/main.js';
     const proc = ServiceProcess.start(name, script, { ...this.serviceEnv(name), ...overrides });
     this.running.set(name, proc);
     this.started.push(proc);
@@ -87,6 +117,7 @@ export class PipelineHarness {
 
   /** Starts a stopped or killed service again (same group, topics, port), `overrides` on top of its environment. */
   async startService(name: PipelineService, options: { overrides?: Record<string, string>; wait?: boolean } = {}): Promise<ServiceProcess> {
+    if (name !== 'detector' && name !== 'alert-sink' && !this.extraPorts.has(name)) this.extraPorts.set(name, await freePort());
     const proc = this.launch(name, options.overrides);
     if (options.wait ?? true) await this.waitReady(name);
     return proc;
@@ -110,7 +141,7 @@ export class PipelineHarness {
   }
 
   async waitReady(name: PipelineService, timeoutMs = 90_000): Promise<void> {
-    const port = name === 'detector' ? this.ports.detector : this.ports.sink;
+    const port = this.portOf(name);
     await waitFor(`${name} ready`, async () => ((await httpStatus(`http://127.0.0.1:${port}/readyz`)) === 200 ? true : undefined), timeoutMs)
       .catch((err: Error) => { throw new Error(`${err.message}\n--- ${name} log ---\n${this.running.get(name)?.log ?? ''}`); });
   }
@@ -134,12 +165,16 @@ export class PipelineHarness {
     return text.split('\n').filter((l) => l.startsWith(prefix)).join('\n');
   }
 
-  /** Both services' pipeline counters, for failure messages. */
+  /** Every running service's pipeline counters, for failure messages. */
   async diagnose(): Promise<string> {
     const out: string[] = [];
-    for (const [port, prefixes] of [[this.ports.detector, ['fraud_events_', 'fraud_alerts_emitted', 'fraud_victim']], [this.ports.sink, ['alert_sink_rows_inserted', 'alert_sink_insert_failures', 'alert_sink_records_consumed', 'fraud_events_rejected']]] as const) {
+    const detectorPrefixes = ['fraud_events_', 'fraud_alerts_emitted', 'fraud_victim', 'fraud_remote_alerts'];
+    const sinkPrefixes = ['alert_sink_rows_inserted', 'alert_sink_insert_failures', 'alert_sink_records_consumed', 'fraud_events_rejected'];
+    for (const name of this.running.keys()) {
+      const port = this.portOf(name);
+      const prefixes = name === 'alert-sink' ? sinkPrefixes : detectorPrefixes;
       const text = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(3_000) }).then((r) => r.text(), () => `(port ${port} not answering)`);
-      out.push(...text.split('\n').filter((l) => l.startsWith('(') || prefixes.some((p) => l.startsWith(p))));
+      out.push(`# ${name}`, ...text.split('\n').filter((l) => l.startsWith('(') || prefixes.some((p) => l.startsWith(p))));
     }
     return out.join('\n');
   }

@@ -22,7 +22,7 @@ export interface ReplayMatch {
 /**
  * What test/e2e/pipeline.test.ts holds the streaming path to, after whatever faults a test caused:
  * every flagged entity, every id of the strict rules, at least 90 % of all alert ids, and exactly
- * the victims' call ids, as dashboards read them (FINAL). Waits up to `timeoutMs` for them.
+ * the victim exposures (call and kind of flagged origin), as dashboards read them (FINAL). Waits up to `timeoutMs` for them.
  */
 export async function expectStoredToMatchReplay(
   harness: PipelineHarness,
@@ -32,13 +32,15 @@ export async function expectStoredToMatchReplay(
   const expected = entities(replay.alerts);
   const complete = (rows: Alert[]): boolean =>
     entities(rows).length >= expected.length && STRICT_RULES.every((r) => idsOf(rows, r).length >= idsOf(replay.alerts, r).length);
-  const victimIds = new Set(replay.victims.map((v) => v.call_id));
+  // One exposure per call and kind of flagged origin (trunk, caller ID, …), whichever alert flagged it.
+  const exposure = (v: VictimExposure): string => `${v.entity_type} ${v.call_id}`;
+  const victimIds = new Set(replay.victims.map(exposure));
   let stored: Alert[] = [];
   let victims: VictimExposure[] = [];
   await waitFor('the replay\'s alerts and victims in ClickHouse', async () => {
     stored = await harness.alerts<Alert>();
     victims = await harness.victims<VictimExposure>();
-    return complete(stored) && new Set(victims.map((v) => v.call_id)).size >= victimIds.size ? true : undefined;
+    return complete(stored) && new Set(victims.map(exposure)).size >= victimIds.size ? true : undefined;
   }, timeoutMs).catch(() => undefined);
   const diagnosis = `${await harness.diagnose()}\n--- logs (tail) ---\n${harness.logs().slice(-4_000)}`;
   expect(entities(stored), diagnosis).toEqual(expected);
@@ -46,7 +48,7 @@ export async function expectStoredToMatchReplay(
   const ids = new Set(stored.map((a) => a.alert_id));
   const matched = replay.alerts.filter((a) => ids.has(a.alert_id)).length;
   expect(matched / replay.alerts.length, diagnosis).toBeGreaterThan(0.9);
-  expect(new Set(victims.map((v) => v.call_id)), diagnosis).toEqual(victimIds);
+  expect(new Set(victims.map(exposure)), diagnosis).toEqual(victimIds);
   const [raw] = await harness.db.rows<{ n: string }>(`SELECT count() AS n FROM ${harness.db.name}.alerts`);
   return {
     expectedAlerts: replay.alerts.length, storedAlerts: stored.length, matchedAlerts: matched, rawAlertRows: Number(raw?.n ?? 0),

@@ -22,3 +22,5 @@ export * from './engine/otp-correlator.js';
 export * from './engine/victim-tracker.js';
 export * from './engine/watermark.js';
 export * from './engine/detection-engine.js';
+export * from './engine/detection-routes.js';
+export * from './engine/origin-flag-book.js';

@@ -27,6 +27,15 @@ export const detectorConfig = defineConfig({
     env: 'DETECTOR_PARTITION_IDLE_MS', type: 'int', min: 0, max: 600_000, default: 3_000,
     doc: 'A partition at its end stops holding the event-time watermark back only after delivering nothing for this long (a just-read partition may already have more)',
   },
+  routing: {
+    env: 'DETECTOR_ROUTING', type: 'enum', values: ['direct', 'keyed'] as const, default: 'direct',
+    doc: '`direct`: one instance reads the event topics and runs every rule (exact only while it holds all partitions). `keyed`: each instance also routes the events it reads to the keyed topic by every key the rules count on, and detects on the keyed partitions it is assigned, so several instances share the work with exact per-origin counts (see Scaling out)',
+  },
+  keyedTopic: { env: 'DETECTOR_KEYED_TOPIC', type: 'string', default: 'call-events-by-key', doc: 'Keyed routing: the repartition topic, keyed by route and entity (created beforehand, as many partitions as instances may share)' },
+  instanceId: {
+    env: 'DETECTOR_INSTANCE_ID', type: 'string', optional: true,
+    doc: 'Keyed routing: names this instance\'s private reader of the alerts topic (default: host name and process id)',
+  },
   fromBeginning: { env: 'DETECTOR_FROM_BEGINNING', type: 'bool', default: false, doc: 'A new consumer group starts at the earliest offset' },
   rewindMs: {
     env: 'DETECTOR_REWIND_MS', type: 'int', min: 0, max: 7 * 24 * 3_600_000, optional: true,

@@ -7,6 +7,7 @@ import {
   type Alert, type CallEvent, type DetectionEngine, type EngineOutput, type SmsEvent, type VictimExposure,
 } from '@telfraud/core';
 import type { DetectorMetrics } from './detector-metrics.js';
+import { ROUTE_HEADERS } from './route-headers.js';
 
 export interface ValueDecoder<T> {
   prepare(values: Iterable<Buffer | null>): Promise<void>;
@@ -27,7 +28,10 @@ export interface DetectionPipelineDeps {
   deadLetters: DeadLetterPublisher;
   metrics: DetectorMetrics;
   logger: Logger;
-  topics: { calls: string; sms: string | undefined; alerts: string; victims: string };
+  /** `keyed`: the topic the router fills (keyed routing); its records carry their stream and route in headers. */
+  topics: { calls: string; sms: string | undefined; alerts: string; victims: string; keyed?: string };
+  /** Keyed routing: decodes alerts read back from the alerts topic, which flag origins for the OTP correlation. */
+  alertDecoder?: ValueDecoder<Alert>;
   now: () => number;
   maxFutureSkewMs: number;
   /** Told after each batch, so partition progress is known between offset polls. */
@@ -52,22 +56,38 @@ export class DetectionPipeline {
 
   async handleBatch(batch: ConsumedBatch): Promise<void> {
     const { deps } = this;
-    const isCalls = batch.topic === deps.topics.calls;
-    const decoder = isCalls ? deps.callDecoder : deps.smsDecoder;
+    const keyed = batch.topic === deps.topics.keyed;
+    const isCallsTopic = batch.topic === deps.topics.calls;
     deps.metrics.consumed.inc({ topic: batch.topic }, batch.records.length);
     deps.metrics.batchSize.observe(batch.records.length);
     deps.metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, batch.lag);
-    if (!decoder) return;
+    if (!keyed && !isCallsTopic && !deps.smsDecoder) return;
+    const isCall = (r: ConsumedRecord): boolean => (keyed ? r.headers[ROUTE_HEADERS.stream] !== 'sms' : isCallsTopic);
     // A registry outage throws here, before anything is processed: the batch is retried, not lost.
-    await decoder.prepare(batch.records.map((r) => r.value));
+    if (!keyed) await (isCallsTopic ? deps.callDecoder : deps.smsDecoder)?.prepare(batch.records.map((r) => r.value));
+    else {
+      await Promise.all([
+        deps.callDecoder.prepare(batch.records.filter(isCall).map((r) => r.value)),
+        deps.smsDecoder?.prepare(batch.records.filter((r) => !isCall(r)).map((r) => r.value)),
+      ]);
+    }
     const rejected: { record: ConsumedRecord; error: PipelineError }[] = [];
     const engine = deps.engine();
     const horizon = deps.now() + deps.maxFutureSkewMs;
-    const source = `${batch.topic}/${batch.partition}`;
-    const stream = isCalls ? 'calls' : 'sms';
+    const partitionSource = `${batch.topic}/${batch.partition}`;
     // A partition delivering a batch is behind by definition until the batch is done: it must not
     // be judged against a watermark that partitions already caught up have pushed forward.
-    engine.setSourceCaughtUp(stream, source, false);
+    if (keyed || isCallsTopic) engine.setSourceCaughtUp('calls', partitionSource, false);
+    if (keyed || !isCallsTopic) engine.setSourceCaughtUp('sms', partitionSource, false);
+    // Keyed records keep their order per origin partition only: each origin is a source of its own.
+    const subSources = new Map<string, string>();
+    const sourceOf = (r: ConsumedRecord): string => {
+      if (!keyed) return partitionSource;
+      const origin = r.headers[ROUTE_HEADERS.origin] ?? '';
+      let s = subSources.get(origin);
+      if (s === undefined) subSources.set(origin, (s = `${partitionSource}<${origin}`));
+      return s;
+    };
     let duplicates = 0;
     let replayed = 0;
     const replayBelow = deps.replayBelow?.(batch.topic, batch.partition);
@@ -76,11 +96,16 @@ export class DetectionPipeline {
       const replaying = replayBelow !== undefined && Number(record.offset) < replayBelow;
       const mark = replaying ? { alerts: out.alerts.length, victims: out.victims.length } : undefined;
       try {
+        const call = isCall(record);
+        const route = keyed ? record.headers[ROUTE_HEADERS.route] : undefined;
+        if (keyed && !route) throw new PipelineError('CONTRACT_VIOLATION', `a record of the keyed topic without its ${ROUTE_HEADERS.route} header`, { path: ROUTE_HEADERS.route });
+        const decoder = call ? deps.callDecoder : deps.smsDecoder;
+        if (!decoder) throw new PipelineError('CONTRACT_VIOLATION', 'an SMS record while the SMS stream is off (DETECTOR_SMS_TOPIC=none)');
         const raw = decoder.decode(record.value);
-        const v = isCalls ? validateCallEvent(raw) : validateSmsEvent(raw);
+        const v = call ? validateCallEvent(raw) : validateSmsEvent(raw);
         if (!v.ok) throw new PipelineError('CONTRACT_VIOLATION', v.violation.message, { path: v.violation.path });
         if (v.value.ts > horizon) throw new PipelineError('CONTRACT_VIOLATION', `ts ${v.value.ts} is more than ${deps.maxFutureSkewMs} ms ahead of the wall clock`, { path: 'ts' });
-        const outcome = isCalls ? engine.processCall(v.value as CallEvent, this.out, source) : engine.processSms(v.value as SmsEvent, this.out, source);
+        const outcome = call ? engine.processCall(v.value as CallEvent, out, sourceOf(record), route) : engine.processSms(v.value as SmsEvent, out, sourceOf(record));
         if (outcome === 'late') throw new PipelineError('LATE_EVENT', `event time ${v.value.ts} is behind the watermark`, { path: 'ts' });
         if (outcome === 'duplicate' && !replaying) duplicates++;
       } catch (err) {
@@ -103,9 +128,40 @@ export class DetectionPipeline {
     for (let i = replayed; i < batch.records.length; i++) deps.metrics.latency.observe(Math.max(0, now - batch.records[i]!.timestamp) / 1000);
   }
 
+  /**
+   * Keyed routing: alerts read back from the alerts topic flag their origins here, for OTPs to
+   * callees of those origins whose calls this instance holds. OTP alerts they complete are produced
+   * before the batch resolves. Undecodable records are skipped: the alerts topic is ours, and the
+   * sink parks them.
+   */
+  async handleRemoteAlerts(batch: ConsumedBatch): Promise<void> {
+    const { deps } = this;
+    const decoder = deps.alertDecoder;
+    if (!decoder) return;
+    await decoder.prepare(batch.records.map((r) => r.value));
+    const engine = deps.engine();
+    for (const record of batch.records) {
+      let alert: Alert;
+      try {
+        alert = decoder.decode(record.value);
+      } catch (err) {
+        deps.logger.warn('cannot read an alert back from the alerts topic', { err, partition: batch.partition, offset: record.offset });
+        continue;
+      }
+      engine.processRemoteAlert(alert, this.out);
+    }
+    deps.metrics.remoteAlerts.inc(batch.records.length);
+    await this.flushOutputs();
+  }
+
+  /**
+   * Takes the outputs before the first await: with keyed routing, two consumers (keyed records and
+   * alerts read back) hand batches in concurrently, and each must produce only its own.
+   */
   private async flushOutputs(): Promise<void> {
-    const { alerts, victims } = this.out;
-    if (alerts.length === 0 && victims.length === 0) return;
+    if (this.out.alerts.length === 0 && this.out.victims.length === 0) return;
+    const alerts = this.out.alerts.splice(0);
+    const victims = this.out.victims.splice(0);
     const { deps } = this;
     const alertRecords = alerts.map((a) => ({ key: a.alert_id, value: deps.alertEncoder.encode(a) }));
     const victimRecords = victims.map((v) => ({ key: v.victim_number, value: deps.victimEncoder.encode(v) }));
@@ -115,7 +171,5 @@ export class DetectionPipeline {
     if (alerts.length > 0) {
       deps.logger.info('alerts emitted', { count: alerts.length, rules: [...new Set(alerts.map((a) => a.rule_id))] });
     }
-    alerts.length = 0;
-    victims.length = 0;
   }
 }

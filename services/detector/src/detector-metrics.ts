@@ -12,6 +12,11 @@ export function createDetectorMetrics(registry: Registry, engine: () => Detectio
       name: 'fraud_events_replayed_total', help: 'Events re-read below the committed position after a restart, to rebuild window state (nothing re-emitted)',
       labelNames: ['topic'] as const, registers,
     }),
+    routed: new Counter({
+      name: 'fraud_events_routed_total', help: 'Records written to the keyed topic by the router (keyed routing), by route (the key: ingress_trunk, calling_number, …)',
+      labelNames: ['route'] as const, registers,
+    }),
+    remoteAlerts: new Counter({ name: 'fraud_remote_alerts_read_total', help: 'Alerts read back from the alerts topic to flag origins for the OTP correlation (keyed routing)', registers }),
     alerts: new Counter({ name: 'fraud_alerts_emitted_total', help: 'Alert records emitted (new, updated, escalated)', labelNames: ['rule_id', 'severity'] as const, registers }),
     victims: new Counter({ name: 'fraud_victim_exposures_emitted_total', help: 'Victim exposures emitted', registers }),
     latency: new Histogram({

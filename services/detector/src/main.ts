@@ -2,10 +2,12 @@ import {
   AvroTopicCodec, DeadLetterPublisher, ResourceStack, ServiceHttpServer,
   createKafkaPort, createLogger, createMetricsRegistry, createRegistryClient, loadConfig, loadTopicSchema, runService,
 } from '@telfraud/common';
+import { hostname } from 'node:os';
 import { DetectionEngine, type Alert, type VictimExposure } from '@telfraud/core';
 import { detectorConfig } from './config.js';
 import { createDetectorMetrics } from './detector-metrics.js';
 import { DetectionPipeline } from './detection-pipeline.js';
+import { KeyedRouter } from './keyed-router.js';
 import { loadReferenceDir } from './reference-loader.js';
 import { loadRulePackFile } from './rule-pack-loader.js';
 import { PartitionProgressMonitor } from './partition-progress-monitor.js';
@@ -42,10 +44,13 @@ await runService({
     const kafka = createKafkaPort(config, logger);
     const producer = await kafka.createProducer();
     resources.push('producer', () => producer.close());
+    const keyedTopic = config.routing === 'keyed' ? config.keyedTopic : undefined;
+    const deadLetters = new DeadLetterPublisher(producer, metrics.rejected, logger);
     const progress = new PartitionProgressMonitor({
       reader: await kafka.createOffsetsReader(),
       groupId: config.groupId,
-      topics: { calls: config.callTopic, sms: smsTopic },
+      topics: { calls: config.callTopic, sms: smsTopic, keyed: keyedTopic },
+      ...(keyedTopic ? { routerGroupId: `${config.groupId}-router` } : {}),
       engine: () => engine,
       fromBeginning: config.fromBeginning,
       intervalMs: config.progressPollMs,
@@ -74,10 +79,11 @@ await runService({
       alertEncoder: alertCodec,
       victimEncoder: victimCodec,
       producer,
-      deadLetters: new DeadLetterPublisher(producer, metrics.rejected, logger),
+      alertDecoder: alertCodec,
+      deadLetters,
       metrics,
       logger,
-      topics: { calls: config.callTopic, sms: smsTopic, alerts: config.alertTopic, victims: config.victimTopic },
+      topics: { calls: config.callTopic, sms: smsTopic, alerts: config.alertTopic, victims: config.victimTopic, keyed: keyedTopic },
       now: Date.now,
       maxFutureSkewMs: config.maxFutureSkewMs,
       onBatchProcessed: (topic, partition, offset) => {
@@ -95,9 +101,10 @@ await runService({
 
     let crashed: (err: Error) => void = () => {};
     const done = new Promise<void>((_resolve, reject) => (crashed = reject));
+    const eventTopics = smsTopic ? [config.callTopic, smsTopic] : [config.callTopic];
     const consumer = kafka.createConsumer({
       groupId: config.groupId,
-      topics: smsTopic ? [config.callTopic, smsTopic] : [config.callTopic],
+      topics: keyedTopic ? [keyedTopic] : eventTopics,
       fromBeginning: config.fromBeginning,
       maxBytesPerPartition: config.maxBytesPerPartition,
       onAssignment: (assignment) => {
@@ -109,10 +116,34 @@ await runService({
     });
     resources.push('consumer', () => consumer.close());
     seek = (topic, partition, offset) => consumer.seek(topic, partition, offset);
-    await consumer.run(async (batch) => {
+    const runs = [consumer.run(async (batch) => {
       if (await rewind.rewound(batch)) return;
       await pipeline.handleBatch(batch);
-    });
+    })];
+
+    if (keyedTopic) {
+      // Alerts from every instance flag origins for this instance's OTP correlation: read from the
+      // start by a private, never-committing reader, since the flags are state, not work to share.
+      const instanceId = config.instanceId ?? `${hostname()}-${process.pid}`;
+      const flags = kafka.createConsumer({
+        groupId: `${config.groupId}-flags-${instanceId}`, topics: [config.alertTopic], fromBeginning: true, autoCommit: false, onCrash: (err) => crashed(err),
+      });
+      resources.push('alerts reader', () => flags.close());
+      runs.push(flags.run((batch) => pipeline.handleRemoteAlerts(batch)));
+      const router = new KeyedRouter({
+        rulePack: () => engine.rulePack, callDecoder: callCodec, smsDecoder: smsCodec, producer, deadLetters, metrics, logger,
+        topics: { calls: config.callTopic, sms: smsTopic, keyed: keyedTopic },
+      });
+      const routing = kafka.createConsumer({
+        groupId: `${config.groupId}-router`, topics: eventTopics, fromBeginning: config.fromBeginning,
+        maxBytesPerPartition: config.maxBytesPerPartition, onCrash: (err) => crashed(err),
+      });
+      // Closed first on shutdown: routing stops, then detection finishes what was routed.
+      resources.push('router', () => routing.close());
+      runs.push(routing.run((batch) => router.handleBatch(batch)));
+      logger.info('keyed routing', { keyedTopic, routerGroup: `${config.groupId}-router`, instanceId });
+    }
+    await Promise.all(runs);
     http.setReady(true);
     return {
       stop: async () => {

@@ -50,3 +50,27 @@ describe('PartitionProgressMonitor', () => {
     expect(caughtUp.get('calls/0')).toBe(false);
   });
 });
+
+describe('PartitionProgressMonitor with keyed routing', () => {
+  it('keeps the sub-sources of origins the router has not routed to their end behind, inside a keyed partition caught up', async () => {
+    const calls = new Map<string, boolean>();
+    const engine = {
+      retainSources: () => {},
+      addPendingSource: () => {},
+      setSourceCaughtUp: (stream: string, source: string, value: boolean) => void (stream === 'calls' && calls.set(source, value)),
+    } as unknown as DetectionEngine;
+    const monitor = new PartitionProgressMonitor({
+      reader: {
+        positions: async (group, topic) => (group === 'g-router'
+          ? [{ partition: 0, low: 0, high: 10, committed: 10 }, { partition: 1, low: 0, high: 10, committed: 7 }].filter(() => topic === 'calls')
+          : [{ partition: 0, low: 0, high: 5, committed: 5 }]),
+        offsetsAtTime: async () => [], close: async () => {},
+      },
+      groupId: 'g', routerGroupId: 'g-router', topics: { calls: 'calls', sms: undefined, keyed: 'keyed' }, engine: () => engine,
+      fromBeginning: true, intervalMs: 1_000, idleMs: 0, logger: createLogger({ level: 'error' }), now: () => 100_000,
+    });
+    monitor.onAssignment([{ topic: 'keyed', partitions: [0] }]);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(Object.fromEntries(calls)).toEqual({ 'keyed/0': true, 'keyed/0<calls/1': false });
+  });
+});

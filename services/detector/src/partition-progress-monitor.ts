@@ -6,9 +6,16 @@ type Stream = 'calls' | 'sms';
 export interface PartitionProgressMonitorOptions {
   reader: OffsetsReader;
   groupId: string;
-  topics: { calls: string; sms: string | undefined };
+  /** `keyed`: the keyed topic (keyed routing), whose partitions carry both streams. */
+  topics: { calls: string; sms: string | undefined; keyed?: string };
   engine: () => DetectionEngine;
   fromBeginning: boolean;
+  /**
+   * Keyed routing: the router's group. A keyed partition's records from one origin partition are
+   * complete only once the router has also routed all of that origin: until then that origin's
+   * sub-source holds the watermark back (a router instance killed, or behind on a backlog).
+   */
+  routerGroupId?: string;
   intervalMs: number;
   /** A partition at its end counts as caught up only once it has delivered nothing for this long. */
   idleMs: number;
@@ -28,7 +35,7 @@ export interface PartitionProgressMonitorOptions {
  * been fetched yet, and state they need is swept (a broker coming back, a producer catching up).
  */
 export class PartitionProgressMonitor {
-  private assigned: { topic: string; partition: number; stream: Stream }[] = [];
+  private assigned: { topic: string; partition: number; streams: Stream[] }[] = [];
   private readonly nextOffset = new Map<string, number>();
   private readonly lastBatchAt = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
@@ -43,10 +50,10 @@ export class PartitionProgressMonitor {
 
   onAssignment(assignment: { topic: string; partitions: number[] }[]): void {
     const engine = this.options.engine();
-    this.assigned = assignment.flatMap((a) => a.partitions.map((partition) => ({ topic: a.topic, partition, stream: this.streamOf(a.topic) })));
+    this.assigned = assignment.flatMap((a) => a.partitions.map((partition) => ({ topic: a.topic, partition, streams: this.streamsOf(a.topic) })));
     const owned = new Set(this.assigned.map((p) => `${p.topic}/${p.partition}`));
     engine.retainSources((s) => owned.has(s));
-    for (const p of this.assigned) engine.addPendingSource(p.stream, `${p.topic}/${p.partition}`);
+    for (const p of this.assigned) for (const stream of p.streams) engine.addPendingSource(stream, `${p.topic}/${p.partition}`);
     void this.poll();
   }
 
@@ -60,16 +67,26 @@ export class PartitionProgressMonitor {
     this.timer.unref();
   }
 
-  private streamOf(topic: string): Stream {
-    return topic === this.options.topics.calls ? 'calls' : 'sms';
+  private streamsOf(topic: string): Stream[] {
+    const { topics } = this.options;
+    if (topic === topics.keyed) return topics.sms ? ['calls', 'sms'] : ['calls'];
+    return topic === topics.calls ? ['calls'] : ['sms'];
+  }
+
+  private setCaughtUp(p: { streams: Stream[] }, source: string, caughtUp: boolean): void {
+    const engine = this.options.engine();
+    for (const stream of p.streams) engine.setSourceCaughtUp(stream, source, caughtUp);
   }
 
   async poll(): Promise<void> {
     if (this.polling || this.assigned.length === 0) return;
     this.polling = true;
-    const engine = this.options.engine();
     let failed: unknown;
     try {
+      const routerBehind = this.options.routerGroupId === undefined ? new Map<string, Stream>() : await this.routerBehind().catch((err: unknown) => {
+        failed = err;
+        return 'unknown' as const;
+      });
       for (const topic of new Set(this.assigned.map((p) => p.topic))) {
         const mine = this.assigned.filter((p) => p.topic === topic);
         let positions: Map<number, PartitionPositions>;
@@ -79,20 +96,25 @@ export class PartitionProgressMonitor {
           // Progress unknown (a broker down, say): count the partitions as behind, so the watermark
           // waits for them instead of racing ahead on the others and sweeping state their events need.
           failed = err;
-          for (const a of mine) engine.setSourceCaughtUp(a.stream, `${topic}/${a.partition}`, false);
+          for (const a of mine) this.setCaughtUp(a, `${topic}/${a.partition}`, false);
           continue;
         }
         for (const a of mine) {
           const pos = positions.get(a.partition);
           const source = `${topic}/${a.partition}`;
           if (!pos) {
-            engine.setSourceCaughtUp(a.stream, source, false);
+            this.setCaughtUp(a, source, false);
             continue;
           }
           const start = pos.committed >= 0 ? pos.committed : this.options.fromBeginning ? pos.low : pos.high;
           const next = Math.max(this.nextOffset.get(source) ?? start, pos.low);
           const idle = this.now() - (this.lastBatchAt.get(source) ?? Number.NEGATIVE_INFINITY) >= this.options.idleMs;
-          engine.setSourceCaughtUp(a.stream, source, next >= pos.high && idle);
+          const caughtUp = next >= pos.high && idle && routerBehind !== 'unknown';
+          this.setCaughtUp(a, source, caughtUp);
+          if (caughtUp && topic === this.options.topics.keyed && routerBehind instanceof Map) {
+            const engine = this.options.engine();
+            for (const [origin, stream] of routerBehind) engine.setSourceCaughtUp(stream, `${source}<${origin}`, false);
+          }
         }
       }
     } finally {
@@ -100,6 +122,21 @@ export class PartitionProgressMonitor {
     }
     if (failed === undefined) this.failures = 0;
     else if (this.failures++ % 30 === 0) this.options.logger.warn('cannot read partition positions; the watermark waits for those partitions', { err: failed });
+  }
+
+  /** Keyed routing: the origin partitions (`topic/partition` → stream) the router has not yet routed to the end. */
+  private async routerBehind(): Promise<Map<string, Stream>> {
+    const behind = new Map<string, Stream>();
+    const { routerGroupId, topics } = this.options;
+    if (routerGroupId === undefined || topics.keyed === undefined) return behind;
+    for (const [topic, stream] of [[topics.calls, 'calls'], [topics.sms, 'sms']] as const) {
+      if (topic === undefined) continue;
+      for (const pos of await this.options.reader.positions(routerGroupId, topic)) {
+        const start = pos.committed >= 0 ? pos.committed : this.options.fromBeginning ? pos.low : pos.high;
+        if (Math.max(start, pos.low) < pos.high) behind.set(`${topic}/${pos.partition}`, stream);
+      }
+    }
+    return behind;
   }
 
   async close(): Promise<void> {

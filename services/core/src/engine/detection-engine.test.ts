@@ -176,3 +176,57 @@ describe('DetectionEngine: housekeeping', () => {
     expect(e.stats().activeKeysByRule).toEqual({ burst: 1 });
   });
 });
+
+describe('DetectionEngine: records routed by key', () => {
+  const otp = { id: 'otp', type: 'otp_after_call', within: '10m', suspicious: { ref: 'dno' } };
+  const byCli = burstRule(3, { id: 'burst-cli', key: ['calling_number'] });
+
+  it('runs only the rules kept under the route a record arrived on', () => {
+    const e = engine([burstRule(3), byCli]);
+    const out = { alerts: [], victims: [] };
+    for (let i = 0; i < 3; i++) e.processCall(start(`c${i}`, i * SEC), out, 'keyed/0', 'ingress_trunk');
+    expect(out.alerts.map((a: { rule_id: string }) => a.rule_id)).toEqual(['burst']);
+  });
+
+  it('counts a call once per route, so one instance may own several routes of it', () => {
+    const e = engine([burstRule(1), byCli], LATENESS);
+    const out = { alerts: [], victims: [] };
+    expect(e.processCall(start('c', 0), out, 'keyed/0', 'ingress_trunk')).toBe('accepted');
+    expect(e.processCall(start('c', 0), out, 'keyed/1', 'calling_number')).toBe('accepted');
+    expect(e.processCall(start('c', 0), out, 'keyed/1', 'calling_number')).toBe('duplicate');
+  });
+
+  it('correlates an OTP with a call from an origin flagged by another instance, whichever comes first', () => {
+    const call = timeline([{ id: 'clean', at: T0, talkMs: 2 * MIN, to: '+447700900009', trunk: 'trunk-x' }]);
+    const sms = smsEvent({ ts: T0 + 3 * MIN, recipient_number: '+447700900009' });
+    const remote = {
+      alert_id: 'a1', rule_id: 'burst', severity: 'HIGH' as const, entity_type: 'ingress_trunk', entity: 'trunk-x',
+      window_start: T0, window_end: T0 + MIN, ts: T0 + MIN, value: 3, threshold: 3, summary: '', evidence: [],
+    };
+    const feed = (flagFirst: boolean, withFlag = true) => {
+      const e = engine([burstRule(3), otp]);
+      const out = { alerts: [] as { rule_id: string; entity: string }[], victims: [] };
+      if (flagFirst && withFlag) e.processRemoteAlert(remote, out);
+      for (const x of call) e.processCall(x as never, out, 'keyed/0', 'called_number');
+      e.processSms(sms, out, 'keyed/0');
+      if (!flagFirst && withFlag) e.processRemoteAlert(remote, out);
+      return out.alerts.map((a) => [a.rule_id, a.entity]);
+    };
+    expect(feed(true)).toEqual([['otp', '+447700900009']]);
+    expect(feed(false)).toEqual([['otp', '+447700900009']]);
+    // Not suspicious by itself (no DNO caller ID): without the flag, nothing.
+    expect(feed(true, false)).toEqual([]);
+  });
+
+  it('takes flags only from alerts of rules that list victims', () => {
+    const e = engine([burstRule(3, { victims: false }), otp]);
+    const out = { alerts: [], victims: [] };
+    for (const x of timeline([{ id: 'clean', at: T0, talkMs: 2 * MIN, to: '+447700900009', trunk: 'trunk-x' }])) e.processCall(x as never, out, 'keyed/0', 'called_number');
+    e.processSms(smsEvent({ ts: T0 + 3 * MIN, recipient_number: '+447700900009' }), out);
+    e.processRemoteAlert({
+      alert_id: 'a1', rule_id: 'burst', severity: 'HIGH', entity_type: 'ingress_trunk', entity: 'trunk-x',
+      window_start: T0, window_end: T0 + MIN, ts: T0 + MIN, value: 3, threshold: 3, summary: '', evidence: [],
+    }, out);
+    expect(out.alerts).toEqual([]);
+  });
+});

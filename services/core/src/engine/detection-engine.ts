@@ -6,6 +6,8 @@ import type { RulePack, WindowRule } from '../rules/rule-pack.js';
 import { WindowRuleEvaluator } from '../rules/window-rule-evaluator.js';
 import { AlertBook } from './alert-book.js';
 import { CallRegistry } from './call-registry.js';
+import { CALLEE_ROUTE } from './detection-routes.js';
+import { OriginFlagBook } from './origin-flag-book.js';
 import { OtpCorrelator } from './otp-correlator.js';
 import { VictimTracker } from './victim-tracker.js';
 import { Watermark } from './watermark.js';
@@ -43,6 +45,10 @@ export class DetectionEngine {
   private pack: RulePack;
   private reference: ReferenceData;
   private evaluators: WindowRuleEvaluator[] = [];
+  /** Route (the key a rule keeps state under) → its rules, for records routed by key. */
+  private evaluatorsByRoute = new Map<string, WindowRuleEvaluator[]>();
+  /** Origins flagged by other instances' alerts (routed deployments). */
+  private readonly remoteFlags = new OriginFlagBook();
   private otp: OtpCorrelator[] = [];
   private alertBook: AlertBook;
   private readonly victims: VictimTracker;
@@ -72,11 +78,17 @@ export class DetectionEngine {
     this.evaluators = pack.rules
       .filter((r): r is WindowRule => r.type === 'window' && r.enabled)
       .map((r) => keep.get(JSON.stringify(r)) ?? new WindowRuleEvaluator(r, ref, lateness, pack.settings.evidenceSize));
+    this.evaluatorsByRoute = new Map();
+    for (const ev of this.evaluators) {
+      const list = this.evaluatorsByRoute.get(ev.key.entityType) ?? [];
+      list.push(ev);
+      this.evaluatorsByRoute.set(ev.key.entityType, list);
+    }
     this.otp = pack.rules
       .filter((r) => r.type === 'otp_after_call' && r.enabled)
       .map((r) => {
         if (r.type !== 'otp_after_call') throw new Error('unreachable');
-        return keepOtp.get(JSON.stringify(r)) ?? new OtpCorrelator(r, compileCondition(r.suspicious, ref), (t, e, ts) => this.victims.isFlagged(t, e, ts));
+        return keepOtp.get(JSON.stringify(r)) ?? new OtpCorrelator(r, compileCondition(r.suspicious, ref), (t, e, ts) => this.victims.isFlagged(t, e, ts) || this.remoteFlags.isFlagged(t, e, ts));
       });
   }
 
@@ -102,13 +114,18 @@ export class DetectionEngine {
     return this.pack;
   }
 
-  /** `source` names where the event was read (a Kafka partition), for per-source watermarks. */
-  processCall(e: CallEvent, out: EngineOutput, source?: string): EventOutcome {
+  /**
+   * `source` names where the event was read (a Kafka partition), for per-source watermarks.
+   * `route` (see detection-routes): the event was routed by that key, and only the state kept under
+   * that key is this call's business here; without it, every rule runs.
+   */
+  processCall(e: CallEvent, out: EngineOutput, source?: string, route?: string): EventOutcome {
     if (this.callWatermark.isLate(e.ts)) {
       this.counters.late++;
       return 'late';
     }
-    if (!this.registry.firstSighting(e.call_id, e.type, e.ts)) {
+    // One instance may own several routes of a call: each is a sighting of its own.
+    if (!this.registry.firstSighting(route === undefined ? e.call_id : `${route}\u0000${e.call_id}`, e.type, e.ts)) {
       this.counters.duplicates++;
       return 'duplicate';
     }
@@ -120,15 +137,19 @@ export class DetectionEngine {
     this.counters.eventsAccepted++;
     const firings = this.firings;
     firings.length = 0;
-    for (const ev of this.evaluators) {
-      const f = ev.onEvent(e);
-      if (f) firings.push(f);
+    const evaluators = route === undefined ? this.evaluators : this.evaluatorsByRoute.get(route);
+    if (evaluators) {
+      for (const ev of evaluators) {
+        const f = ev.onEvent(e);
+        if (f) firings.push(f);
+      }
     }
-    if (e.type === 'ANSWER') for (const c of this.otp) c.onCallConnected(e, e.ts, firings);
+    const otp = route === undefined || route === CALLEE_ROUTE ? this.otp : [];
+    if (e.type === 'ANSWER') for (const c of otp) c.onCallConnected(e, e.ts, firings);
     if (e.type === 'END' && (e.duration_ms ?? 0) > 0) {
-      for (const c of this.otp) c.onCallConnected(e, e.ts - (e.duration_ms ?? 0), firings);
+      for (const c of otp) c.onCallConnected(e, e.ts - (e.duration_ms ?? 0), firings);
       const before = out.victims.length;
-      this.victims.onCallEnded(e, out.victims);
+      this.victims.onCallEnded(e, out.victims, route);
       this.counters.victimsEmitted += out.victims.length - before;
     }
     for (const f of firings) this.emit(f, out);
@@ -152,6 +173,22 @@ export class DetectionEngine {
     for (const c of this.otp) c.onSms(s, firings);
     for (const f of firings) this.emit(f, out);
     return 'accepted';
+  }
+
+  /**
+   * Routed deployments: an alert produced by another instance (or this one) flags its origin for
+   * the OTP correlation here, over the span a local flag would cover. Its victims were listed by
+   * the instance holding the origin's state.
+   */
+  processRemoteAlert(a: Alert, out: EngineOutput): void {
+    if (this.otp.length === 0) return;
+    const rule = this.pack.rules.find((r) => r.id === a.rule_id);
+    if (!rule || rule.type !== 'window' || !rule.enabled || !rule.victims) return;
+    const s = this.pack.settings;
+    this.remoteFlags.add(a.entity_type, a.entity, a.ts - s.victimLookbackMs, a.ts + s.victimFollowMs);
+    const late: FiringHead[] = [];
+    for (const c of this.otp) c.onOriginFlagged(a.entity_type, a.entity, late);
+    for (const l of late) this.emit(l, out);
   }
 
   /** A source (partition) of the call or SMS stream reached its end, or fell behind again. */
@@ -200,6 +237,7 @@ export class DetectionEngine {
     for (const ev of this.evaluators) ev.sweep(watermark);
     this.registry.sweep(watermark);
     this.victims.sweep(watermark);
+    this.remoteFlags.sweep(watermark);
     this.alertBook.sweep(watermark);
     const smsWm = this.smsWatermark.value;
     if (watermark - this.lastOtpSweep >= OTP_SWEEP_EVERY_MS) {

@@ -72,13 +72,16 @@ describe('VictimTracker', () => {
     expect(v.t.activeFlags).toBe(1);
   });
 
-  it('a call is one exposure even when several origins of it are flagged: the first flag keeps it', () => {
+  it('a call is one exposure per kind of flagged origin (its trunk, its caller ID), whichever flag came first', () => {
     const v = tracker();
     v.flag('a-trunk', FLAG_AT);
     v.flag('a-cli', FLAG_AT, '+443001110001', CLI);
     v.end(ended('1', FLAG_AT + MIN, 2 * MIN, { from: '+443001110001' }));
     v.end(ended('2', FLAG_AT + MIN, 2 * MIN, { from: '+443001110001', trunk: 'clean' }));
-    expect(v.out.map((x) => [x.call_id, x.entity_type, x.alert_id])).toEqual([['1', 'ingress_trunk', 'a-trunk'], ['2', 'calling_number', 'a-cli']]);
+    v.flag('a-trunk-again', FLAG_AT + 2 * MIN);
+    expect(v.out.map((x) => [x.call_id, x.entity_type, x.alert_id])).toEqual([
+      ['1', 'ingress_trunk', 'a-trunk'], ['1', 'calling_number', 'a-cli'], ['2', 'calling_number', 'a-cli'],
+    ]);
   });
 
   it("respects the flagging rule's filter", () => {

@@ -29,7 +29,11 @@ export class VictimTracker {
   private logHead = 0;
   /** entityType → entity → flags on it. */
   private readonly flags = new Map<string, { key: KeyExtractor; byEntity: Map<string, Flag[]> }>();
-  /** call_id → event time of calls already reported: a call is one exposure, under the first origin that flagged it. */
+  /**
+   * entityType\0call_id → event time of calls already reported: a call is one exposure per kind of
+   * origin (trunk, CLI, …), under the first that flagged it. Per kind, not per call, so the
+   * exposures do not depend on which instance holds which origin when detection is spread by key.
+   */
   private readonly exposed = new Map<string, number>();
 
   constructor(private readonly settings: VictimSettings) {}
@@ -39,9 +43,10 @@ export class VictimTracker {
   }
 
   private exposure(flag: Flag, e: CallEvent): VictimExposure | undefined {
-    if (this.exposed.has(e.call_id)) return undefined;
+    const seen = `${flag.entityType}\u0000${e.call_id}`;
+    if (this.exposed.has(seen)) return undefined;
     if (flag.filters && !flag.filters.some((p) => p(e))) return undefined;
-    this.exposed.set(e.call_id, e.ts);
+    this.exposed.set(seen, e.ts);
     const duration = e.duration_ms ?? 0;
     return {
       victim_number: e.called_number, entity_type: flag.entityType, entity: flag.entity,
@@ -49,14 +54,15 @@ export class VictimTracker {
     };
   }
 
-  /** A call ended: log it for look-backs and match it against current flags. */
-  onCallEnded(e: CallEvent, out: VictimExposure[]): void {
+  /** A call ended: log it for look-backs and match it against current flags (of `route`'s kind only, when routed by key). */
+  onCallEnded(e: CallEvent, out: VictimExposure[], route?: string): void {
     if (!this.isVictimCall(e)) return;
     if (this.settings.lookbackMs > 0) {
       this.log.push(e);
       if (this.log.length - this.logHead > this.settings.maxLoggedCalls) this.logHead++;
     }
-    for (const { key, byEntity } of this.flags.values()) {
+    for (const [entityType, { key, byEntity }] of this.flags) {
+      if (route !== undefined && entityType !== route) continue;
       const list = byEntity.get(key.entityOf(e));
       if (!list) continue;
       for (const flag of list) {
@@ -119,7 +125,7 @@ export class VictimTracker {
       this.log = this.log.slice(this.logHead);
       this.logHead = 0;
     }
-    for (const [callId, ts] of this.exposed) if (ts < watermark - this.settings.lookbackMs) this.exposed.delete(callId);
+    for (const [seen, ts] of this.exposed) if (ts < watermark - this.settings.lookbackMs) this.exposed.delete(seen);
     for (const byType of this.flags.values()) {
       for (const [entity, list] of byType.byEntity) {
         const live = list.filter((f) => f.until >= watermark);

@@ -47,3 +47,20 @@ describe('Watermark over several sources (partitions)', () => {
     expect(w.isLate(500_000 - LATE - 1)).toBe(true);
   });
 });
+
+describe('Watermark: partitions fed by a repartitioning step', () => {
+  it('follows the slowest origin inside a partition, and a partition caught up releases all of its origins', () => {
+    const w = new Watermark(0);
+    w.addPendingSource('keyed/0');
+    expect(w.value).toBe(Number.NEGATIVE_INFINITY);
+    w.observe(1_000, 'keyed/0<calls/0');
+    w.observe(5_000, 'keyed/0<calls/1');
+    expect(w.value).toBe(1_000);
+    expect(w.isLate(2_000)).toBe(false);
+    w.setCaughtUp('keyed/0', true);
+    expect(w.value).toBe(5_000);
+    w.setCaughtUp('keyed/0', false);
+    w.retainSources((s) => s !== 'keyed/0');
+    expect(w.value).toBe(5_000);
+  });
+});

@@ -1,6 +1,16 @@
 interface SourceProgress {
   maxTs: number;
   caughtUp: boolean;
+  /** The partition a sub-source is read from (`partition<origin`); itself for a plain source. */
+  group: string;
+}
+
+/** `keyed/2<calls/5`: records of partition calls/5 routed into partition keyed/2, in their own order. */
+const SUB_SOURCE = '<';
+
+function groupOf(source: string): string {
+  const i = source.indexOf(SUB_SOURCE);
+  return i < 0 ? source : source.slice(0, i);
 }
 
 /**
@@ -11,6 +21,10 @@ interface SourceProgress {
  * partitions racing ahead while catching up on a backlog — must not let the fastest source make
  * the others' events late: while any source is still behind its end, the watermark follows the
  * slowest such source. Sources that are caught up, or never reported, do not hold it back.
+ *
+ * A partition fed by a repartitioning step holds several sources' records, each in its own order
+ * but interleaved as the router read them: each origin is then a sub-source of the partition
+ * (`partition<origin`), caught up when its partition is.
  */
 export class Watermark {
   private maxTs = Number.NEGATIVE_INFINITY;
@@ -28,7 +42,10 @@ export class Watermark {
     if (source === undefined) return;
     const s = this.sources.get(source);
     if (!s) {
-      this.sources.set(source, { maxTs: ts, caughtUp: false });
+      const group = groupOf(source);
+      // The partition's placeholder (added on assignment) gives way to its sub-sources as they report.
+      if (group !== source && this.sources.get(group)?.maxTs === Number.NEGATIVE_INFINITY) this.sources.delete(group);
+      this.sources.set(source, { maxTs: ts, caughtUp: false, group });
       this.dirty = true;
     } else if (ts > s.maxTs) {
       s.maxTs = ts;
@@ -39,21 +56,22 @@ export class Watermark {
   /** A source about to be read (a newly assigned partition): it holds the watermark back until it reports. */
   addPendingSource(source: string): void {
     if (this.sources.has(source)) return;
-    this.sources.set(source, { maxTs: Number.NEGATIVE_INFINITY, caughtUp: false });
+    this.sources.set(source, { maxTs: Number.NEGATIVE_INFINITY, caughtUp: false, group: groupOf(source) });
     this.dirty = true;
   }
 
-  /** Whether a source has reached its end (a consumer's lag is zero). */
+  /** Whether a source (a partition with its sub-sources, or one sub-source) has reached its end (a consumer's lag is zero). */
   setCaughtUp(source: string, caughtUp: boolean): void {
-    const s = this.sources.get(source);
-    if (!s || s.caughtUp === caughtUp) return;
-    s.caughtUp = caughtUp;
-    this.dirty = true;
+    for (const [k, s] of this.sources) {
+      if ((s.group !== source && k !== source) || s.caughtUp === caughtUp) continue;
+      s.caughtUp = caughtUp;
+      this.dirty = true;
+    }
   }
 
   /** Forgets sources no longer read (partitions revoked in a rebalance). */
   retainSources(keep: (source: string) => boolean): void {
-    for (const k of this.sources.keys()) if (!keep(k)) this.sources.delete(k);
+    for (const [k, s] of this.sources) if (!keep(s.group)) this.sources.delete(k);
     this.dirty = true;
   }
 

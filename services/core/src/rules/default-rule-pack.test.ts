@@ -58,11 +58,13 @@ describe('default rule pack', () => {
     expect(r.alerts.length).toBeLessThan(60);
   });
 
-  it('lists each answered iSpoof call (> 60 s) as one victim exposure', () => {
+  it('lists each answered iSpoof call (> 60 s) as one victim exposure per kind of flagged origin', () => {
     const r = run(engine(), timeline(ISPOOF));
     const answered = ISPOOF.filter((c) => (c.talkMs ?? 0) > 0);
     expect(answered).toHaveLength(15);
-    expect(r.victims.map((v) => v.call_id).sort()).toEqual(answered.map((c) => c.id).sort());
+    expect([...new Set(r.victims.map((v) => v.call_id))].sort()).toEqual(answered.map((c) => c.id).sort());
+    const perKind = new Set(r.victims.map((v) => `${v.entity_type} ${v.call_id}`));
+    expect(perKind.size).toBe(r.victims.length);
     expect(new Set(r.victims.map((v) => v.alert_id)).size).toBeGreaterThan(0);
     for (const v of r.victims) expect(r.alerts.some((a) => a.alert_id === v.alert_id && a.entity === v.entity)).toBe(true);
   });
@@ -78,7 +80,7 @@ describe('default rule pack', () => {
     expect(ruleIds(r.alerts)).toContain('spoofing-campaign-trunk');
     const answered = mixed.filter((c) => (c.talkMs ?? 0) > 0).map((c) => c.id).sort();
     expect(answered.some((id) => Number(id.split('-')[1]) % 2 === 1)).toBe(true);
-    expect(r.victims.map((v) => v.call_id).sort()).toEqual(answered);
+    expect(r.victims.filter((v) => v.entity_type === 'ingress_trunk').map((v) => v.call_id).sort()).toEqual(answered);
   });
 
   it('a domestic gateway rotating random caller IDs, unsigned and rarely answered, fires the campaign rules', () => {
