@@ -96,9 +96,13 @@ describe('schema registry outages', () => {
     expect(await offsets.lag(group, [topics.calls])).toBeGreaterThan(0);
     link.restore();
     await offsets.waitCaughtUp(group, [topics.calls, topics.sms], 60_000);
-    expect(await metricSum(harness.ports.detector, 'fraud_events_rejected_total')).toBe(0);
-    // Copies of events already read: counted as duplicates once decoded with the fetched schema.
-    expect(await metricSum(harness.ports.detector, 'fraud_events_duplicate_total', { topic: topics.calls })).toBeGreaterThanOrEqual(copies.length);
+    // Nothing parked for the outage. LATE_EVENT is the one reason allowed: the generator delays some
+    // deliveries on purpose, and whether one lands behind the watermark depends on how partitions interleave.
+    const rejected = await metricSum(harness.ports.detector, 'fraud_events_rejected_total');
+    const late = await metricSum(harness.ports.detector, 'fraud_events_rejected_total', { reason: 'LATE_EVENT' });
+    expect(rejected - late, await harness.detectorCounters()).toBe(0);
+    // Copies of events already read: counted as duplicates (or late) once decoded with the fetched schema.
+    expect(await metricSum(harness.ports.detector, 'fraud_events_duplicate_total', { topic: topics.calls }) + late).toBeGreaterThanOrEqual(copies.length);
 
     const match = await expectStoredToMatchReplay(harness, dataset.replay);
     expect(await harness.service('detector')?.waitExit(0)).toBe('running');
