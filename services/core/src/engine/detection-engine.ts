@@ -31,6 +31,9 @@ export interface EngineStats {
   activeKeysByRule: Record<string, number>;
 }
 
+/** Records routed by another key run no OTP correlation (shared, so the per-event path allocates nothing). */
+const NO_OTP: readonly OtpCorrelator[] = [];
+
 /** Event time between housekeeping sweeps of expired state. */
 const SWEEP_EVERY_MS = 30_000;
 /** The OTP correlator keeps minutes of calls; sweeping it less often costs little memory. */
@@ -144,7 +147,7 @@ export class DetectionEngine {
         if (f) firings.push(f);
       }
     }
-    const otp = route === undefined || route === CALLEE_ROUTE ? this.otp : [];
+    const otp = route === undefined || route === CALLEE_ROUTE ? this.otp : NO_OTP;
     if (e.type === 'ANSWER') for (const c of otp) c.onCallConnected(e, e.ts, firings);
     if (e.type === 'END' && (e.duration_ms ?? 0) > 0) {
       for (const c of otp) c.onCallConnected(e, e.ts - (e.duration_ms ?? 0), firings);
