@@ -101,7 +101,8 @@ function runRouted(seed: number): Found & { routedRecords: number } {
 const summary = (f: Found) => [...f.alerts.values()].map((a) => `${a.alert_id} ${a.rule_id} ${a.entity_type}=${a.entity} ${a.severity} ${a.value}`).sort();
 
 describe.each([1, 2, 3])('detection routed by key, seed %i', (seed) => {
-  it('finds what one engine over the whole stream finds', () => {
+  // Two simulations and four engines: seconds alone, more beside the other test files on 2 cores.
+  it('finds what one engine over the whole stream finds', { timeout: 60_000 }, () => {
     const whole = runWhole(seed);
     const routed = runRouted(seed);
     expect(whole.alerts.size).toBeGreaterThan(10);
