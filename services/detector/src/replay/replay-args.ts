@@ -49,6 +49,15 @@ reference data or labels file; 3 more records rejected by event time than --max-
 
 export class UsageError extends Error {}
 
+/** Every flag, for parseArgs (the usage text above describes each). */
+export const REPLAY_FLAGS = {
+  calls: { type: 'string' }, sms: { type: 'string' }, reference: { type: 'string' }, rules: { type: 'string' },
+  out: { type: 'string' }, labels: { type: 'string' },
+  'max-late-share': { type: 'string' }, 'max-line-bytes': { type: 'string' },
+  progress: { type: 'boolean' }, quiet: { type: 'boolean' },
+  'print-default-rules': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+} as const;
+
 function numberFlag(flag: string, raw: string | undefined, fallback: number, check: (n: number) => boolean, expected: string, problems: string[]): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
@@ -67,13 +76,7 @@ export function parseReplayArgs(argv: string[]): ReplayOptions | 'help' | 'print
       args: argv,
       strict: true,
       allowPositionals: false,
-      options: {
-        calls: { type: 'string' }, sms: { type: 'string' }, reference: { type: 'string' }, rules: { type: 'string' },
-        out: { type: 'string' }, labels: { type: 'string' },
-        'max-late-share': { type: 'string' }, 'max-line-bytes': { type: 'string' },
-        progress: { type: 'boolean' }, quiet: { type: 'boolean' },
-        'print-default-rules': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-      },
+      options: REPLAY_FLAGS,
     }));
   } catch (err) {
     throw new UsageError((err as Error).message);
