@@ -63,6 +63,13 @@ describe('backtest against labelled scenarios', () => {
     expect(b.missed_true_positives).toEqual([]);
   });
 
+  it('gives no delay for a scenario without a start, and no recall without labelled victims', () => {
+    const silent: LabelledScenario = { scenario: 'silent', kind: 'fraud', start_ts: null, victims: [], entities: [{ entity_type: 'ingress_trunk', entity: 'trunk-s' }] };
+    const b2 = backtestAgainstLabels({ kind: 'scenarios', scenarios: [silent] }, [alert('r', 'ingress_trunk', 'trunk-s', T0)], [], ['r']);
+    expect(b2.scenarios[0]).toMatchObject({ detected: true, first_alert_ts: T0, delay_ms: null, victims_recall: null });
+    expect(b2.rules[0]).toMatchObject({ true_positives: 1, scenarios_detected: 1, detection_delay_ms: null });
+  });
+
   it('gives a median over several detected scenarios', () => {
     const two = backtestAgainstLabels(scenarios, [alert('r', 'ingress_trunk', 'trunk-x', T0 + 5_000), alert('r', 'ingress_trunk', 'trunk-r', T0 + 605_000 + 20_000), alert('r', 'ingress_trunk', 'trunk-q', T0 + 50_000)], [], ['r']);
     expect(two.rules[0]!.detection_delay_ms).toEqual({ min: 5_000, median: 25_000, max: 50_000 });
