@@ -5,5 +5,6 @@ export * from './partition-rewind.js';
 export * from './reference-loader.js';
 export * from './rule-pack-loader.js';
 export * from './rule-pack-watcher.js';
+export * from './replay/label-backtest.js';
 export * from './replay/replay-run.js';
 export * from './replay/rule-summary.js';

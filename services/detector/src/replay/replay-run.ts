@@ -4,7 +4,8 @@ import {
   DetectionEngine, validateCallEvent, validateSmsEvent,
   type Alert, type CallEvent, type EngineOutput, type ReferenceData, type RulePack, type SmsEvent, type VictimExposure,
 } from '@telfraud/core';
-import { readNdjsonBatches, type NdjsonLine } from './ndjson-reader.js';
+import { DEFAULT_MAX_LINE_BYTES, readNdjsonBatches, type NdjsonLine } from './ndjson-reader.js';
+import { printable } from './printable.js';
 import { summariseByRule, type RuleSummaryRow } from './rule-summary.js';
 
 export interface ReplayInput {
@@ -15,8 +16,16 @@ export interface ReplayInput {
   reference: ReferenceData;
   /** Bad lines and progress go here (stderr in the CLI). */
   report: (line: string) => void;
-  progressEvery?: number;
+  /** Longest line read; a longer one is reported and skipped unbuffered. */
+  maxLineBytes?: number;
+  /** Progress is reported at most this often (wall-clock ms); none when absent. */
+  progressIntervalMs?: number;
+  /** Wall clock for elapsed time and progress (tests fake it). */
+  now?: () => number;
 }
+
+/** Outcomes of the engine other than accepted, by code: `late` today, any event-time rejection the core adds later. */
+export type OutcomeCounts = Record<string, number>;
 
 export interface ReplayResult {
   callsRead: number;
@@ -24,6 +33,12 @@ export interface ReplayResult {
   badLines: number;
   late: number;
   duplicates: number;
+  /** Lines seen, blank and bad ones included. */
+  linesRead: number;
+  /** Every engine outcome other than `accepted` (duplicate, allowlisted, late, ...), by code. */
+  outcomes: OutcomeCounts;
+  /** Files not read to their end (binary data), with why. */
+  stoppedFiles: string[];
   alerts: Alert[];
   victims: VictimExposure[];
   summary: RuleSummaryRow[];
@@ -38,14 +53,18 @@ class EventCursor {
   private pos = 0;
   private done = false;
   private readonly source: AsyncGenerator<NdjsonLine[]>;
+  /** Highest line number seen. */
+  lines = 0;
 
   constructor(
     file: string,
     private readonly kind: 'call' | 'sms',
-    private readonly onBad: (line: number, why: string) => void,
+    private readonly onBad: (line: number, why: string, fatal: boolean) => void,
     private readonly onGood: () => void,
+    private readonly onBatch: () => void,
+    maxLineBytes: number,
   ) {
-    this.source = readNdjsonBatches(file);
+    this.source = readNdjsonBatches(file, { maxLineBytes });
   }
 
   /** The next event, or undefined at the end; awaits only when a batch is used up. */
@@ -59,6 +78,7 @@ class EventCursor {
       }
       this.batch = this.validate(next.value);
       this.pos = 0;
+      this.onBatch();
     }
     return this.batch[this.pos];
   }
@@ -75,13 +95,14 @@ class EventCursor {
   private validate(lines: NdjsonLine[]): Tagged[] {
     const out: Tagged[] = [];
     for (const item of lines) {
+      this.lines = item.line;
       if ('error' in item) {
-        this.onBad(item.line, item.error);
+        this.onBad(item.line, item.error, item.fatal === true);
         continue;
       }
       const v = this.kind === 'call' ? validateCallEvent(item.value) : validateSmsEvent(item.value);
       if (!v.ok) {
-        this.onBad(item.line, `${v.violation.path || 'record'}: ${v.violation.message}`);
+        this.onBad(item.line, `${v.violation.path || 'record'}: ${v.violation.message}`, false);
         continue;
       }
       this.onGood();
@@ -117,7 +138,8 @@ async function* mergeByTs(a: EventCursor, b: EventCursor | undefined): AsyncGene
  * deterministic: alerts in order of first emission with their final state, victims in emission order.
  */
 export async function runReplay(input: ReplayInput): Promise<ReplayResult> {
-  const started = Date.now();
+  const now = input.now ?? Date.now;
+  const started = now();
   const engine = new DetectionEngine(input.pack, input.reference);
   const alerts = new Map<string, Alert>();
   const firstFiring = new Map<string, number>();
@@ -126,18 +148,32 @@ export async function runReplay(input: ReplayInput): Promise<ReplayResult> {
   let callsRead = 0;
   let smsRead = 0;
   let badLines = 0;
-  const bad = (file: string) => (line: number, why: string): void => {
+  const stoppedFiles: string[] = [];
+  const outcomes: OutcomeCounts = {};
+  const bad = (file: string) => (line: number, why: string, fatal: boolean): void => {
     badLines++;
-    if (badLines <= 1000) input.report(`${path.basename(file)}:${line}: skipped: ${why}`);
+    // Input text is quoted in parse errors: never let it drive the terminal.
+    const message = `${path.basename(file)}:${line}: ${fatal ? 'stopped' : 'skipped'}: ${printable(why)}`;
+    if (fatal) stoppedFiles.push(message);
+    if (fatal || badLines <= 1000) input.report(message);
     else if (badLines === 1001) input.report('more bad lines: further ones are counted but not printed');
   };
-  const every = input.progressEvery ?? 250_000;
-  const calls = new EventCursor(input.calls, 'call', bad(input.calls), () => callsRead++);
-  const sms = input.sms ? new EventCursor(input.sms, 'sms', bad(input.sms), () => smsRead++) : undefined;
+  const maxLineBytes = input.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   let n = 0;
+  let lastProgress = started;
+  const interval = input.progressIntervalMs;
+  const progress = interval === undefined ? () => {} : (): void => {
+    const t = now();
+    if (t - lastProgress < interval) return;
+    lastProgress = t;
+    const seconds = Math.max((t - started) / 1000, 0.001);
+    input.report(`progress: ${calls.lines + (sms?.lines ?? 0)} lines read, ${n} events, ${alerts.size} alerts, ${victims.length} victims, ${Math.round(n / seconds)} events/s`);
+  };
+  const calls = new EventCursor(input.calls, 'call', bad(input.calls), () => callsRead++, progress, maxLineBytes);
+  const sms = input.sms ? new EventCursor(input.sms, 'sms', bad(input.sms), () => smsRead++, progress, maxLineBytes) : undefined;
   for await (const merged of mergeByTs(calls, sms)) for (const item of merged) {
-    if (item.kind === 'call') engine.processCall(item.event, out);
-    else engine.processSms(item.event, out);
+    const outcome = item.kind === 'call' ? engine.processCall(item.event, out) : engine.processSms(item.event, out);
+    if (outcome !== 'accepted') outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
     if (out.alerts.length > 0) {
       for (const a of out.alerts) {
         if (!firstFiring.has(a.alert_id)) firstFiring.set(a.alert_id, a.ts);
@@ -149,7 +185,7 @@ export async function runReplay(input: ReplayInput): Promise<ReplayResult> {
       victims.push(...out.victims);
       out.victims.length = 0;
     }
-    if (++n % every === 0) input.report(`progress: ${n} events, ${alerts.size} alerts, ${victims.length} victims, ${Math.round(n / ((Date.now() - started) / 1000))} events/s`);
+    n++;
   }
   const stats = engine.stats();
   const alertList = [...alerts.values()];
@@ -158,8 +194,9 @@ export async function runReplay(input: ReplayInput): Promise<ReplayResult> {
   writeFileSync(path.join(input.out, 'victims.jsonl'), victims.map((v) => JSON.stringify(v) + '\n').join(''));
   return {
     callsRead, smsRead, badLines, late: stats.late, duplicates: stats.duplicates,
+    linesRead: calls.lines + (sms?.lines ?? 0), outcomes, stoppedFiles,
     alerts: alertList, victims,
     summary: summariseByRule(alertList, input.pack.rules.map((r) => r.id), firstFiring),
-    elapsedMs: Date.now() - started,
+    elapsedMs: now() - started,
   };
 }
