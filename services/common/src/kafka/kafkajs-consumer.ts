@@ -28,6 +28,7 @@ export class KafkajsConsumer implements MessageConsumer {
   private readonly committed = new Map<string, bigint>();
   /** The start of this generation's never-committed partitions, committed; batches wait for it. */
   private anchoring: Promise<void> = Promise.resolve();
+  private assignment: { topic: string; partitions: number[] }[] = [];
 
   constructor(
     private readonly consumer: Consumer,
@@ -43,11 +44,7 @@ export class KafkajsConsumer implements MessageConsumer {
       const assignment = Object.entries(event.payload.memberAssignment).map(([topic, partitions]) => ({ topic, partitions }));
       this.committed.clear();
       this.logger.info('partitions assigned', { groupId: options.groupId, assignment });
-      // The assignment is announced (readiness) once the starting positions are committed.
-      const anchoring = (autoCommit ? this.commitStarts(assignment) : Promise.resolve()).then(() => options.onAssignment?.(assignment));
-      // Awaited by run() and by every batch: a failure surfaces there (the batch is retried).
-      anchoring.catch(() => undefined);
-      this.anchoring = anchoring;
+      this.anchor(assignment, autoCommit);
     });
     consumer.on(consumer.events.CRASH, (event) => {
       this.logger.error('consumer crashed', { groupId: options.groupId, err: event.payload.error, restart: event.payload.restart });
@@ -62,7 +59,12 @@ export class KafkajsConsumer implements MessageConsumer {
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset, uncommittedOffsets, commitOffsetsIfNecessary }) => {
         const first = batch.messages[0];
         if (!isRunning() || isStale() || !first) return;
-        await this.anchoring;
+        await this.anchoring.catch((err: unknown) => {
+          // Not committed (a rebalance, the broker): once more for this generation, or the error
+          // goes to kafkajs, which rejoins or retries the batch.
+          this.logger.warn('starting positions not committed, retrying', { groupId: options.groupId, err });
+          return this.anchor(this.assignment, autoCommit);
+        });
         // Sought to the committed start: the batch is fetched again from there.
         if (isStale()) return;
         const key = `${batch.topic}/${batch.partition}`;
@@ -80,8 +82,19 @@ export class KafkajsConsumer implements MessageConsumer {
         if (autoCommit) await this.commitAhead(uncommittedOffsets(), commitOffsetsIfNecessary);
       },
     });
-    // kafkajs' run() returns once the group is joined: callers then count as started.
-    await this.anchoring;
+    // kafkajs' run() returns once the group is joined: callers then count as started. A failure is
+    // retried before the first batch (a rebalance while several members join, say).
+    await this.anchoring.catch((err: unknown) => this.logger.warn('starting positions not committed yet', { groupId: options.groupId, err }));
+  }
+
+  /** Commits the new partitions' starting positions, then announces the assignment (readiness). */
+  private anchor(assignment: { topic: string; partitions: number[] }[], autoCommit: boolean): Promise<void> {
+    this.assignment = assignment;
+    const anchoring = (autoCommit ? this.commitStarts(assignment) : Promise.resolve()).then(() => this.options.onAssignment?.(assignment));
+    // Awaited by run() and by every batch: a failure surfaces there.
+    anchoring.catch(() => undefined);
+    this.anchoring = anchoring;
+    return anchoring;
   }
 
   /**
