@@ -54,8 +54,8 @@ export function targetLabel(url: string): string {
 /**
  * Delivers one action to every target at once, each with its own retries: exponential back-off
  * with jitter (a receiver's Retry-After is honoured up to the cap) until `maxAttempts`. A stop
- * (the signal) interrupts the waits with StoppingError: the action was not settled, and the alert
- * behind it will be consumed again after the restart, under the same idempotency key.
+ * (the signal) interrupts the waits with StoppingError: the action was not settled; after the
+ * restart it is delivered again from the journal, same body, same idempotency key.
  */
 export class WebhookDispatcher {
   constructor(private readonly options: DispatcherOptions) {}
