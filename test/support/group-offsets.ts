@@ -28,6 +28,13 @@ export class GroupOffsets {
     return lag;
   }
 
+  /** Per partition of `topic`: the group's committed offset, -1 where it has none. */
+  async committed(groupId: string, topic: string): Promise<Map<number, number>> {
+    const [ends, [group]] = await Promise.all([this.admin.fetchTopicOffsets(topic), this.admin.fetchOffsets({ groupId, topics: [topic] })]);
+    const at = new Map((group?.partitions ?? []).map((p) => [p.partition, Number(p.offset)] as const));
+    return new Map(ends.map((p) => [p.partition, at.get(p.partition) ?? -1] as const));
+  }
+
   /** Waits until the group has committed everything written to `topics`. */
   async waitCaughtUp(groupId: string, topics: string[], timeoutMs = 60_000): Promise<void> {
     await waitFor(`${groupId} to commit all of ${topics.join(', ')}`, async () => ((await this.lag(groupId, topics)) === 0 ? true : undefined), timeoutMs);

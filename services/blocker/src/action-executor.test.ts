@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
 import { createLogger } from '@telfraud/common';
 import { ActionExecutor } from './action-executor.js';
-import type { ActionDeadLetters, ActionJournal } from './adapters/action-journal.js';
+import type { ActionDeadLetters, ActionJournal, DecidedAction, FinishedAction } from './adapters/action-journal.js';
 import type { AuditStore, DeliveryRow } from './adapters/clickhouse-audit-writer.js';
-import type { DeliveryResult, WebhookDispatcher } from './adapters/webhook-dispatcher.js';
+import type { DeliveryResult } from './adapters/webhook-dispatcher.js';
+import { WebhookDispatcher } from './adapters/webhook-dispatcher.js';
 import { createBlockerMetrics } from './blocker-metrics.js';
 import type { BlockerCore } from './core/blocker-core.js';
 import type { BlockAction, Decision } from './core/decision.js';
@@ -14,11 +15,14 @@ import { alert, T0, testCore } from './core/fixtures.test-support.js';
 function harness(core: BlockerCore, answers: boolean[] | undefined, auditFailures = 0) {
   const sent: BlockAction[] = [];
   const journal: BlockAction[] = [];
+  /** Every journal write, in order; `sentBefore`: hooks called before a `decided` entry was written. */
+  const entries: { kind: string; key: string; body?: string; target?: string; attempt?: number; sentBefore?: number }[] = [];
   const parked: { action: BlockAction; failures: readonly DeliveryResult[] }[] = [];
   const decisions: Decision[] = [];
   const deliveries: DeliveryRow[] = [];
   let failuresLeft = auditFailures;
   const dispatcher = answers && ({
+    targets: answers.map((_, i) => `http://t${i}/`),
     deliver: async (a: BlockAction) => {
       sent.push(a);
       return answers.map((ok, i) => ({ target: `http://t${i}/`, targetLabel: `t${i}`, delivered: ok, attempts: ok ? 1 : 3, status: ok ? 200 : 503, error: ok ? '' : 'HTTP 503', durationMs: 5 }));
@@ -36,10 +40,17 @@ function harness(core: BlockerCore, answers: boolean[] | undefined, auditFailure
   const metrics = createBlockerMetrics(new Registry(), () => core);
   const executor = new ActionExecutor({
     core, dispatcher, audit, metrics, logger: createLogger({ write: () => undefined }), now: () => T0, retryInitialMs: 1, retryMaxMs: 2,
-    journal: { append: async (a: readonly BlockAction[]) => void journal.push(...a) } as unknown as ActionJournal,
+    journal: {
+      decide: async (a: readonly DecidedAction[]) => void entries.push(...a.map((d) => ({ kind: 'decided', key: d.action.idempotency_key, body: d.body, sentBefore: sent.length }))),
+      attempt: async (a: BlockAction, target: string, attempt: number) => void entries.push({ kind: 'attempt', key: a.idempotency_key, target, attempt }),
+      finish: async (a: readonly FinishedAction[]) => {
+        entries.push(...a.map((f) => ({ kind: f.carriedOut ? 'carried-out' : 'failed', key: f.action.idempotency_key, body: f.body })));
+        journal.push(...a.filter((f) => f.carriedOut).map((f) => f.action));
+      },
+    } as unknown as ActionJournal,
     deadLetters: { park: async (action: BlockAction, failures: readonly DeliveryResult[]) => void parked.push({ action, failures }) } as unknown as ActionDeadLetters,
   });
-  return { executor, sent, journal, parked, decisions, deliveries, metrics };
+  return { executor, sent, journal, entries, parked, decisions, deliveries, metrics };
 }
 
 const signal = new AbortController().signal;
@@ -107,5 +118,68 @@ describe('ActionExecutor', () => {
     const counted = (await h.metrics.decisions.get()).values.map((v) => `${v.labels.action}/${v.labels.result}=${v.value}`).sort();
     expect(counted).toEqual(['block/acted=1', 'block/skipped=1', 'breaker_trip/acted=1']);
     expect((await h.metrics.breakerTrips.get()).values[0]?.value).toBe(1);
+  });
+
+  it('journals the body as decided before any hook, and publishes the same bytes when carried out', async () => {
+    const core = testCore();
+    const h = harness(core, [true]);
+    await h.executor.execute(core.onAlert(alert(), T0), signal);
+    const body = JSON.stringify(h.sent[0]);
+    expect(h.entries.map((e) => [e.kind, e.body, e.sentBefore])).toEqual([['decided', body, 0], ['carried-out', body, undefined]]);
+  });
+
+  it('journals an action no target accepted as failed, so a restart does not deliver it again', async () => {
+    const core = testCore();
+    const h = harness(core, [false]);
+    await h.executor.execute(core.onAlert(alert(), T0), signal);
+    expect(h.entries.map((e) => e.kind)).toEqual(['decided', 'failed']);
+  });
+
+  it('resumes an interrupted delivery with the journaled body and decision, the attempt count continuing', async () => {
+    const first = testCore();
+    const [plan] = first.onAlert(alert(), T0);
+    if (!plan?.action) throw new Error('no action');
+    const body = JSON.stringify(plan.action);
+    // After the restart: a new core, the journaled action pending with two attempts made at t0.
+    const core = testCore();
+    const attempts: { target: string; attempt: number; body: string }[] = [];
+    const h = harness(core, undefined);
+    const dispatcher = new WebhookDispatcher({
+      targets: ['http://t0/', 'http://t1/'], maxAttempts: 3, retryInitialMs: 1, retryMaxMs: 1, logger: createLogger({ write: () => undefined }),
+      client: {
+        attempt: async (target: string, sentBody: string, _key: string, attempt: number) => {
+          attempts.push({ target, attempt, body: sentBody });
+          return { kind: 'delivered', status: 200, durationMs: 1 };
+        },
+      },
+    });
+    const executor = new ActionExecutor({
+      core, dispatcher, audit: { write: async (d, r) => {
+        h.decisions.push(...d);
+        h.deliveries.push(...r);
+      }, ping: async () => true, close: async () => undefined },
+      metrics: h.metrics, logger: createLogger({ write: () => undefined }), now: () => T0 + 60_000, retryInitialMs: 1, retryMaxMs: 2,
+      journal: { attempt: async (a: BlockAction, target: string, attempt: number) => void h.entries.push({ kind: 'attempt', key: a.idempotency_key, target, attempt }), finish: async () => undefined } as unknown as ActionJournal,
+      deadLetters: { park: async () => undefined } as unknown as ActionDeadLetters,
+    });
+    const resumed = core.resumeDelivery(JSON.parse(body) as BlockAction, plan.decision);
+    expect(core.book.size).toBe(1);
+    await executor.resume([{ plan: resumed, body, attempts: new Map([['http://t0/', 2]]) }], signal);
+    // t0 goes on at 3 (journaled before it is sent); t1, never named by the journal, starts at 1.
+    expect(attempts.map((a) => [a.target, a.attempt]).sort()).toEqual([['http://t0/', 3], ['http://t1/', 1]]);
+    expect(attempts.every((a) => a.body === body)).toBe(true);
+    expect(h.entries.map((e) => [e.kind, e.target, e.attempt])).toEqual([['attempt', 'http://t0/', 3]]);
+    expect(h.decisions).toEqual([plan.decision]);
+    expect(h.deliveries.map((d) => [d.target, d.attempts, d.decision_id]).sort()).toEqual([['t0', 3, plan.decision.decision_id], ['t1', 1, plan.decision.decision_id]]);
+  });
+
+  it('takes a resumed block back when no target accepts it', async () => {
+    const [plan] = testCore().onAlert(alert(), T0);
+    if (!plan?.action) throw new Error('no action');
+    const core = testCore();
+    const h = harness(core, [false]);
+    await h.executor.resume([{ plan: core.resumeDelivery(plan.action, plan.decision), body: JSON.stringify(plan.action), attempts: new Map() }], signal);
+    expect(core.book.size).toBe(0);
+    expect(h.entries.map((e) => e.kind)).toEqual(['failed']);
   });
 });

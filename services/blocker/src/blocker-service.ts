@@ -8,6 +8,7 @@ import { ActionExecutor } from './action-executor.js';
 import { ActionDeadLetters, ActionJournal } from './adapters/action-journal.js';
 import { ClickHouseAuditStore, type AuditStore } from './adapters/clickhouse-audit-writer.js';
 import { readJournal } from './adapters/journal-reader.js';
+import { foldJournal } from './core/action-log.js';
 import { createOperatorRoutes } from './adapters/operator-api.js';
 import { WebhookClient } from './adapters/webhook-client.js';
 import { WebhookDispatcher } from './adapters/webhook-dispatcher.js';
@@ -69,11 +70,14 @@ export async function startBlocker(config: BlockerConfig, logger: Logger, store?
     const kafka = createKafkaPort(config, logger);
     const producer = await kafka.createProducer();
     resources.push('producer', () => producer.close());
-    const journalActions = await readJournal(kafka, config.actionTopic, {
+    const journal = foldJournal(await readJournal(kafka, config.actionTopic, {
       groupId: `${config.groupId}-journal-${process.pid}-${now()}`, timeoutMs: config.journalTimeoutMs, logger,
-    });
-    for (const a of journalActions) core.restore(a);
-    logger.info('active blocks rebuilt from the action topic', { topic: config.actionTopic, actions: journalActions.length, active: core.book.size });
+    }));
+    for (const a of journal.carriedOut) core.restore(a);
+    // Deliveries a crash interrupted: their state is back now, their hooks go out before any new alert.
+    if (config.dryRun && journal.pending.length > 0) logger.warn('actions decided before the restart stay undelivered: dry-run is on', { actions: journal.pending.length });
+    const resumed = config.dryRun ? [] : journal.pending.map((p) => ({ plan: core.resumeDelivery(p.action, p.decision), body: p.body, attempts: p.attempts }));
+    logger.info('active blocks rebuilt from the action topic', { topic: config.actionTopic, actions: journal.carriedOut.length, resumed: resumed.length, active: core.book.size });
 
     const schemas = createRegistryClient(config);
     const alertCodec = await AvroTopicCodec.create<Alert>(schemas, loadTopicSchema('fraud-alerts'), { logger });
@@ -92,6 +96,10 @@ export async function startBlocker(config: BlockerConfig, logger: Logger, store?
     });
     const run = executor;
     resources.push('in-flight work', () => queue.run(() => undefined));
+    if (resumed.length > 0) {
+      logger.warn('delivering actions a restart interrupted, with their journaled bodies', { actions: resumed.length });
+      void queue.run(() => run.resume(resumed, stopping.signal)).catch((err: unknown) => logger.error('interrupted deliveries not finished', { err }));
+    }
 
     let sweeping = false;
     const sweep = setInterval(() => {

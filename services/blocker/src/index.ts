@@ -9,6 +9,7 @@ export * from './core/notify-log.js';
 export * from './core/decision.js';
 export * from './core/backoff.js';
 export * from './core/blocker-core.js';
+export * from './core/action-log.js';
 export * from './policy-loader.js';
 export * from './blocker-metrics.js';
 export * from './serial-queue.js';

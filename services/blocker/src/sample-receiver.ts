@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BlockAction } from './core/decision.js';
-import { DEFAULT_TOLERANCE_MS, IDEMPOTENCY_HEADER, SIGNATURE_HEADER, verifySignature } from './hook-signature.js';
+import { ATTEMPT_HEADER, DEFAULT_TOLERANCE_MS, IDEMPOTENCY_HEADER, SIGNATURE_HEADER, verifySignature } from './hook-signature.js';
 
 /** One request the receiver answered. */
 export interface ReceivedRequest {
@@ -12,6 +12,8 @@ export interface ReceivedRequest {
   action: BlockAction | undefined;
   rawBody: string;
   signature: string | undefined;
+  /** The delivery-attempt header, as a number (undefined when absent). */
+  attempt: number | undefined;
   receivedAt: number;
 }
 
@@ -89,7 +91,7 @@ export class SampleReceiver {
         const { status, outcome, action } = this.handle(req, raw);
         this.requests.push({
           status, outcome, action, idempotencyKey: header(req, IDEMPOTENCY_HEADER), rawBody: raw.toString('utf8'),
-          signature: header(req, SIGNATURE_HEADER), receivedAt: Date.now(),
+          signature: header(req, SIGNATURE_HEADER), attempt: attemptOf(header(req, ATTEMPT_HEADER)), receivedAt: Date.now(),
         });
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ status: outcome }));
@@ -117,6 +119,10 @@ export class SampleReceiver {
     this.applied.add(key);
     return { status: 200, outcome: 'applied', action };
   }
+}
+
+function attemptOf(value: string | undefined): number | undefined {
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
 }
 
 function header(req: http.IncomingMessage, name: string): string | undefined {

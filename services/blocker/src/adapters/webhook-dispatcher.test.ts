@@ -90,4 +90,22 @@ describe('WebhookDispatcher with the sample receiver', () => {
     expect(again?.delivered).toBe(true);
     expect(r.requests.map((q) => q.outcome)).toEqual(['applied', 'duplicate']);
   });
+
+  it('a resumed delivery sends the journaled body as it is, its attempt count going on from the journal', async () => {
+    let refusing = true;
+    const r = await receiver(() => (refusing ? 503 : undefined));
+    const action = blockAction('resumed');
+    const body = JSON.stringify(action);
+    const noted: number[] = [];
+    const d = dispatcher([r.url], 3);
+    const [first] = await d.deliver(action, new AbortController().signal, { body, beforeAttempt: async (_t, n) => void noted.push(n) });
+    expect(first).toMatchObject({ delivered: false, attempts: 3 });
+    refusing = false;
+    // After a restart: the journal says 3 attempts were made; the budget is spent, one more try is made anyway.
+    const [again] = await d.deliver(action, new AbortController().signal, { body, attemptsMade: () => 3, beforeAttempt: async (_t, n) => void noted.push(n) });
+    expect(again).toMatchObject({ delivered: true, attempts: 4 });
+    expect(r.requests.map((q) => [q.attempt, q.outcome])).toEqual([[1, 'refused'], [2, 'refused'], [3, 'refused'], [4, 'applied']]);
+    expect(new Set(r.requests.map((q) => q.rawBody))).toEqual(new Set([body]));
+    expect(noted).toEqual([2, 3, 4]);
+  });
 });

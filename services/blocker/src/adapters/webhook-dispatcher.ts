@@ -17,6 +17,17 @@ export interface DeliveryResult {
   durationMs: number;
 }
 
+/**
+ * Where a delivery stands: the body fixed when the action was decided, the attempts an earlier run
+ * may already have sent (the count continues from there), and a hook that records each attempt
+ * after the first before it is sent.
+ */
+export interface DeliveryResume {
+  body?: string;
+  attemptsMade?: (target: string) => number;
+  beforeAttempt?: (target: string, attempt: number) => Promise<void>;
+}
+
 export interface AttemptClient {
   attempt(url: string, body: string, idempotencyKey: string, attempt: number, action: string): Promise<AttemptOutcome>;
 }
@@ -43,8 +54,8 @@ export function targetLabel(url: string): string {
 /**
  * Delivers one action to every target at once, each with its own retries: exponential back-off
  * with jitter (a receiver's Retry-After is honoured up to the cap) until `maxAttempts`. A stop
- * (the signal) interrupts the waits with StoppingError: the action was not settled, and the alert
- * behind it will be consumed again after the restart, under the same idempotency key.
+ * (the signal) interrupts the waits with StoppingError: the action was not settled; after the
+ * restart it is delivered again from the journal, same body, same idempotency key.
  */
 export class WebhookDispatcher {
   constructor(private readonly options: DispatcherOptions) {}
@@ -53,22 +64,30 @@ export class WebhookDispatcher {
     return this.options.targets.length;
   }
 
-  deliver(action: BlockAction, signal: AbortSignal): Promise<DeliveryResult[]> {
-    const body = JSON.stringify(action);
-    return Promise.all(this.options.targets.map((t) => this.deliverTo(t, body, action, signal)));
+  get targets(): readonly string[] {
+    return this.options.targets;
   }
 
-  private async deliverTo(target: string, body: string, action: BlockAction, signal: AbortSignal): Promise<DeliveryResult> {
+  deliver(action: BlockAction, signal: AbortSignal, resume: DeliveryResume = {}): Promise<DeliveryResult[]> {
+    const body = resume.body ?? JSON.stringify(action);
+    return Promise.all(this.options.targets.map((t) => this.deliverTo(t, body, action, signal, resume)));
+  }
+
+  private async deliverTo(target: string, body: string, action: BlockAction, signal: AbortSignal, resume: DeliveryResume): Promise<DeliveryResult> {
     const { options } = this;
     const label = targetLabel(target);
+    const made = resume.attemptsMade?.(target) ?? 0;
+    // A resumed delivery tries at least once more, whatever an earlier run used of the budget.
+    const lastAttempt = Math.max(options.maxAttempts, made + 1);
     let total = 0;
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = made + 1; ; attempt++) {
+      if (attempt > 1) await resume.beforeAttempt?.(target, attempt);
       const outcome = await options.client.attempt(target, body, action.idempotency_key, attempt, action.action);
       total += outcome.durationMs;
       options.onAttempt?.(label, outcome);
       const result = { target, targetLabel: label, attempts: attempt, status: outcome.status, durationMs: total };
       if (outcome.kind === 'delivered') return { ...result, delivered: true, error: '' };
-      if (outcome.kind === 'rejected' || attempt >= options.maxAttempts) {
+      if (outcome.kind === 'rejected' || attempt >= lastAttempt) {
         options.logger.error('webhook delivery failed', {
           target: label, action: action.action, idempotencyKey: action.idempotency_key, attempts: attempt, status: outcome.status, error: outcome.error,
         });

@@ -193,6 +193,23 @@ export class BlockerCore {
     }
   }
 
+  /**
+   * Start-up: an action journaled as decided whose delivery had not ended. Its state is restored
+   * as if it got through, and it comes back as the same plan (same decision) with the undo that
+   * takes it back should no receiver accept it after all.
+   */
+  resumeDelivery(action: BlockAction, decision: Decision): Plan {
+    let undo: Undo | undefined;
+    if (action.action === 'block' || action.action === 'divert') undo = { kind: 'close', entityType: action.entity_type, entity: action.entity };
+    else if (action.action === 'notify') undo = { kind: 'notify', alertId: action.alert_id };
+    else if (action.action === 'extend') {
+      const previous = this.book.get(action.entity_type, action.entity)?.expiresAt;
+      if (previous !== undefined) undo = { kind: 'expiry', entityType: action.entity_type, entity: action.entity, expiresAt: previous };
+    }
+    this.restore(action);
+    return { decision, action, ...(undo ? { undo } : {}) };
+  }
+
   status(now: number): CoreStatus {
     const requestsLastMinute = this.breaker.recent(now);
     return {

@@ -11,7 +11,7 @@ import {
 } from 'kafkajs';
 import type { Logger } from '../logger.js';
 import type { KafkaPort, MessageProducer, OutgoingRecord } from './kafka-port.js';
-import { KafkajsConsumer } from './kafkajs-consumer.js';
+import { KafkajsConsumer, type StartPositions } from './kafkajs-consumer.js';
 
 export interface KafkaConnectionConfig {
   kafkaBrokers: string[];
@@ -94,6 +94,22 @@ export function createKafkaPort(config: KafkaConnectionConfig, logger: Logger): 
     },
   };
   const kafka = new Kafka(kafkaConfig);
+  // A short-lived admin: only partitions a group has never committed need it, at assignment.
+  const starts: StartPositions = {
+    async uncommitted(groupId, topic, partitions, fromBeginning) {
+      const admin = kafka.admin({ retry: { retries: 5 } });
+      await admin.connect();
+      try {
+        const [groups, ends] = await Promise.all([admin.fetchOffsets({ groupId, topics: [topic] }), admin.fetchTopicOffsets(topic)]);
+        const committed = new Map((groups[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)] as const));
+        return ends
+          .filter((e) => partitions.includes(e.partition) && (committed.get(e.partition) ?? -1) < 0)
+          .map((e) => ({ partition: e.partition, offset: fromBeginning ? e.low : e.high }));
+      } finally {
+        await admin.disconnect();
+      }
+    },
+  };
   const assigners = config.kafkaAssignerDelayMs > 0 ? [delayedRoundRobin(config.kafkaAssignerDelayMs)] : [PartitionAssigners.roundRobin];
   return {
     createConsumer(options) {
@@ -106,7 +122,7 @@ export function createKafkaPort(config: KafkaConnectionConfig, logger: Logger): 
         maxWaitTimeInMs: 100,
         retry: { retries: 10 },
       });
-      return new KafkajsConsumer(consumer, options, log);
+      return new KafkajsConsumer(consumer, options, log, starts);
     },
     async createProducer() {
       const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: false, createPartitioner: Partitioners.DefaultPartitioner, retry: { retries: 8 } });

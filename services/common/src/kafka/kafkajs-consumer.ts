@@ -4,22 +4,37 @@ import type { BatchHandler, ConsumedRecord, ConsumerOptions, MessageConsumer } f
 
 type Uncommitted = ReturnType<EachBatchPayload['uncommittedOffsets']>;
 
+/** Where a group starts reading the partitions it has never committed. */
+export interface StartPositions {
+  /** The partitions of `topic` among `partitions` with no offset committed by `groupId`, each with its log start (`fromBeginning`) or end. */
+  uncommitted(groupId: string, topic: string, partitions: number[], fromBeginning: boolean): Promise<{ partition: number; offset: string }[]>;
+}
+
 /**
  * The kafkajs consumer behind the port. kafkajs runs without its own auto-commit: after each batch
  * whose handler resolved, this resolves the batch and commits every partition whose read position
  * is past what it has committed. So an unprocessed batch (stopping, or sought elsewhere) is never
  * committed, and a seek backwards (rewinding to rebuild state) never moves the committed position
  * back: kafkajs' own seek would commit the earlier offset at once.
+ *
+ * A partition the group has never committed starts at the log's end (or start, `fromBeginning`),
+ * and that end moves on: a crash before the first commit would restart at the newer end and skip
+ * what came between. So on assignment such partitions get their starting position resolved once
+ * and committed at once, and nothing is processed before that commit.
  */
 export class KafkajsConsumer implements MessageConsumer {
   private closing: Promise<void> | undefined;
   /** topic/partition → the furthest offset committed (or found committed) in this generation. */
   private readonly committed = new Map<string, bigint>();
+  /** The start of this generation's never-committed partitions, committed; batches wait for it. */
+  private anchoring: Promise<void> = Promise.resolve();
+  private assignment: { topic: string; partitions: number[] }[] = [];
 
   constructor(
     private readonly consumer: Consumer,
     private readonly options: ConsumerOptions,
     private readonly logger: Logger,
+    private readonly starts: StartPositions,
   ) {}
 
   async run(handler: BatchHandler): Promise<void> {
@@ -29,7 +44,7 @@ export class KafkajsConsumer implements MessageConsumer {
       const assignment = Object.entries(event.payload.memberAssignment).map(([topic, partitions]) => ({ topic, partitions }));
       this.committed.clear();
       this.logger.info('partitions assigned', { groupId: options.groupId, assignment });
-      options.onAssignment?.(assignment);
+      this.anchor(assignment, autoCommit);
     });
     consumer.on(consumer.events.CRASH, (event) => {
       this.logger.error('consumer crashed', { groupId: options.groupId, err: event.payload.error, restart: event.payload.restart });
@@ -44,6 +59,14 @@ export class KafkajsConsumer implements MessageConsumer {
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset, uncommittedOffsets, commitOffsetsIfNecessary }) => {
         const first = batch.messages[0];
         if (!isRunning() || isStale() || !first) return;
+        await this.anchoring.catch((err: unknown) => {
+          // Not committed (a rebalance, the broker): once more for this generation, or the error
+          // goes to kafkajs, which rejoins or retries the batch.
+          this.logger.warn('starting positions not committed, retrying', { groupId: options.groupId, err });
+          return this.anchor(this.assignment, autoCommit);
+        });
+        // Sought to the committed start: the batch is fetched again from there.
+        if (isStale()) return;
         const key = `${batch.topic}/${batch.partition}`;
         // The first batch of a generation starts where the group's committed position is.
         if (!this.committed.has(key)) this.committed.set(key, BigInt(first.offset));
@@ -59,6 +82,38 @@ export class KafkajsConsumer implements MessageConsumer {
         if (autoCommit) await this.commitAhead(uncommittedOffsets(), commitOffsetsIfNecessary);
       },
     });
+    // kafkajs' run() returns once the group is joined: callers then count as started. A failure is
+    // retried before the first batch (a rebalance while several members join, say).
+    await this.anchoring.catch((err: unknown) => this.logger.warn('starting positions not committed yet', { groupId: options.groupId, err }));
+  }
+
+  /** Commits the new partitions' starting positions, then announces the assignment (readiness). */
+  private anchor(assignment: { topic: string; partitions: number[] }[], autoCommit: boolean): Promise<void> {
+    this.assignment = assignment;
+    const anchoring = (autoCommit ? this.commitStarts(assignment) : Promise.resolve()).then(() => this.options.onAssignment?.(assignment));
+    // Awaited by run() and by every batch: a failure surfaces there.
+    anchoring.catch(() => undefined);
+    this.anchoring = anchoring;
+    return anchoring;
+  }
+
+  /**
+   * Commits where reading starts on the assigned partitions the group has never committed, and
+   * seeks there: kafkajs may have resolved the log end already, and a later one.
+   */
+  private async commitStarts(assignment: { topic: string; partitions: number[] }[]): Promise<void> {
+    const { groupId, fromBeginning = false } = this.options;
+    for (const { topic, partitions } of assignment) {
+      if (partitions.length === 0) continue;
+      const starts = await this.starts.uncommitted(groupId, topic, partitions, fromBeginning);
+      if (starts.length === 0) continue;
+      await this.consumer.commitOffsets(starts.map((s) => ({ topic, partition: s.partition, offset: s.offset })));
+      for (const s of starts) {
+        this.committed.set(`${topic}/${s.partition}`, BigInt(s.offset));
+        this.consumer.seek({ topic, partition: s.partition, offset: s.offset });
+      }
+      this.logger.info('starting positions of a new group committed before processing', { groupId, topic, starts, fromBeginning });
+    }
   }
 
   /** Commits the resolved positions that are past what was committed; a rewound partition waits. */

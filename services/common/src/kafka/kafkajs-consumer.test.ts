@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import type { Consumer, EachBatchPayload } from 'kafkajs';
+import { createLogger } from '../logger.js';
+import type { ConsumedBatch, ConsumerOptions } from './kafka-port.js';
+import { KafkajsConsumer, type StartPositions } from './kafkajs-consumer.js';
+
+type Listener = (event: { payload: unknown }) => void;
+
+/** Just enough of a kafkajs consumer: run() joins (GROUP_JOIN) and returns; batches are handed in by the test. */
+function fakeKafkajs(assignment: Record<string, number[]>) {
+  const calls: string[] = [];
+  const listeners = new Map<string, Listener>();
+  let eachBatch: ((p: EachBatchPayload) => Promise<void>) | undefined;
+  const seeks = new Set<string>();
+  const consumer = {
+    events: { GROUP_JOIN: 'group_join', CRASH: 'crash' },
+    on: (event: string, fn: Listener) => void listeners.set(event, fn),
+    connect: async () => undefined,
+    subscribe: async () => undefined,
+    run: async (config: { eachBatch: (p: EachBatchPayload) => Promise<void> }) => {
+      eachBatch = config.eachBatch;
+      listeners.get('group_join')?.({ payload: { memberAssignment: assignment } });
+    },
+    commitOffsets: async (offsets: { topic: string; partition: number; offset: string }[]) => {
+      calls.push(...offsets.map((o) => `commit ${o.topic}/${o.partition}@${o.offset}`));
+    },
+    seek: ({ topic, partition, offset }: { topic: string; partition: number; offset: string }) => {
+      calls.push(`seek ${topic}/${partition}@${offset}`);
+      seeks.add(`${topic}/${partition}`);
+    },
+    stop: async () => undefined,
+    disconnect: async () => undefined,
+  } as unknown as Consumer;
+  /** A batch of offsets `from`..`from + n - 1`, as kafkajs would hand it (stale while a seek is pending). */
+  const batch = async (topic: string, partition: number, from: number, n: number): Promise<void> => {
+    const messages = Array.from({ length: n }, (_, i) => ({ offset: String(from + i), key: null, value: Buffer.from('x'), headers: {}, timestamp: '0' }));
+    const key = `${topic}/${partition}`;
+    await eachBatch?.({
+      batch: { topic, partition, messages, lastOffset: () => String(from + n - 1), offsetLag: () => '0' },
+      heartbeat: async () => undefined, isRunning: () => true, isStale: () => seeks.has(key),
+      resolveOffset: () => undefined, uncommittedOffsets: () => ({ topics: [{ topic, partitions: [{ partition, offset: String(from + n) }] }] }),
+      commitOffsetsIfNecessary: async (o: { topics: { topic: string; partitions: { partition: number; offset: string }[] }[] }) => {
+        for (const t of o.topics) for (const p of t.partitions) calls.push(`commit ${t.topic}/${p.partition}@${p.offset}`);
+      },
+    } as unknown as EachBatchPayload);
+  };
+  /** kafkajs applies a pending seek at the next fetch. */
+  const fetched = (topic: string, partition: number): boolean => seeks.delete(`${topic}/${partition}`);
+  return { consumer, calls, batch, fetched };
+}
+
+const logger = createLogger({ write: () => undefined });
+
+function starts(ends: Record<number, { low: string; high: string; committed: number }>, calls: string[]): StartPositions {
+  return {
+    uncommitted: async (_group, topic, partitions, fromBeginning) => {
+      calls.push(`look up ${topic}`);
+      return partitions.filter((p) => (ends[p]?.committed ?? -1) < 0).map((p) => ({ partition: p, offset: fromBeginning ? ends[p]?.low ?? '0' : ends[p]?.high ?? '0' }));
+    },
+  };
+}
+
+describe('KafkajsConsumer: partitions a group never committed', () => {
+  const options = (patch: Partial<ConsumerOptions> = {}): ConsumerOptions => ({ groupId: 'g', topics: ['t'], ...patch });
+
+  it('commits their starting position on assignment, before announcing it and before processing anything', async () => {
+    const k = fakeKafkajs({ t: [0, 1] });
+    const handled: ConsumedBatch[] = [];
+    const consumer = new KafkajsConsumer(k.consumer, options({ onAssignment: () => void k.calls.push('assigned') }), logger,
+      starts({ 0: { low: '3', high: '10', committed: -1 }, 1: { low: '0', high: '7', committed: 5 } }, k.calls));
+    await consumer.run(async (b) => void handled.push(b));
+    // Partition 1 has a committed offset: left alone. Partition 0 starts at the log end, committed and sought there.
+    expect(k.calls).toEqual(['look up t', 'commit t/0@10', 'seek t/0@10', 'assigned']);
+
+    // A batch kafkajs fetched before the seek took effect (from a later end) is dropped, and read again from 10.
+    await k.batch('t', 0, 12, 2);
+    expect(handled).toEqual([]);
+    expect(k.fetched('t', 0)).toBe(true);
+    await k.batch('t', 0, 10, 4);
+    expect(handled.map((b) => b.records.map((r) => r.offset))).toEqual([['10', '11', '12', '13']]);
+    expect(k.calls.at(-1)).toBe('commit t/0@14');
+  });
+
+  it('starts a group reading from the beginning at the log start', async () => {
+    const k = fakeKafkajs({ t: [0] });
+    const consumer = new KafkajsConsumer(k.consumer, options({ fromBeginning: true }), logger, starts({ 0: { low: '3', high: '10', committed: -1 } }, k.calls));
+    await consumer.run(async () => undefined);
+    expect(k.calls).toEqual(['look up t', 'commit t/0@3', 'seek t/0@3']);
+  });
+
+  it('a reader that never commits commits no start either', async () => {
+    const k = fakeKafkajs({ t: [0] });
+    const consumer = new KafkajsConsumer(k.consumer, options({ autoCommit: false, onAssignment: () => void k.calls.push('assigned') }), logger,
+      starts({ 0: { low: '0', high: '10', committed: -1 } }, k.calls));
+    await consumer.run(async () => undefined);
+    expect(k.calls).toEqual(['assigned']);
+  });
+
+  it('a start that could not be committed is tried again before the first batch is processed', async () => {
+    const k = fakeKafkajs({ t: [0] });
+    let failures = 1;
+    const handled: string[] = [];
+    const flaky: StartPositions = {
+      uncommitted: async () => {
+        if (failures-- > 0) throw new Error('REBALANCE_IN_PROGRESS');
+        return [{ partition: 0, offset: '4' }];
+      },
+    };
+    const consumer = new KafkajsConsumer(k.consumer, options(), logger, flaky);
+    await consumer.run(async (b) => void handled.push(...b.records.map((r) => r.offset)));
+    expect(k.calls).toEqual([]);
+    await k.batch('t', 0, 4, 1);
+    expect(k.calls).toEqual(['commit t/0@4', 'seek t/0@4']);
+    expect(handled).toEqual([]);
+    k.fetched('t', 0);
+    await k.batch('t', 0, 4, 1);
+    expect(handled).toEqual(['4']);
+  });
+});

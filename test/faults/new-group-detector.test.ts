@@ -1,0 +1,92 @@
+/**
+ * A new detector consumer group (DETECTOR_FROM_BEGINNING=false) killed with SIGKILL before its
+ * first commit: the first half of a campaign is written with a writer schema the detector has not
+ * seen while its Schema Registry link is cut, so it reads those records but cannot decode, emit or
+ * commit them. After the restart it must start where the group first started, not at the newest
+ * record: ClickHouse ends up with what the replay of the whole dataset finds.
+ */
+import { randomBytes } from 'node:crypto';
+import avro from 'avsc';
+import { COMPATIBILITY, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRegistryClient, loadTopicSchema } from '@telfraud/common';
+import { slices, type CampaignDataset, type EventRecord } from '../support/campaign-dataset.js';
+import type { EventProducer, RawMessage } from '../support/event-producer.js';
+import { closeFaultRun, openFaultRun } from '../support/fault-run.js';
+import { FlakyLink } from '../support/flaky-link.js';
+import type { GroupOffsets } from '../support/group-offsets.js';
+import type { PipelineHarness } from '../support/pipeline-harness.js';
+import { expectStoredToMatchReplay } from '../support/replay-comparison.js';
+import { metricSum } from '../support/service-metrics.js';
+import { requireStackEnv } from '../support/stack.js';
+import { waitFor } from '../support/wait-for.js';
+
+const env = requireStackEnv();
+const REGISTRY = env['SCHEMA_REGISTRY_URL'] ?? 'http://127.0.0.1:8081';
+
+/** The contract's schema of `topic` with one optional field more: compatible, with a schema id of its own. */
+async function evolvedWriter(subject: string, topic: 'call-events' | 'sms-events'): Promise<(e: EventRecord) => Buffer> {
+  const schema = loadTopicSchema(topic).schema as { fields: unknown[] };
+  const evolved = { ...schema, fields: [...schema.fields, { name: 'switch_id', type: ['null', 'string'], default: null }] };
+  const registry = createRegistryClient({ schemaRegistryUrl: REGISTRY, schemaRegistryUsername: undefined, schemaRegistryPassword: undefined });
+  const { id } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(evolved) }, { subject, compatibility: COMPATIBILITY.NONE });
+  const type = avro.Type.forSchema(evolved as avro.Schema);
+  return (e) => {
+    const body = type.toBuffer({ ...e, switch_id: 'sw-1' });
+    const value = Buffer.alloc(5 + body.length);
+    value.writeInt32BE(id, 1);
+    body.copy(value, 5);
+    return value;
+  };
+}
+
+describe('a new detector group killed before its first commit', () => {
+  const run = `ngdet-${randomBytes(3).toString('hex')}`;
+  let harness: PipelineHarness;
+  let producer: EventProducer;
+  let offsets: GroupOffsets;
+  let dataset: CampaignDataset;
+  let link: FlakyLink;
+
+  beforeAll(async () => {
+    [{ harness, dataset, producer, offsets }, link] = await Promise.all([openFaultRun(run, env), FlakyLink.start(new URL(REGISTRY))]);
+  });
+
+  afterAll(async () => {
+    await link?.close();
+    await closeFaultRun({ producer, offsets, harness });
+  });
+
+  it('restarts where the group started: the whole campaign is detected', { timeout: 280_000 }, async () => {
+    const { topics } = harness;
+    const group = `t-${run}-fresh`;
+    const overrides = { DETECTOR_GROUP_ID: group, DETECTOR_FROM_BEGINNING: 'false', SCHEMA_REGISTRY_URL: link.url };
+    const [first, second] = slices(dataset, 2) as [ReturnType<typeof slices>[number], ReturnType<typeof slices>[number]];
+    const [encodeCall, encodeSms] = await Promise.all([evolvedWriter(`t-${run}-calls-evolved-value`, 'call-events'), evolvedWriter(`t-${run}-sms-evolved-value`, 'sms-events')]);
+
+    // The harness's detector runs under another group; this one starts fresh, at the end of the (empty) topics.
+    expect(await harness.stopService('detector')).toBe(0);
+    const detector = await harness.startService('detector', { overrides });
+    const starts = [await offsets.committed(group, topics.calls), await offsets.committed(group, topics.sms)];
+
+    link.cut();
+    const raw = (list: EventRecord[], key: string, encode: (e: EventRecord) => Buffer): RawMessage[] => list.map((e) => ({ key: String(e[key]), value: encode(e) }));
+    await producer.send(topics.calls, raw(first.calls, 'call_id', encodeCall));
+    await producer.send(topics.sms, raw(first.sms, 'recipient_number', encodeSms));
+    // It has read the first records: their writer schema cannot be fetched, so nothing of them is emitted or committed.
+    await waitFor('the detector to fail fetching the new writer schema', async () => (detector.log.includes('cannot fetch schema id') ? true : undefined), 60_000)
+      .catch((err: Error) => { throw new Error(`${err.message}\n${detector.log}`); });
+    await harness.killService('detector');
+
+    link.restore();
+    await producer.sendEvents(topics, second);
+    await harness.startService('detector', { overrides });
+
+    const match = await expectStoredToMatchReplay(harness, dataset.replay);
+    await offsets.waitCaughtUp(group, [topics.calls, topics.sms], 90_000);
+    expect(await metricSum(harness.ports.detector, 'fraud_events_consumed_total')).toBeGreaterThanOrEqual(first.calls.length + first.sms.length + second.calls.length + second.sms.length);
+    // How: ready meant the group's starting positions were committed, before anything was processed.
+    expect(starts.flatMap((s) => [...s.values()]), 'committed offsets of the new group at readiness').toEqual(Array(12).fill(0));
+    console.info(`new detector group: ${JSON.stringify(match)}`);
+  });
+});
