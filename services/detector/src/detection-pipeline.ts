@@ -90,6 +90,7 @@ export class DetectionPipeline {
     };
     let duplicates = 0;
     let replayed = 0;
+    const takenBackBefore = engine.futureTakenBack;
     const replayBelow = deps.replayBelow?.(batch.topic, batch.partition);
     const out = this.out;
     for (const record of batch.records) {
@@ -107,6 +108,7 @@ export class DetectionPipeline {
         if (v.value.ts > horizon) throw new PipelineError('CONTRACT_VIOLATION', `ts ${v.value.ts} is more than ${deps.maxFutureSkewMs} ms ahead of the wall clock`, { path: 'ts' });
         const outcome = call ? engine.processCall(v.value as CallEvent, out, sourceOf(record), route) : engine.processSms(v.value as SmsEvent, out, sourceOf(record));
         if (outcome === 'late') throw new PipelineError('LATE_EVENT', `event time ${v.value.ts} is behind the watermark`, { path: 'ts' });
+        if (outcome === 'future') throw new PipelineError('FUTURE_EVENT', `event time ${v.value.ts} is too far ahead of the stream's event time (settings.maxEventTimeJump)`, { path: 'ts' });
         if (outcome === 'duplicate' && !replaying) duplicates++;
       } catch (err) {
         if (!replaying) rejected.push({ record, error: toPipelineError(err, 'DECODE_FAILED') });
@@ -118,6 +120,11 @@ export class DetectionPipeline {
       }
     }
     if (replayed > 0) deps.metrics.replayed.inc({ topic: batch.topic }, replayed);
+    const takenBack = engine.futureTakenBack - takenBackBefore;
+    if (takenBack > 0) {
+      deps.metrics.futureTakenBack.inc({ topic: batch.topic }, takenBack);
+      deps.logger.info('events parked as FUTURE_EVENT were processed after all: later events confirmed the jump in event time', { count: takenBack, topic: batch.topic, partition: batch.partition });
+    }
     // Caught up again only once the partition is also idle: PartitionProgressMonitor decides.
     if (duplicates > 0) deps.metrics.duplicates.inc({ topic: batch.topic }, duplicates);
     await this.flushOutputs();

@@ -9,6 +9,7 @@ import { CallRegistry } from './call-registry.js';
 import { CALLEE_ROUTE } from './detection-routes.js';
 import { OriginFlagBook } from './origin-flag-book.js';
 import { OtpCorrelator } from './otp-correlator.js';
+import { EventTimeGuard } from './event-time-guard.js';
 import { VictimTracker } from './victim-tracker.js';
 import { Watermark } from './watermark.js';
 
@@ -18,12 +19,16 @@ export interface EngineOutput {
   victims: VictimExposure[];
 }
 
-export type EventOutcome = 'accepted' | 'duplicate' | 'late' | 'allowlisted';
+export type EventOutcome = 'accepted' | 'duplicate' | 'late' | 'future' | 'allowlisted';
 
 export interface EngineStats {
   eventsAccepted: number;
   duplicates: number;
   late: number;
+  /** Records parked as too far ahead of the confirmed event time (`FUTURE_EVENT`). */
+  future: number;
+  /** Of those, records taken back when later records confirmed the jump (a real gap in traffic). */
+  futureTakenBack: number;
   allowlisted: number;
   alertsEmitted: number;
   victimsEmitted: number;
@@ -33,6 +38,11 @@ export interface EngineStats {
 
 /** Records routed by another key run no OTP correlation (shared, so the per-event path allocates nothing). */
 const NO_OTP: readonly OtpCorrelator[] = [];
+
+/** A record parked by the event-time guard, kept to be processed if later records confirm its time. */
+type ParkedRecord =
+  | { kind: 'call'; event: CallEvent; source: string | undefined; route: string | undefined }
+  | { kind: 'sms'; event: SmsEvent; source: string | undefined };
 
 /** Event time between housekeeping sweeps of expired state. */
 const SWEEP_EVERY_MS = 30_000;
@@ -59,9 +69,11 @@ export class DetectionEngine {
   private readonly smsSeen = new Map<string, number>();
   private readonly callWatermark: Watermark;
   private readonly smsWatermark: Watermark;
+  /** One event clock for calls and SMS: a sparse SMS stream is judged by the calls' progress too. */
+  private readonly guard: EventTimeGuard<ParkedRecord>;
   private lastSweep = Number.NEGATIVE_INFINITY;
   private lastOtpSweep = Number.NEGATIVE_INFINITY;
-  private readonly counters = { eventsAccepted: 0, duplicates: 0, late: 0, allowlisted: 0, alertsEmitted: 0, victimsEmitted: 0 };
+  private readonly counters = { eventsAccepted: 0, duplicates: 0, late: 0, future: 0, futureTakenBack: 0, allowlisted: 0, alertsEmitted: 0, victimsEmitted: 0 };
   private readonly firings: FiringHead[] = [];
 
   constructor(pack: RulePack, reference: ReferenceData) {
@@ -70,6 +82,7 @@ export class DetectionEngine {
     const s = pack.settings;
     this.callWatermark = new Watermark(s.allowedLatenessMs);
     this.smsWatermark = new Watermark(s.allowedLatenessMs);
+    this.guard = new EventTimeGuard(s.maxEventTimeJumpMs);
     this.alertBook = new AlertBook(s.escalateOnAgreement);
     this.victims = new VictimTracker({ minDurationMs: s.victimMinDurationMs, lookbackMs: s.victimLookbackMs, followMs: s.victimFollowMs, maxLoggedCalls: s.victimLogMaxCalls });
     this.buildRules(pack, new Map());
@@ -106,6 +119,7 @@ export class DetectionEngine {
     this.pack = pack;
     this.callWatermark.setLateness(pack.settings.allowedLatenessMs);
     this.smsWatermark.setLateness(pack.settings.allowedLatenessMs);
+    this.guard.setMaxJump(pack.settings.maxEventTimeJumpMs);
     this.buildRules(pack, keep, keepOtp);
   }
 
@@ -127,6 +141,30 @@ export class DetectionEngine {
       this.counters.late++;
       return 'late';
     }
+    if (!this.guard.admit(e.ts)) {
+      if (this.guard.farAhead(e.ts, { kind: 'call', event: e, source, route }) === 'park') {
+        this.counters.future++;
+        return 'future';
+      }
+      this.takeBackConfirmed(out);
+    }
+    return this.admitCall(e, out, source, route);
+  }
+
+  /**
+   * A jump in event time confirmed by several records (a real gap in traffic): the parked records
+   * that agree are processed now, in event-time order, before the record that confirmed them.
+   */
+  private takeBackConfirmed(out: EngineOutput): void {
+    for (const r of this.guard.takeConfirmed()) {
+      if ((r.kind === 'call' ? this.callWatermark : this.smsWatermark).isLate(r.event.ts)) continue;
+      this.counters.futureTakenBack++;
+      if (r.kind === 'call') this.admitCall(r.event, out, r.source, r.route);
+      else this.admitSms(r.event, out, r.source);
+    }
+  }
+
+  private admitCall(e: CallEvent, out: EngineOutput, source: string | undefined, route: string | undefined): EventOutcome {
     // One instance may own several routes of a call: each is a sighting of its own.
     if (!this.registry.firstSighting(route === undefined ? e.call_id : `${route}\u0000${e.call_id}`, e.type, e.ts)) {
       this.counters.duplicates++;
@@ -165,6 +203,17 @@ export class DetectionEngine {
       this.counters.late++;
       return 'late';
     }
+    if (!this.guard.admit(s.ts)) {
+      if (this.guard.farAhead(s.ts, { kind: 'sms', event: s, source }) === 'park') {
+        this.counters.future++;
+        return 'future';
+      }
+      this.takeBackConfirmed(out);
+    }
+    return this.admitSms(s, out, source);
+  }
+
+  private admitSms(s: SmsEvent, out: EngineOutput, source: string | undefined): EventOutcome {
     if (this.smsSeen.has(s.event_id)) {
       this.counters.duplicates++;
       return 'duplicate';
@@ -248,6 +297,11 @@ export class DetectionEngine {
       for (const c of this.otp) c.sweep(watermark, smsWm);
     }
     for (const [id, ts] of this.smsSeen) if (ts < smsWm) this.smsSeen.delete(id);
+  }
+
+  /** Parked records processed after all (cheap, for per-batch metrics). */
+  get futureTakenBack(): number {
+    return this.counters.futureTakenBack;
   }
 
   stats(): EngineStats {

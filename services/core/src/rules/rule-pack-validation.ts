@@ -30,7 +30,7 @@ const WINDOW_RULE_KEYS = ['id', 'type', 'description', 'severity', 'enabled', 'k
 const OTP_RULE_KEYS = ['id', 'type', 'description', 'severity', 'enabled', 'within', 'suspicious', 'cooldown'];
 const WINDOW_KEYS = ['type', 'size', 'hop', 'gap', 'max'];
 const MEASURE_KEYS = ['fn', 'field', 'where', 'numerator', 'denominator'];
-const SETTINGS_KEYS = ['allowedLateness', 'victimMinDuration', 'victimLookback', 'victimFollow', 'victimLogMaxCalls', 'escalateOnAgreement', 'evidenceSize'];
+const SETTINGS_KEYS = ['allowedLateness', 'maxEventTimeJump', 'victimMinDuration', 'victimLookback', 'victimFollow', 'victimLogMaxCalls', 'escalateOnAgreement', 'evidenceSize'];
 
 class Collector {
   readonly problems: RulePackProblem[] = [];
@@ -201,6 +201,7 @@ function settings(c: Collector, v: unknown): EngineSettings {
   };
   return {
     allowedLatenessMs: d('allowedLateness', DEFAULT_SETTINGS.allowedLatenessMs),
+    maxEventTimeJumpMs: d('maxEventTimeJump', DEFAULT_SETTINGS.maxEventTimeJumpMs, 1_000),
     victimMinDurationMs: d('victimMinDuration', DEFAULT_SETTINGS.victimMinDurationMs),
     victimLookbackMs: d('victimLookback', DEFAULT_SETTINGS.victimLookbackMs),
     victimFollowMs: d('victimFollow', DEFAULT_SETTINGS.victimFollowMs),

@@ -81,6 +81,12 @@ export type Rule = WindowRule | OtpAfterCallRule;
 export interface EngineSettings {
   /** Events older than the watermark (max event time minus this) are late: counted and parked. */
   allowedLatenessMs: number;
+  /**
+   * A record dated further than this ahead of the confirmed event time is parked (`FUTURE_EVENT`)
+   * unless other records confirm the jump: one record cannot move event time. Kept under the
+   * allowed lateness, a record just inside it cannot make on-time events late either.
+   */
+  maxEventTimeJumpMs: number;
   /** Connected time that makes a callee a victim (police used 60 s). */
   victimMinDurationMs: number;
   /** How far before a flag connected calls are looked up. */
@@ -104,6 +110,7 @@ export interface RulePack {
 
 export const DEFAULT_SETTINGS: EngineSettings = {
   allowedLatenessMs: 180_000,
+  maxEventTimeJumpMs: 120_000,
   victimMinDurationMs: 60_000,
   victimLookbackMs: 3_600_000,
   victimFollowMs: 24 * 3_600_000,

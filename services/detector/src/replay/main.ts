@@ -34,7 +34,7 @@ async function main(): Promise<number> {
   }
   const result = await runReplay({ calls: parsed.calls, sms: parsed.sms, out: parsed.out, pack, reference, report: parsed.quiet ? () => {} : report });
   const rate = Math.round((result.callsRead + result.smsRead) / Math.max(result.elapsedMs / 1000, 0.001));
-  report(`read ${result.callsRead} call events and ${result.smsRead} SMS events (${result.badLines} bad lines skipped, ${result.duplicates} duplicates, ${result.late} too late) in ${(result.elapsedMs / 1000).toFixed(2)} s (${rate} events/s)`);
+  report(`read ${result.callsRead} call events and ${result.smsRead} SMS events (${result.badLines} bad lines skipped, ${result.duplicates} duplicates, ${result.late} too late, ${result.future - result.futureTakenBack} too far ahead) in ${(result.elapsedMs / 1000).toFixed(2)} s (${rate} events/s)`);
   report(`wrote ${result.alerts.length} alerts and ${result.victims.length} victim exposures to ${parsed.out}`);
   if (!parsed.quiet) report('\n' + formatRuleSummary(result.summary));
   return result.callsRead + result.smsRead === 0 ? 1 : 0;

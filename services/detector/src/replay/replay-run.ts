@@ -23,6 +23,9 @@ export interface ReplayResult {
   smsRead: number;
   badLines: number;
   late: number;
+  /** Parked as too far ahead of the event time (FUTURE_EVENT); `futureTakenBack` of them were processed after all, when later events confirmed the jump. */
+  future: number;
+  futureTakenBack: number;
   duplicates: number;
   alerts: Alert[];
   victims: VictimExposure[];
@@ -68,6 +71,11 @@ class EventCursor {
     return this.pos < this.batch.length ? this.batch[this.pos] : undefined;
   }
 
+  /** The record after the next one, if it is already read. */
+  peekSecondSync(): Tagged | undefined {
+    return this.pos + 1 < this.batch.length ? this.batch[this.pos + 1] : undefined;
+  }
+
   advance(): void {
     this.pos++;
   }
@@ -91,14 +99,22 @@ class EventCursor {
   }
 }
 
-/** Merges two streams by event time, as the detector sees two topics advance together. */
-async function* mergeByTs(a: EventCursor, b: EventCursor | undefined): AsyncGenerator<Tagged[]> {
+/**
+ * Merges two streams by event time, as the detector sees two topics advance together. A record
+ * dated far ahead of the record after it in its own file (a wrong clock) is passed on at once, for
+ * the engine to judge: ordered by its date it would hold its whole stream back behind the other.
+ */
+async function* mergeByTs(a: EventCursor, b: EventCursor | undefined, maxJumpMs: number): AsyncGenerator<Tagged[]> {
   const out: Tagged[] = [];
+  const outlier = (c: EventCursor, head: Tagged): boolean => {
+    const next = c.peekSecondSync();
+    return next !== undefined && head.event.ts - next.event.ts > maxJumpMs;
+  };
   for (;;) {
     const x = a.peekSync() ?? (await a.peek());
     const y = b ? b.peekSync() ?? (await b.peek()) : undefined;
     if (!x && !y) break;
-    if (x && (!y || x.event.ts <= y.event.ts)) {
+    if (x && (!y || outlier(a, x) || (!outlier(b!, y) && x.event.ts <= y.event.ts))) {
       out.push(x);
       a.advance();
     } else if (y && b) {
@@ -135,7 +151,7 @@ export async function runReplay(input: ReplayInput): Promise<ReplayResult> {
   const calls = new EventCursor(input.calls, 'call', bad(input.calls), () => callsRead++);
   const sms = input.sms ? new EventCursor(input.sms, 'sms', bad(input.sms), () => smsRead++) : undefined;
   let n = 0;
-  for await (const merged of mergeByTs(calls, sms)) for (const item of merged) {
+  for await (const merged of mergeByTs(calls, sms, input.pack.settings.maxEventTimeJumpMs)) for (const item of merged) {
     if (item.kind === 'call') engine.processCall(item.event, out);
     else engine.processSms(item.event, out);
     if (out.alerts.length > 0) {
@@ -157,7 +173,7 @@ export async function runReplay(input: ReplayInput): Promise<ReplayResult> {
   writeFileSync(path.join(input.out, 'alerts.jsonl'), alertList.map((a) => JSON.stringify(a) + '\n').join(''));
   writeFileSync(path.join(input.out, 'victims.jsonl'), victims.map((v) => JSON.stringify(v) + '\n').join(''));
   return {
-    callsRead, smsRead, badLines, late: stats.late, duplicates: stats.duplicates,
+    callsRead, smsRead, badLines, late: stats.late, future: stats.future, futureTakenBack: stats.futureTakenBack, duplicates: stats.duplicates,
     alerts: alertList, victims,
     summary: summariseByRule(alertList, input.pack.rules.map((r) => r.id), firstFiring),
     elapsedMs: Date.now() - started,

@@ -1,0 +1,119 @@
+/**
+ * What the guard decided about a record too far ahead: `park` it (`FUTURE_EVENT`; remembered in
+ * case later records confirm the jump), or `confirmed`: earlier parked records agree with it, so
+ * take them back (`takeConfirmed`) and process them, then it.
+ */
+export type FarAheadDecision = 'park' | 'confirmed';
+
+interface Parked<T> {
+  item: T;
+  ts: number;
+  /** Records admitted in range when this one was parked: those admitted since vote against it. */
+  inRangeMark: number;
+}
+
+/** Parked records remembered for confirmation; older ones stay parked for good. */
+const MAX_REMEMBERED = 16;
+/**
+ * Records that must agree on a jump. Two is not enough: a call and an SMS from one wrong clock, or a
+ * call's START and END, arrive together.
+ */
+const QUORUM = 3;
+/** A parked record outvoted by this many records admitted since is forgotten (it stays parked). */
+const FORGET_AFTER = 64;
+
+/**
+ * Keeps one record from moving event time. A record dated more than `maxJumpMs` ahead of the
+ * confirmed event time (the second newest admitted record of the engine, calls and SMS alike) is
+ * parked: it moves no watermark and feeds no window. Time may still jump when traffic really does
+ * (a gap in a file, a stream resuming): parked records that agree with each other (within
+ * `maxJumpMs`) are taken back as soon as at least three of them outnumber the records admitted in
+ * range since the first of them arrived, together with the parked records between the old time
+ * and the new. A wrong clock on a minority of the traffic therefore never
+ * confirms itself, and a lone record never does.
+ *
+ * Gradual progress is never parked: each admitted record is within `maxJumpMs` of the one before,
+ * so a backlog being caught up, or a partition racing ahead of the others, passes; a partition that
+ * was idle resumes near the time the others kept advancing.
+ */
+export class EventTimeGuard<T> {
+  private newest = Number.NEGATIVE_INFINITY;
+  private confirmed = Number.NEGATIVE_INFINITY;
+  /** confirmed + maxJumpMs; +∞ until two records are admitted (the first two define the start). */
+  private bound = Number.POSITIVE_INFINITY;
+  private inRange = 0;
+  private parked: Parked<T>[] = [];
+  private confirmedItems: T[] = [];
+
+  constructor(private maxJumpMs: number) {}
+
+  setMaxJump(ms: number): void {
+    this.maxJumpMs = ms;
+    this.setBound();
+  }
+
+  private setBound(): void {
+    this.bound = this.confirmed === Number.NEGATIVE_INFINITY ? Number.POSITIVE_INFINITY : this.confirmed + this.maxJumpMs;
+  }
+
+  /** The event time two admitted records vouch for (−∞ until there are two). */
+  get confirmedTs(): number {
+    return this.confirmed;
+  }
+
+  /** The common path: true (and noted) when a record of event time `ts` is within reach; otherwise call `farAhead`. */
+  admit(ts: number): boolean {
+    if (ts > this.bound) return false;
+    this.inRange++;
+    this.note(ts);
+    return true;
+  }
+
+  /** A record `admit` refused; `item` is what `takeConfirmed` hands back if it is confirmed later. */
+  farAhead(ts: number, item: T): FarAheadDecision {
+    let parked = this.parked;
+    if (parked.length > 0 && this.inRange - parked[0]!.inRangeMark > FORGET_AFTER) {
+      parked = this.parked = parked.filter((p) => this.inRange - p.inRangeMark <= FORGET_AFTER);
+    }
+    let agreeing = 1;
+    let firstMark = this.inRange;
+    for (const p of parked) {
+      if (Math.abs(p.ts - ts) > this.maxJumpMs) continue;
+      agreeing++;
+      if (p.inRangeMark < firstMark) firstMark = p.inRangeMark;
+    }
+    if (agreeing >= QUORUM && agreeing > this.inRange - firstMark) {
+      // Parked records between the old time and the confirmed one are progress too (a call's END
+      // a little further ahead than the jump allowance), not only those that voted.
+      const reach = ts + this.maxJumpMs;
+      const taken = parked.filter((p) => p.ts <= reach).sort((a, b) => a.ts - b.ts);
+      this.parked = [];
+      this.confirmedItems = taken.map((p) => p.item);
+      for (const p of taken) this.note(p.ts);
+      this.note(ts);
+      return 'confirmed';
+    }
+    if (parked.length >= MAX_REMEMBERED) parked.shift();
+    parked.push({ item, ts, inRangeMark: this.inRange });
+    return 'park';
+  }
+
+  /** After `confirmed`: the parked records taken back, oldest event time first. */
+  takeConfirmed(): T[] {
+    const items = this.confirmedItems;
+    this.confirmedItems = [];
+    return items;
+  }
+
+  private note(ts: number): void {
+    if (ts > this.newest) {
+      this.confirmed = this.newest;
+      this.newest = ts;
+    } else if (ts > this.confirmed) {
+      this.confirmed = ts;
+    } else {
+      return;
+    }
+    this.setBound();
+  }
+}
