@@ -2,6 +2,7 @@ export * from './events.js';
 export * from './validation.js';
 export * from './duration.js';
 export * from './stable-hash.js';
+export * from './keyed-hash.js';
 export * from './alert-identity.js';
 export * from './reference/reference-data.js';
 export * from './reference/reference-parsers.js';

@@ -5,6 +5,7 @@ import {
 import { hostname } from 'node:os';
 import { DetectionEngine, type Alert, type VictimExposure } from '@telfraud/core';
 import { detectorConfig } from './config.js';
+import { randomHashSeed } from './hash-seed.js';
 import { createDetectorMetrics } from './detector-metrics.js';
 import { DetectionPipeline } from './detection-pipeline.js';
 import { KeyedRouter } from './keyed-router.js';
@@ -24,7 +25,7 @@ await runService({
     const config = loadConfig('detector', detectorConfig);
     const logger = createLogger({ level: config.logLevel, base: { service: 'detector' } });
     const resources = new ResourceStack(logger);
-    const engine = new DetectionEngine(loadRulePackFile(config.rulesFile), loadReferenceDir(config.referenceDir));
+    const engine = new DetectionEngine(loadRulePackFile(config.rulesFile), loadReferenceDir(config.referenceDir), { hashSeed: randomHashSeed() });
     logger.info('rule pack loaded', { name: engine.rulePack.name, rules: engine.rulePack.rules.map((r) => r.id) });
 
     const registry = createMetricsRegistry('detector');

@@ -1,4 +1,5 @@
 import type { Alert, CallEvent, SmsEvent, VictimExposure } from '../events.js';
+import { FIXED_HASH_SEED, keyedFingerprint, type Fingerprint, type HashSeed } from '../keyed-hash.js';
 import { isAllowlisted, isEntityAllowlisted, type ReferenceData } from '../reference/reference-data.js';
 import { compileCondition } from '../rules/condition.js';
 import type { Firing, FiringHead } from '../rules/firing.js';
@@ -34,6 +35,14 @@ export interface EngineStats {
   victimsEmitted: number;
   callWatermark: number;
   activeKeysByRule: Record<string, number>;
+}
+
+export interface EngineOptions {
+  /**
+   * Key of the hash distinct values are counted by: secret and random per process in the services,
+   * so nobody can choose values that collide; fixed by default (tests, benchmarks).
+   */
+  hashSeed?: HashSeed;
 }
 
 /** Records routed by another key run no OTP correlation (shared, so the per-event path allocates nothing). */
@@ -76,8 +85,11 @@ export class DetectionEngine {
   private readonly counters = { eventsAccepted: 0, duplicates: 0, late: 0, future: 0, futureTakenBack: 0, allowlisted: 0, alertsEmitted: 0, victimsEmitted: 0 };
   private readonly firings: FiringHead[] = [];
 
-  constructor(pack: RulePack, reference: ReferenceData) {
+  private readonly fingerprint: Fingerprint;
+
+  constructor(pack: RulePack, reference: ReferenceData, options: EngineOptions = {}) {
     this.pack = pack;
+    this.fingerprint = keyedFingerprint(options.hashSeed ?? FIXED_HASH_SEED);
     this.reference = reference;
     const s = pack.settings;
     this.callWatermark = new Watermark(s.allowedLatenessMs);
@@ -93,7 +105,7 @@ export class DetectionEngine {
     const lateness = pack.settings.allowedLatenessMs;
     this.evaluators = pack.rules
       .filter((r): r is WindowRule => r.type === 'window' && r.enabled)
-      .map((r) => keep.get(JSON.stringify(r)) ?? new WindowRuleEvaluator(r, ref, lateness, pack.settings.evidenceSize));
+      .map((r) => keep.get(JSON.stringify(r)) ?? new WindowRuleEvaluator(r, ref, lateness, pack.settings.evidenceSize, this.fingerprint));
     this.evaluatorsByRoute = new Map();
     for (const ev of this.evaluators) {
       const list = this.evaluatorsByRoute.get(ev.key.entityType) ?? [];

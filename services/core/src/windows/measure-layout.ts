@@ -1,4 +1,5 @@
 import type { CallEvent } from '../events.js';
+import { FIXED_HASH_SEED, keyedFingerprint, type Fingerprint } from '../keyed-hash.js';
 import { compileCondition, type CallPredicate } from '../rules/condition.js';
 import type { Condition, Measure } from '../rules/rule-pack.js';
 import type { ReferenceData } from '../reference/reference-data.js';
@@ -24,7 +25,8 @@ export class MeasureLayout {
   private readonly updaters: ((e: CallEvent, slots: Float64Array) => void)[] = [];
   private readonly readers: ((slots: Float64Array) => number)[] = [];
 
-  constructor(measures: Record<string, Measure>, ref: () => ReferenceData) {
+  /** `fingerprint`: the keyed hash distinct values are counted by (see keyed-hash). */
+  constructor(measures: Record<string, Measure>, ref: () => ReferenceData, readonly fingerprint: Fingerprint = keyedFingerprint(FIXED_HASH_SEED)) {
     const slot = (merge: SlotMerge): number => this.merges.push(merge) - 1;
     const pred = (c: Condition | undefined): CallPredicate | undefined =>
       c === undefined ? undefined : compileCondition(c, ref);

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { DEFAULT_RULE_PACK_SOURCE, RulePackError } from '@telfraud/core';
+import { randomHashSeed } from '../hash-seed.js';
 import { loadReferenceDir } from '../reference-loader.js';
 import { loadRulePackFile } from '../rule-pack-loader.js';
 import { REPLAY_USAGE, UsageError, parseReplayArgs } from './replay-args.js';
@@ -32,7 +33,7 @@ async function main(): Promise<number> {
     process.stderr.write(`replay: ${err instanceof RulePackError ? err.message : (err as Error).message}\n`);
     return 2;
   }
-  const result = await runReplay({ calls: parsed.calls, sms: parsed.sms, out: parsed.out, pack, reference, report: parsed.quiet ? () => {} : report });
+  const result = await runReplay({ calls: parsed.calls, sms: parsed.sms, out: parsed.out, pack, reference, hashSeed: randomHashSeed(), report: parsed.quiet ? () => {} : report });
   const rate = Math.round((result.callsRead + result.smsRead) / Math.max(result.elapsedMs / 1000, 0.001));
   report(`read ${result.callsRead} call events and ${result.smsRead} SMS events (${result.badLines} bad lines skipped, ${result.duplicates} duplicates, ${result.late} too late, ${result.future - result.futureTakenBack} too far ahead) in ${(result.elapsedMs / 1000).toFixed(2)} s (${rate} events/s)`);
   report(`wrote ${result.alerts.length} alerts and ${result.victims.length} victim exposures to ${parsed.out}`);

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   DetectionEngine, validateCallEvent, validateSmsEvent,
-  type Alert, type CallEvent, type EngineOutput, type ReferenceData, type RulePack, type SmsEvent, type VictimExposure,
+  type Alert, type CallEvent, type HashSeed, type EngineOutput, type ReferenceData, type RulePack, type SmsEvent, type VictimExposure,
 } from '@telfraud/core';
 import { readNdjsonBatches, type NdjsonLine } from './ndjson-reader.js';
 import { summariseByRule, type RuleSummaryRow } from './rule-summary.js';
@@ -13,6 +13,8 @@ export interface ReplayInput {
   out: string;
   pack: RulePack;
   reference: ReferenceData;
+  /** Key of the distinct-count hash (the CLI draws one per run); fixed when absent. */
+  hashSeed?: HashSeed;
   /** Bad lines and progress go here (stderr in the CLI). */
   report: (line: string) => void;
   progressEvery?: number;
@@ -134,7 +136,7 @@ async function* mergeByTs(a: EventCursor, b: EventCursor | undefined, maxJumpMs:
  */
 export async function runReplay(input: ReplayInput): Promise<ReplayResult> {
   const started = Date.now();
-  const engine = new DetectionEngine(input.pack, input.reference);
+  const engine = new DetectionEngine(input.pack, input.reference, input.hashSeed ? { hashSeed: input.hashSeed } : {});
   const alerts = new Map<string, Alert>();
   const firstFiring = new Map<string, number>();
   const victims: VictimExposure[] = [];
