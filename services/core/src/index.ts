@@ -8,6 +8,7 @@ export * from './reference/reference-data.js';
 export * from './reference/reference-parsers.js';
 export * from './rules/rule-pack.js';
 export * from './rules/rule-pack-validation.js';
+export * from './rules/rule-pack-declaration.js';
 export * from './rules/condition.js';
 export * from './rules/key-extractor.js';
 export * from './rules/firing.js';

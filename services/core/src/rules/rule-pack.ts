@@ -1,4 +1,5 @@
 import type { CallField, Severity } from '../events.js';
+import type { REFERENCE_CHECKS } from './rule-pack-declaration.js';
 
 /**
  * The declarative rule pack (JSON). Analysts edit this, not code; `validateRulePack` turns raw
@@ -21,15 +22,16 @@ export type Condition =
   | { not: Condition };
 
 /** Checks against the reference data (contract section 3). */
-export type ReferenceCheck = 'dno' | 'home_cli_from_abroad' | 'home_country_ingress' | 'allowlisted';
+export type ReferenceCheck = (typeof REFERENCE_CHECKS)[number];
 
 export type Measure =
   | { fn: 'count'; where?: Condition }
-  | { fn: 'distinct'; field: CallField; where?: Condition }
+  /** `dropDigits`: the value's last N digits are removed before counting (number blocks). */
+  | { fn: 'distinct'; field: CallField; where?: Condition; dropDigits?: number }
   | { fn: 'ratio'; numerator: Condition; denominator?: Condition }
   | { fn: 'sum' | 'avg' | 'max' | 'min'; field: 'duration_ms' | 'sip_code'; where?: Condition }
   /** distinct(field) / count: near 1 when every attempt differs (fan-out, rotating caller IDs). */
-  | { fn: 'distinct_ratio'; field: CallField; where?: Condition };
+  | { fn: 'distinct_ratio'; field: CallField; where?: Condition; dropDigits?: number };
 
 export type ComparisonOp = '>=' | '>' | '<=' | '<';
 

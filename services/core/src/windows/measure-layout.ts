@@ -1,6 +1,6 @@
 import type { CallEvent } from '../events.js';
 import { FIXED_HASH_SEED, keyedFingerprint, type Fingerprint } from '../keyed-hash.js';
-import { compileCondition, type CallPredicate } from '../rules/condition.js';
+import { compileCondition, RuleNotSupportedError, type CallPredicate } from '../rules/condition.js';
 import type { Condition, Measure } from '../rules/rule-pack.js';
 import type { ReferenceData } from '../reference/reference-data.js';
 
@@ -84,6 +84,7 @@ export class MeasureLayout {
         }
         case 'distinct':
         case 'distinct_ratio': {
+          if (m.dropDigits !== undefined) throw new RuleNotSupportedError(`measure ${name}: dropDigits is not supported by this build`);
           const s = slot('sum');
           this.distinct.push({ slot: s, field: m.field, where: pred(m.where) });
           if (m.fn === 'distinct') {

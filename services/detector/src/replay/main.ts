@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { DEFAULT_RULE_PACK_SOURCE, RulePackError } from '@telfraud/core';
+import { DEFAULT_RULE_PACK_SOURCE, RulePackError, rulePackSchemaText } from '@telfraud/core';
 import { randomHashSeed } from '../hash-seed.js';
 import { loadReferenceDir } from '../reference-loader.js';
 import { loadRulePackFile } from '../rule-pack-loader.js';
@@ -17,6 +17,10 @@ async function main(): Promise<number> {
   }
   if (parsed === 'help') {
     process.stdout.write(REPLAY_USAGE + '\n');
+    return 0;
+  }
+  if (parsed === 'print-rule-schema') {
+    process.stdout.write(rulePackSchemaText());
     return 0;
   }
   if (parsed === 'print-default-rules') {
