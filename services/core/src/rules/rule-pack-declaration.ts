@@ -135,15 +135,23 @@ function conditionSchemas(): Json {
         : k.nullable ? { type: ['number', 'null'], minimum: -L.conditionNumberMagnitude, maximum: L.conditionNumberMagnitude }
           : { type: 'number', minimum: -L.conditionNumberMagnitude, maximum: L.conditionNumberMagnitude };
   const list = (items: Json): Json => ({ type: 'array', minItems: 1, maxItems: L.listItems, items });
-  const fieldConditions: Json[] = [];
+  // Fields of one kind share their condition shapes.
+  const groups = new Map<string, { kind: FieldKind; fields: CallField[] }>();
   for (const field of CALL_FIELDS) {
     const kind = FIELD_KINDS[field];
+    const g = groups.get(JSON.stringify(kind)) ?? { kind, fields: [] };
+    g.fields.push(field);
+    groups.set(JSON.stringify(kind), g);
+  }
+  const fieldConditions: Json[] = [];
+  for (const { kind, fields } of groups.values()) {
+    const field = fields.length === 1 ? { const: fields[0] } : { enum: fields };
     const ops: [string, Json][] = [
       ['eq', scalarFor(kind)], ['ne', scalarFor(kind)], ['in', list(scalarFor(kind))], ['notIn', list(scalarFor(kind))],
     ];
     if (kind.kind === 'string') ops.push(['prefix', list({ type: 'string', maxLength: L.stringLength })]);
     if (kind.kind === 'number') for (const op of ORDER_OPS) ops.push([op, { type: 'number', minimum: -L.conditionNumberMagnitude, maximum: L.conditionNumberMagnitude }]);
-    for (const [op, arg] of ops) fieldConditions.push(closed(['field', op], { field: { const: field }, [op]: arg }, ['field', op]));
+    for (const [op, arg] of ops) fieldConditions.push(closed(['field', op], { field, [op]: arg }, ['field', op]));
   }
   const ref = { $ref: '#/$defs/condition' };
   return {
