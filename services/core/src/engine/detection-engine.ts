@@ -103,21 +103,24 @@ export class DetectionEngine {
   private buildRules(pack: RulePack, keep: Map<string, WindowRuleEvaluator>, keepOtp = new Map<string, OtpCorrelator>()): void {
     const ref = (): ReferenceData => this.reference;
     const lateness = pack.settings.allowedLatenessMs;
-    this.evaluators = pack.rules
+    // Everything is compiled before anything is replaced: a rule this build cannot run leaves the running pack whole.
+    const evaluators = pack.rules
       .filter((r): r is WindowRule => r.type === 'window' && r.enabled)
       .map((r) => keep.get(JSON.stringify(r)) ?? new WindowRuleEvaluator(r, ref, lateness, pack.settings.evidenceSize, this.fingerprint));
+    const otp = pack.rules
+      .filter((r) => r.type === 'otp_after_call' && r.enabled)
+      .map((r) => {
+        if (r.type !== 'otp_after_call') throw new Error('unreachable');
+        return keepOtp.get(JSON.stringify(r)) ?? new OtpCorrelator(r, compileCondition(r.suspicious, ref), (t, e, ts) => this.victims.isFlagged(t, e, ts) || this.remoteFlags.isFlagged(t, e, ts));
+      });
+    this.evaluators = evaluators;
+    this.otp = otp;
     this.evaluatorsByRoute = new Map();
     for (const ev of this.evaluators) {
       const list = this.evaluatorsByRoute.get(ev.key.entityType) ?? [];
       list.push(ev);
       this.evaluatorsByRoute.set(ev.key.entityType, list);
     }
-    this.otp = pack.rules
-      .filter((r) => r.type === 'otp_after_call' && r.enabled)
-      .map((r) => {
-        if (r.type !== 'otp_after_call') throw new Error('unreachable');
-        return keepOtp.get(JSON.stringify(r)) ?? new OtpCorrelator(r, compileCondition(r.suspicious, ref), (t, e, ts) => this.victims.isFlagged(t, e, ts) || this.remoteFlags.isFlagged(t, e, ts));
-      });
   }
 
   /**
@@ -127,12 +130,12 @@ export class DetectionEngine {
   replaceRulePack(pack: RulePack): void {
     const keep = new Map(this.evaluators.map((e) => [JSON.stringify(e.rule), e] as const));
     const keepOtp = new Map(this.otp.map((c) => [JSON.stringify(c.rule), c] as const));
+    this.buildRules(pack, keep, keepOtp);
     if (pack.settings.escalateOnAgreement !== this.pack.settings.escalateOnAgreement) this.alertBook = new AlertBook(pack.settings.escalateOnAgreement);
     this.pack = pack;
     this.callWatermark.setLateness(pack.settings.allowedLatenessMs);
     this.smsWatermark.setLateness(pack.settings.allowedLatenessMs);
     this.guard.setMaxJump(pack.settings.maxEventTimeJumpMs);
-    this.buildRules(pack, keep, keepOtp);
   }
 
   setReference(reference: ReferenceData): void {
