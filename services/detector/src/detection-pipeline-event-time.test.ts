@@ -94,4 +94,18 @@ describe('DetectionPipeline: event time over several partitions', () => {
     expect(parked()).toEqual([]);
     expect(engine.stats()).toMatchObject({ future: 0, late: 0 });
   });
+
+  it('once every partition is quiet, processes the parked records nothing after them contradicts (the end of the traffic)', async () => {
+    offsets.clear();
+    const { pipeline, engine, alerts, parked } = setup();
+    // 19 calls on trunk-y, traffic stops, and the 20th call arrives 10 minutes later: the last record of the run.
+    await pipeline.handleBatch(batch(0, Array.from({ length: 19 }, (_, i) => start(`y${i}`, 'trunk-y', T0 + i * SEC))));
+    await pipeline.handleBatch(batch(1, [start('y-late', 'trunk-y', T0 + 10 * MIN)]));
+    expect(parked()).toEqual([{ reason: 'FUTURE_EVENT', id: 'y-late' }]);
+    await pipeline.releaseQuietTail();
+    expect(engine.stats()).toMatchObject({ future: 1, futureTakenBack: 1, eventsAccepted: 20 });
+    expect(alerts()).toEqual([]); // processed, in its own (later) window
+    await pipeline.handleBatch(batch(1, [start('y-next', 'trunk-y', T0 + 10 * MIN + SEC)]));
+    expect(parked()).toHaveLength(1);
+  });
 });

@@ -162,6 +162,19 @@ export class DetectionPipeline {
   }
 
   /**
+   * Every assigned partition has gone quiet at its end: records parked as too far ahead that
+   * nothing read after them contradicts were the end of the traffic (the last calls of a run that
+   * stopped after a gap), and are processed after all, as the replay does at the end of its files.
+   */
+  async releaseQuietTail(): Promise<void> {
+    const n = this.deps.engine().releaseQuietTail(this.out);
+    if (n === 0) return;
+    this.deps.metrics.futureTakenBack.inc({ topic: 'all' }, n);
+    this.deps.logger.info('events parked as FUTURE_EVENT were processed after all: every partition went quiet after them', { count: n });
+    await this.flushOutputs();
+  }
+
+  /**
    * Takes the outputs before the first await: with keyed routing, two consumers (keyed records and
    * alerts read back) hand batches in concurrently, and each must produce only its own.
    */

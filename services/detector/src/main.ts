@@ -47,6 +47,7 @@ await runService({
     resources.push('producer', () => producer.close());
     const keyedTopic = config.routing === 'keyed' ? config.keyedTopic : undefined;
     const deadLetters = new DeadLetterPublisher(producer, metrics.rejected, logger);
+    let releaseQuietTail: () => Promise<void> = async () => {};
     const progress = new PartitionProgressMonitor({
       reader: await kafka.createOffsetsReader(),
       groupId: config.groupId,
@@ -57,6 +58,7 @@ await runService({
       intervalMs: config.progressPollMs,
       idleMs: config.partitionIdleMs,
       logger,
+      onAllQuiet: () => releaseQuietTail(),
     });
     progress.start();
     resources.push('partition progress', () => progress.close());
@@ -93,6 +95,8 @@ await runService({
       },
       replayBelow: (topic, partition) => rewind.replayBelow(topic, partition),
     });
+
+    releaseQuietTail = () => pipeline.releaseQuietTail();
 
     if (config.rulesFile) {
       const watcher = new RulePackWatcher(config.rulesFile, config.rulesPollMs, (pack) => engine.replaceRulePack(pack), (result) => metrics.ruleReloads.inc({ result }), logger);

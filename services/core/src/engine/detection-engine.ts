@@ -171,7 +171,22 @@ export class DetectionEngine {
    * that agree are processed now, in event-time order, before the record that confirmed them.
    */
   private takeBackConfirmed(out: EngineOutput): void {
-    for (const r of this.guard.takeConfirmed()) {
+    this.takeBack(this.guard.takeConfirmed(), out);
+  }
+
+  /**
+   * The input ended (replay), or every source went quiet at its end (detector): records parked as
+   * too far ahead that nothing admitted after them contradicts are processed after all (the last
+   * calls of a file ending after a gap). Returns how many.
+   */
+  releaseQuietTail(out: EngineOutput): number {
+    const before = this.counters.futureTakenBack;
+    this.takeBack(this.guard.takeUncontradicted(), out);
+    return this.counters.futureTakenBack - before;
+  }
+
+  private takeBack(records: ParkedRecord[], out: EngineOutput): void {
+    for (const r of records) {
       if ((r.kind === 'call' ? this.callWatermark : this.smsWatermark).isLate(r.event.ts)) continue;
       this.counters.futureTakenBack++;
       if (r.kind === 'call') this.admitCall(r.event, out, r.source, r.route);

@@ -19,7 +19,7 @@ describe('EventTimeGuard', () => {
     const out = feed(g, [...steady.slice(0, 10), 9_000 + 10 * MIN, ...steady.slice(10)]);
     expect(out[10]).toBe(false);
     expect(out.filter((x) => x !== true)).toHaveLength(1);
-    expect(g.confirmedTs).toBe(18_000);
+    expect(g.eventTime).toBe(19_000);
   });
 
   it('admits gradual progress of any speed (a backlog caught up at 30 s per record)', () => {
@@ -31,7 +31,7 @@ describe('EventTimeGuard', () => {
     const g = new EventTimeGuard<number>(JUMP);
     feed(g, [0, 1_000, 2_000]);
     expect(feed(g, [10 * MIN, 30 * MIN + 5_000, 30 * MIN, 30 * MIN + 1_000, 30 * MIN + 2_000])).toEqual([false, false, false, [10 * MIN, 30 * MIN, 30 * MIN + 5_000], true]);
-    expect(g.confirmedTs).toBe(30 * MIN + 2_000);
+    expect(g.eventTime).toBe(30 * MIN + 5_000);
   });
 
   it('a wrong clock on a minority of the traffic never confirms itself', () => {
@@ -49,10 +49,19 @@ describe('EventTimeGuard', () => {
     expect(out).toEqual([true, true, true, false, false, true, true, true, false, true]);
   });
 
-  it('the first two records define the start; a new allowance applies at once', () => {
+  it('the first record defines the start; a new allowance applies at once', () => {
     const g = new EventTimeGuard<number>(JUMP);
-    expect(feed(g, [50 * MIN, 0])).toEqual([true, true]);
+    expect(feed(g, [0])).toEqual([true]);
     g.setMaxJump(1_000);
     expect(feed(g, [1_000, 2_500])).toEqual([true, false]);
+  });
+
+  it('when the input ends, hands back the parked records nothing admitted after them contradicts', () => {
+    const g = new EventTimeGuard<number>(JUMP);
+    // A wrong clock amid traffic (contradicted), then the traffic stops and one long call ends 20 minutes later.
+    expect(feed(g, [0, 1_000, 10 * MIN, 2_000, 3_000, 3_000 + 20 * MIN])).toEqual([true, true, false, true, true, false]);
+    expect(g.takeUncontradicted()).toEqual([3_000 + 20 * MIN]);
+    expect(g.eventTime).toBe(3_000 + 20 * MIN);
+    expect(g.takeUncontradicted()).toEqual([]);
   });
 });

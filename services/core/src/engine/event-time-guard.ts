@@ -24,22 +24,22 @@ const FORGET_AFTER = 64;
 
 /**
  * Keeps one record from moving event time. A record dated more than `maxJumpMs` ahead of the
- * confirmed event time (the second newest admitted record of the engine, calls and SMS alike) is
- * parked: it moves no watermark and feeds no window. Time may still jump when traffic really does
- * (a gap in a file, a stream resuming): parked records that agree with each other (within
+ * engine's event time (the newest admitted record, calls and SMS alike) is parked: it moves no
+ * watermark and feeds no window. With `maxJumpMs` under the allowed lateness, a record admitted just
+ * inside the allowance cannot make on-time events late either. Time may still jump when traffic
+ * really does (a gap in a file, a stream resuming): parked records that agree with each other (within
  * `maxJumpMs`) are taken back as soon as at least three of them outnumber the records admitted in
  * range since the first of them arrived, together with the parked records between the old time
- * and the new. A wrong clock on a minority of the traffic therefore never
- * confirms itself, and a lone record never does.
+ * and the new. A wrong clock on a minority of the traffic therefore never confirms itself, and a
+ * lone record never does.
  *
- * Gradual progress is never parked: each admitted record is within `maxJumpMs` of the one before,
- * so a backlog being caught up, or a partition racing ahead of the others, passes; a partition that
- * was idle resumes near the time the others kept advancing.
+ * Gradual progress is never parked: each admitted record is within `maxJumpMs` of the newest before
+ * it, so a backlog being caught up, or a partition racing ahead of the others, passes; a partition
+ * that was idle resumes near the time the others kept advancing.
  */
 export class EventTimeGuard<T> {
   private newest = Number.NEGATIVE_INFINITY;
-  private confirmed = Number.NEGATIVE_INFINITY;
-  /** confirmed + maxJumpMs; +∞ until two records are admitted (the first two define the start). */
+  /** newest + maxJumpMs; +∞ until a record is admitted (the first one defines the start). */
   private bound = Number.POSITIVE_INFINITY;
   private inRange = 0;
   private parked: Parked<T>[] = [];
@@ -49,16 +49,12 @@ export class EventTimeGuard<T> {
 
   setMaxJump(ms: number): void {
     this.maxJumpMs = ms;
-    this.setBound();
+    this.bound = this.newest + ms;
   }
 
-  private setBound(): void {
-    this.bound = this.confirmed === Number.NEGATIVE_INFINITY ? Number.POSITIVE_INFINITY : this.confirmed + this.maxJumpMs;
-  }
-
-  /** The event time two admitted records vouch for (−∞ until there are two). */
-  get confirmedTs(): number {
-    return this.confirmed;
+  /** The newest admitted event time (−∞ before the first). */
+  get eventTime(): number {
+    return this.newest;
   }
 
   /** The common path: true (and noted) when a record of event time `ts` is within reach; otherwise call `farAhead`. */
@@ -98,6 +94,19 @@ export class EventTimeGuard<T> {
     return 'park';
   }
 
+  /**
+   * The input has ended (a replay's files), or every source has gone quiet at its end: parked
+   * records that no record admitted after them contradicts are the stream's last progress (long
+   * calls ending after traffic stopped), not a wrong clock among on-time traffic. They are handed
+   * back, oldest event time first, and event time moves to them.
+   */
+  takeUncontradicted(): T[] {
+    const taken = this.parked.filter((p) => p.inRangeMark === this.inRange).sort((a, b) => a.ts - b.ts);
+    this.parked = this.parked.filter((p) => p.inRangeMark !== this.inRange);
+    for (const p of taken) this.note(p.ts);
+    return taken.map((p) => p.item);
+  }
+
   /** After `confirmed`: the parked records taken back, oldest event time first. */
   takeConfirmed(): T[] {
     const items = this.confirmedItems;
@@ -106,14 +115,8 @@ export class EventTimeGuard<T> {
   }
 
   private note(ts: number): void {
-    if (ts > this.newest) {
-      this.confirmed = this.newest;
-      this.newest = ts;
-    } else if (ts > this.confirmed) {
-      this.confirmed = ts;
-    } else {
-      return;
-    }
-    this.setBound();
+    if (ts <= this.newest) return;
+    this.newest = ts;
+    this.bound = ts + this.maxJumpMs;
   }
 }

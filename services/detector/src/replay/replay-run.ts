@@ -153,9 +153,7 @@ export async function runReplay(input: ReplayInput): Promise<ReplayResult> {
   const calls = new EventCursor(input.calls, 'call', bad(input.calls), () => callsRead++);
   const sms = input.sms ? new EventCursor(input.sms, 'sms', bad(input.sms), () => smsRead++) : undefined;
   let n = 0;
-  for await (const merged of mergeByTs(calls, sms, input.pack.settings.maxEventTimeJumpMs)) for (const item of merged) {
-    if (item.kind === 'call') engine.processCall(item.event, out);
-    else engine.processSms(item.event, out);
+  const collect = (): void => {
     if (out.alerts.length > 0) {
       for (const a of out.alerts) {
         if (!firstFiring.has(a.alert_id)) firstFiring.set(a.alert_id, a.ts);
@@ -167,8 +165,16 @@ export async function runReplay(input: ReplayInput): Promise<ReplayResult> {
       victims.push(...out.victims);
       out.victims.length = 0;
     }
+  };
+  for await (const merged of mergeByTs(calls, sms, input.pack.settings.maxEventTimeJumpMs)) for (const item of merged) {
+    if (item.kind === 'call') engine.processCall(item.event, out);
+    else engine.processSms(item.event, out);
+    collect();
     if (++n % every === 0) input.report(`progress: ${n} events, ${alerts.size} alerts, ${victims.length} victims, ${Math.round(n / ((Date.now() - started) / 1000))} events/s`);
   }
+  // The files ended: what was parked as too far ahead with nothing after it to contradict it was the end of the traffic.
+  engine.releaseQuietTail(out);
+  collect();
   const stats = engine.stats();
   const alertList = [...alerts.values()];
   mkdirSync(input.out, { recursive: true });
