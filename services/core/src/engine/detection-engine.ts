@@ -156,8 +156,8 @@ export class DetectionEngine {
       this.counters.late++;
       return 'late';
     }
-    if (!this.guard.admit(e.ts)) {
-      if (this.guard.farAhead(e.ts, { kind: 'call', event: e, source, route }) === 'park') {
+    if (!this.guard.admit(e.ts, source)) {
+      if (this.guard.farAhead(e.ts, { kind: 'call', event: e, source, route }, source) === 'park') {
         this.counters.future++;
         return 'future';
       }
@@ -233,8 +233,8 @@ export class DetectionEngine {
       this.counters.late++;
       return 'late';
     }
-    if (!this.guard.admit(s.ts)) {
-      if (this.guard.farAhead(s.ts, { kind: 'sms', event: s, source }) === 'park') {
+    if (!this.guard.admit(s.ts, source)) {
+      if (this.guard.farAhead(s.ts, { kind: 'sms', event: s, source }, source) === 'park') {
         this.counters.future++;
         return 'future';
       }

@@ -8,8 +8,9 @@ export type FarAheadDecision = 'park' | 'confirmed';
 interface Parked<T> {
   item: T;
   ts: number;
-  /** Records admitted in range when this one was parked: those admitted since vote against it. */
-  inRangeMark: number;
+  source: string | undefined;
+  /** Records of the same source admitted in range since: each says this one's date is wrong. */
+  against: number;
 }
 
 /** Parked records remembered for confirmation; older ones stay parked for good. */
@@ -19,19 +20,22 @@ const MAX_REMEMBERED = 16;
  * call's START and END, arrive together.
  */
 const QUORUM = 3;
-/** A parked record outvoted by this many records admitted since is forgotten (it stays parked). */
+/** A parked record contradicted this often is forgotten (it stays parked). */
 const FORGET_AFTER = 64;
 
 /**
  * Keeps one record from moving event time. A record dated more than `maxJumpMs` ahead of the
  * engine's event time (the newest admitted record, calls and SMS alike) is parked: it moves no
  * watermark and feeds no window. With `maxJumpMs` under the allowed lateness, a record admitted just
- * inside the allowance cannot make on-time events late either. Time may still jump when traffic
- * really does (a gap in a file, a stream resuming): parked records that agree with each other (within
- * `maxJumpMs`) are taken back as soon as at least three of them outnumber the records admitted in
- * range since the first of them arrived, together with the parked records between the old time
- * and the new. A wrong clock on a minority of the traffic therefore never confirms itself, and a
- * lone record never does.
+ * inside the allowance cannot make on-time events late either.
+ *
+ * Time may still jump when traffic really does (a gap in a file, a sparse partition read while the
+ * others are behind, a stream resuming). A parked record is contradicted by each later record of its
+ * own source (partition) admitted in range: a wrong clock amid on-time traffic is contradicted at
+ * once. Three parked records that agree (within `maxJumpMs`) and that nothing contradicted confirm
+ * the jump: they are taken back, oldest first. When the input ends, uncontradicted parked records
+ * are taken back too (`takeUncontradicted`). A minority of misdated traffic never confirms itself,
+ * and a lone record never does.
  *
  * Gradual progress is never parked: each admitted record is within `maxJumpMs` of the newest before
  * it, so a backlog being caught up, or a partition racing ahead of the others, passes; a partition
@@ -41,7 +45,6 @@ export class EventTimeGuard<T> {
   private newest = Number.NEGATIVE_INFINITY;
   /** newest + maxJumpMs; +∞ until a record is admitted (the first one defines the start). */
   private bound = Number.POSITIVE_INFINITY;
-  private inRange = 0;
   private parked: Parked<T>[] = [];
   private confirmedItems: T[] = [];
 
@@ -57,52 +60,53 @@ export class EventTimeGuard<T> {
     return this.newest;
   }
 
-  /** The common path: true (and noted) when a record of event time `ts` is within reach; otherwise call `farAhead`. */
-  admit(ts: number): boolean {
+  /**
+   * The common path: true (and noted) when a record of event time `ts` read from `source` is within
+   * reach; otherwise call `farAhead`. Costs a comparison unless records are parked.
+   */
+  admit(ts: number, source?: string): boolean {
     if (ts > this.bound) return false;
-    this.inRange++;
     this.note(ts);
+    if (this.parked.length > 0) this.contradict(source);
     return true;
   }
 
+  private contradict(source: string | undefined): void {
+    let forget = false;
+    for (const p of this.parked) if (p.source === source && ++p.against > FORGET_AFTER) forget = true;
+    if (forget) this.parked = this.parked.filter((p) => p.against <= FORGET_AFTER);
+  }
+
   /** A record `admit` refused; `item` is what `takeConfirmed` hands back if it is confirmed later. */
-  farAhead(ts: number, item: T): FarAheadDecision {
-    let parked = this.parked;
-    if (parked.length > 0 && this.inRange - parked[0]!.inRangeMark > FORGET_AFTER) {
-      parked = this.parked = parked.filter((p) => this.inRange - p.inRangeMark <= FORGET_AFTER);
-    }
+  farAhead(ts: number, item: T, source?: string): FarAheadDecision {
+    const parked = this.parked;
     let agreeing = 1;
-    let firstMark = this.inRange;
-    for (const p of parked) {
-      if (Math.abs(p.ts - ts) > this.maxJumpMs) continue;
-      agreeing++;
-      if (p.inRangeMark < firstMark) firstMark = p.inRangeMark;
-    }
-    if (agreeing >= QUORUM && agreeing > this.inRange - firstMark) {
-      // Parked records between the old time and the confirmed one are progress too (a call's END
-      // a little further ahead than the jump allowance), not only those that voted.
+    for (const p of parked) if (p.against === 0 && Math.abs(p.ts - ts) <= this.maxJumpMs) agreeing++;
+    if (agreeing >= QUORUM) {
+      // Uncontradicted records between the old time and the confirmed one are progress too (a
+      // call's END a little further ahead than the allowance), not only those that voted.
       const reach = ts + this.maxJumpMs;
-      const taken = parked.filter((p) => p.ts <= reach).sort((a, b) => a.ts - b.ts);
-      this.parked = [];
+      const taken = parked.filter((p) => p.against === 0 && p.ts <= reach).sort((a, b) => a.ts - b.ts);
+      this.parked = parked.filter((p) => !taken.includes(p));
       this.confirmedItems = taken.map((p) => p.item);
       for (const p of taken) this.note(p.ts);
       this.note(ts);
       return 'confirmed';
     }
     if (parked.length >= MAX_REMEMBERED) parked.shift();
-    parked.push({ item, ts, inRangeMark: this.inRange });
+    parked.push({ item, ts, source, against: 0 });
     return 'park';
   }
 
   /**
    * The input has ended (a replay's files), or every source has gone quiet at its end: parked
-   * records that no record admitted after them contradicts are the stream's last progress (long
-   * calls ending after traffic stopped), not a wrong clock among on-time traffic. They are handed
-   * back, oldest event time first, and event time moves to them.
+   * records that nothing read after them from their source contradicts are the stream's last
+   * progress (long calls ending after traffic stopped), not a wrong clock among on-time traffic.
+   * They are handed back, oldest event time first, and event time moves to them.
    */
   takeUncontradicted(): T[] {
-    const taken = this.parked.filter((p) => p.inRangeMark === this.inRange).sort((a, b) => a.ts - b.ts);
-    this.parked = this.parked.filter((p) => p.inRangeMark !== this.inRange);
+    const taken = this.parked.filter((p) => p.against === 0).sort((a, b) => a.ts - b.ts);
+    this.parked = this.parked.filter((p) => p.against !== 0);
     for (const p of taken) this.note(p.ts);
     return taken.map((p) => p.item);
   }
