@@ -51,6 +51,11 @@ export interface DetectionPipelineDeps {
  */
 export class DetectionPipeline {
   private readonly out: EngineOutput = { alerts: [], victims: [] };
+  /**
+   * Records the engine parked as too far ahead that later records may still confirm (then they are
+   * processed) or contradict (then they go to the dead-letter topic as FUTURE_EVENT).
+   */
+  private readonly waiting = new Map<CallEvent | SmsEvent, { record: ConsumedRecord; error: PipelineError }>();
 
   constructor(private readonly deps: DetectionPipelineDeps) {}
 
@@ -108,7 +113,9 @@ export class DetectionPipeline {
         if (v.value.ts > horizon) throw new PipelineError('CONTRACT_VIOLATION', `ts ${v.value.ts} is more than ${deps.maxFutureSkewMs} ms ahead of the wall clock`, { path: 'ts' });
         const outcome = call ? engine.processCall(v.value as CallEvent, out, sourceOf(record), route) : engine.processSms(v.value as SmsEvent, out, sourceOf(record));
         if (outcome === 'late') throw new PipelineError('LATE_EVENT', `event time ${v.value.ts} is behind the watermark`, { path: 'ts' });
-        if (outcome === 'future') throw new PipelineError('FUTURE_EVENT', `event time ${v.value.ts} is too far ahead of the stream's event time (settings.maxEventTimeJump)`, { path: 'ts' });
+        if (outcome === 'future' && !replaying) {
+          this.waiting.set(v.value, { record, error: new PipelineError('FUTURE_EVENT', `event time ${v.value.ts} is too far ahead of the stream's event time (settings.maxEventTimeJump)`, { path: 'ts' }) });
+        }
         if (outcome === 'duplicate' && !replaying) duplicates++;
       } catch (err) {
         if (!replaying) rejected.push({ record, error: toPipelineError(err, 'DECODE_FAILED') });
@@ -123,10 +130,11 @@ export class DetectionPipeline {
     const takenBack = engine.futureTakenBack - takenBackBefore;
     if (takenBack > 0) {
       deps.metrics.futureTakenBack.inc({ topic: batch.topic }, takenBack);
-      deps.logger.info('events parked as FUTURE_EVENT were processed after all: later events confirmed the jump in event time', { count: takenBack, topic: batch.topic, partition: batch.partition });
+      deps.logger.info('events held as too far ahead were processed after all: later events confirmed the jump in event time', { count: takenBack, topic: batch.topic, partition: batch.partition });
     }
     // Caught up again only once the partition is also idle: PartitionProgressMonitor decides.
     if (duplicates > 0) deps.metrics.duplicates.inc({ topic: batch.topic }, duplicates);
+    this.settleWaiting(rejected);
     await this.flushOutputs();
     await deps.deadLetters.park(rejected);
     const last = batch.records[batch.records.length - 1];
@@ -168,10 +176,26 @@ export class DetectionPipeline {
    */
   async releaseQuietTail(): Promise<void> {
     const n = this.deps.engine().releaseQuietTail(this.out);
-    if (n === 0) return;
-    this.deps.metrics.futureTakenBack.inc({ topic: 'all' }, n);
-    this.deps.logger.info('events parked as FUTURE_EVENT were processed after all: every partition went quiet after them', { count: n });
+    const rejected: { record: ConsumedRecord; error: PipelineError }[] = [];
+    this.settleWaiting(rejected);
+    if (n > 0) {
+      this.deps.metrics.futureTakenBack.inc({ topic: 'all' }, n);
+      this.deps.logger.info('events held as too far ahead were processed after all: every partition went quiet after them', { count: n });
+    }
     await this.flushOutputs();
+    await this.deps.deadLetters.park(rejected);
+  }
+
+  /** Held records whose fate is known: processed ones are let go, contradicted ones parked. */
+  private settleWaiting(rejected: { record: ConsumedRecord; error: PipelineError }[]): void {
+    if (this.waiting.size === 0) return;
+    const engine = this.deps.engine();
+    for (const [event, held] of this.waiting) {
+      const status = engine.futureStatus(event);
+      if (status === 'waiting') continue;
+      this.waiting.delete(event);
+      if (status === 'parked') rejected.push(held);
+    }
   }
 
   /**

@@ -22,6 +22,12 @@ export interface EngineOutput {
 
 export type EventOutcome = 'accepted' | 'duplicate' | 'late' | 'future' | 'allowlisted';
 
+/**
+ * What became of an event parked as too far ahead: still `waiting` for later records to confirm
+ * or contradict its time, `processed` after all (taken back), or `parked` for good.
+ */
+export type FutureStatus = 'waiting' | 'processed' | 'parked';
+
 export interface EngineStats {
   eventsAccepted: number;
   duplicates: number;
@@ -80,6 +86,7 @@ export class DetectionEngine {
   private readonly smsWatermark: Watermark;
   /** One event clock for calls and SMS: a sparse SMS stream is judged by the calls' progress too. */
   private readonly guard: EventTimeGuard<ParkedRecord>;
+  private readonly takenBack = new WeakSet<CallEvent | SmsEvent>();
   private lastSweep = Number.NEGATIVE_INFINITY;
   private lastOtpSweep = Number.NEGATIVE_INFINITY;
   private readonly counters = { eventsAccepted: 0, duplicates: 0, late: 0, future: 0, futureTakenBack: 0, allowlisted: 0, alertsEmitted: 0, victimsEmitted: 0 };
@@ -189,6 +196,7 @@ export class DetectionEngine {
     for (const r of records) {
       if ((r.kind === 'call' ? this.callWatermark : this.smsWatermark).isLate(r.event.ts)) continue;
       this.counters.futureTakenBack++;
+      this.takenBack.add(r.event);
       if (r.kind === 'call') this.admitCall(r.event, out, r.source, r.route);
       else this.admitSms(r.event, out, r.source);
     }
@@ -327,6 +335,12 @@ export class DetectionEngine {
       for (const c of this.otp) c.sweep(watermark, smsWm);
     }
     for (const [id, ts] of this.smsSeen) if (ts < smsWm) this.smsSeen.delete(id);
+  }
+
+  /** What became of an event `processCall`/`processSms` answered `future` for. */
+  futureStatus(e: CallEvent | SmsEvent): FutureStatus {
+    if (this.takenBack.has(e)) return 'processed';
+    return this.guard.isWaiting((r) => r.event === e) ? 'waiting' : 'parked';
   }
 
   /** Parked records processed after all (cheap, for per-batch metrics). */

@@ -111,6 +111,11 @@ export class EventTimeGuard<T> {
     return taken.map((p) => p.item);
   }
 
+  /** Whether `item` is parked and nothing has contradicted it yet: it may still be taken back. */
+  isWaiting(match: (item: T) => boolean): boolean {
+    return this.parked.some((p) => p.against === 0 && match(p.item));
+  }
+
   /** After `confirmed`: the parked records taken back, oldest event time first. */
   takeConfirmed(): T[] {
     const items = this.confirmedItems;
