@@ -3,7 +3,7 @@
  * need to be stable and collision-resistant enough for ids (128 bits), not secret.
  */
 
-/** 32-bit FNV-1a: cheap fingerprint for distinct counting. */
+/** 32-bit FNV-1a: cheap and unkeyed, for partitioning; distinct counting uses keyed-hash (values can be chosen to collide here). */
 export function hash32(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {

@@ -11,7 +11,7 @@ export const detectorConfig = defineConfig({
   smsTopic: { env: 'DETECTOR_SMS_TOPIC', type: 'string', default: 'sms-events', doc: 'SMS-event topic (`none` disables the SMS stream and OTP correlation)' },
   alertTopic: { env: 'DETECTOR_ALERT_TOPIC', type: 'string', default: 'fraud-alerts', doc: 'Where alerts are produced' },
   victimTopic: { env: 'DETECTOR_VICTIM_TOPIC', type: 'string', default: 'victim-exposures', doc: 'Where victim exposures are produced' },
-  rulesFile: { env: 'DETECTOR_RULES_FILE', type: 'string', optional: true, doc: 'JSON rule pack; the built-in default pack when unset. Watched and hot-reloaded' },
+  rulesFile: { env: 'DETECTOR_RULES_FILE', type: 'string', optional: true, doc: 'JSON or YAML rule pack; the built-in default pack when unset. Watched and hot-reloaded' },
   rulesPollMs: { env: 'DETECTOR_RULES_POLL_MS', type: 'int', min: 100, default: 2000, doc: 'How often the rule pack file is checked for changes' },
   referenceDir: { env: 'DETECTOR_REFERENCE_DIR', type: 'string', optional: true, doc: 'Reference data directory (dno.csv, allowlist.csv, network.json)' },
   maxFutureSkewMs: { env: 'DETECTOR_MAX_FUTURE_SKEW_MS', type: 'int', min: 0, default: 600000, doc: 'Events dated further ahead of the wall clock are rejected (they would push the watermark)' },

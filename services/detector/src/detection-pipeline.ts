@@ -51,6 +51,11 @@ export interface DetectionPipelineDeps {
  */
 export class DetectionPipeline {
   private readonly out: EngineOutput = { alerts: [], victims: [] };
+  /**
+   * Records the engine parked as too far ahead that later records may still confirm (then they are
+   * processed) or contradict (then they go to the dead-letter topic as FUTURE_EVENT).
+   */
+  private readonly waiting = new Map<CallEvent | SmsEvent, { record: ConsumedRecord; error: PipelineError }>();
 
   constructor(private readonly deps: DetectionPipelineDeps) {}
 
@@ -90,6 +95,7 @@ export class DetectionPipeline {
     };
     let duplicates = 0;
     let replayed = 0;
+    const takenBackBefore = engine.futureTakenBack;
     const replayBelow = deps.replayBelow?.(batch.topic, batch.partition);
     const out = this.out;
     for (const record of batch.records) {
@@ -107,6 +113,9 @@ export class DetectionPipeline {
         if (v.value.ts > horizon) throw new PipelineError('CONTRACT_VIOLATION', `ts ${v.value.ts} is more than ${deps.maxFutureSkewMs} ms ahead of the wall clock`, { path: 'ts' });
         const outcome = call ? engine.processCall(v.value as CallEvent, out, sourceOf(record), route) : engine.processSms(v.value as SmsEvent, out, sourceOf(record));
         if (outcome === 'late') throw new PipelineError('LATE_EVENT', `event time ${v.value.ts} is behind the watermark`, { path: 'ts' });
+        if (outcome === 'future' && !replaying) {
+          this.waiting.set(v.value, { record, error: new PipelineError('FUTURE_EVENT', `event time ${v.value.ts} is too far ahead of the stream's event time (settings.maxEventTimeJump)`, { path: 'ts' }) });
+        }
         if (outcome === 'duplicate' && !replaying) duplicates++;
       } catch (err) {
         if (!replaying) rejected.push({ record, error: toPipelineError(err, 'DECODE_FAILED') });
@@ -118,8 +127,14 @@ export class DetectionPipeline {
       }
     }
     if (replayed > 0) deps.metrics.replayed.inc({ topic: batch.topic }, replayed);
+    const takenBack = engine.futureTakenBack - takenBackBefore;
+    if (takenBack > 0) {
+      deps.metrics.futureTakenBack.inc({ topic: batch.topic }, takenBack);
+      deps.logger.info('events held as too far ahead were processed after all: later events confirmed the jump in event time', { count: takenBack, topic: batch.topic, partition: batch.partition });
+    }
     // Caught up again only once the partition is also idle: PartitionProgressMonitor decides.
     if (duplicates > 0) deps.metrics.duplicates.inc({ topic: batch.topic }, duplicates);
+    this.settleWaiting(rejected);
     await this.flushOutputs();
     await deps.deadLetters.park(rejected);
     const last = batch.records[batch.records.length - 1];
@@ -152,6 +167,35 @@ export class DetectionPipeline {
     }
     deps.metrics.remoteAlerts.inc(batch.records.length);
     await this.flushOutputs();
+  }
+
+  /**
+   * Every assigned partition has gone quiet at its end: records parked as too far ahead that
+   * nothing read after them contradicts were the end of the traffic (the last calls of a run that
+   * stopped after a gap), and are processed after all, as the replay does at the end of its files.
+   */
+  async releaseQuietTail(): Promise<void> {
+    const n = this.deps.engine().releaseQuietTail(this.out);
+    const rejected: { record: ConsumedRecord; error: PipelineError }[] = [];
+    this.settleWaiting(rejected);
+    if (n > 0) {
+      this.deps.metrics.futureTakenBack.inc({ topic: 'all' }, n);
+      this.deps.logger.info('events held as too far ahead were processed after all: every partition went quiet after them', { count: n });
+    }
+    await this.flushOutputs();
+    await this.deps.deadLetters.park(rejected);
+  }
+
+  /** Held records whose fate is known: processed ones are let go, contradicted ones parked. */
+  private settleWaiting(rejected: { record: ConsumedRecord; error: PipelineError }[]): void {
+    if (this.waiting.size === 0) return;
+    const engine = this.deps.engine();
+    for (const [event, held] of this.waiting) {
+      const status = engine.futureStatus(event);
+      if (status === 'waiting') continue;
+      this.waiting.delete(event);
+      if (status === 'parked') rejected.push(held);
+    }
   }
 
   /**

@@ -8,6 +8,11 @@ export function createDetectorMetrics(registry: Registry, engine: () => Detectio
     consumed: new Counter({ name: 'fraud_events_consumed_total', help: 'Events read from Kafka', labelNames: ['topic'] as const, registers }),
     rejected: new Counter({ name: 'fraud_events_rejected_total', help: 'Events parked on a dead-letter topic, by reason', labelNames: ['topic', 'reason'] as const, registers }),
     duplicates: new Counter({ name: 'fraud_events_duplicate_total', help: 'Re-delivered events counted once', labelNames: ['topic'] as const, registers }),
+    futureTakenBack: new Counter({
+      name: 'fraud_events_future_taken_back_total',
+      help: 'Events parked as FUTURE_EVENT and processed after all, when later events confirmed the jump in event time (a real gap in traffic)',
+      labelNames: ['topic'] as const, registers,
+    }),
     replayed: new Counter({
       name: 'fraud_events_replayed_total', help: 'Events re-read below the committed position after a restart, to rebuild window state (nothing re-emitted)',
       labelNames: ['topic'] as const, registers,

@@ -5,6 +5,7 @@ import {
 import { hostname } from 'node:os';
 import { DetectionEngine, type Alert, type VictimExposure } from '@telfraud/core';
 import { detectorConfig } from './config.js';
+import { randomHashSeed } from './hash-seed.js';
 import { createDetectorMetrics } from './detector-metrics.js';
 import { DetectionPipeline } from './detection-pipeline.js';
 import { KeyedRouter } from './keyed-router.js';
@@ -24,7 +25,7 @@ await runService({
     const config = loadConfig('detector', detectorConfig);
     const logger = createLogger({ level: config.logLevel, base: { service: 'detector' } });
     const resources = new ResourceStack(logger);
-    const engine = new DetectionEngine(loadRulePackFile(config.rulesFile), loadReferenceDir(config.referenceDir));
+    const engine = new DetectionEngine(loadRulePackFile(config.rulesFile), loadReferenceDir(config.referenceDir), { hashSeed: randomHashSeed() });
     logger.info('rule pack loaded', { name: engine.rulePack.name, rules: engine.rulePack.rules.map((r) => r.id) });
 
     const registry = createMetricsRegistry('detector');
@@ -46,6 +47,7 @@ await runService({
     resources.push('producer', () => producer.close());
     const keyedTopic = config.routing === 'keyed' ? config.keyedTopic : undefined;
     const deadLetters = new DeadLetterPublisher(producer, metrics.rejected, logger);
+    let releaseQuietTail: () => Promise<void> = async () => {};
     const progress = new PartitionProgressMonitor({
       reader: await kafka.createOffsetsReader(),
       groupId: config.groupId,
@@ -56,6 +58,7 @@ await runService({
       intervalMs: config.progressPollMs,
       idleMs: config.partitionIdleMs,
       logger,
+      onAllQuiet: () => releaseQuietTail(),
     });
     progress.start();
     resources.push('partition progress', () => progress.close());
@@ -92,6 +95,8 @@ await runService({
       },
       replayBelow: (topic, partition) => rewind.replayBelow(topic, partition),
     });
+
+    releaseQuietTail = () => pipeline.releaseQuietTail();
 
     if (config.rulesFile) {
       const watcher = new RulePackWatcher(config.rulesFile, config.rulesPollMs, (pack) => engine.replaceRulePack(pack), (result) => metrics.ruleReloads.inc({ result }), logger);

@@ -3,7 +3,7 @@ import { createLogger, type PartitionPositions } from '@telfraud/common';
 import type { DetectionEngine } from '@telfraud/core';
 import { PartitionProgressMonitor } from './partition-progress-monitor.js';
 
-function setup(positions: () => Promise<PartitionPositions[]>, clock = { now: 100_000 }) {
+function setup(positions: () => Promise<PartitionPositions[]>, clock = { now: 100_000 }, onAllQuiet?: () => Promise<void>) {
   const caughtUp = new Map<string, boolean>();
   const engine = {
     retainSources: () => {},
@@ -13,7 +13,7 @@ function setup(positions: () => Promise<PartitionPositions[]>, clock = { now: 10
   const monitor = new PartitionProgressMonitor({
     reader: { positions, offsetsAtTime: async () => [], close: async () => {} },
     groupId: 'g', topics: { calls: 'calls', sms: undefined }, engine: () => engine, fromBeginning: true, intervalMs: 1_000, idleMs: 3_000,
-    logger: createLogger({ level: 'error' }), now: () => clock.now,
+    logger: createLogger({ level: 'error' }), now: () => clock.now, ...(onAllQuiet ? { onAllQuiet } : {}),
   });
   return { monitor, caughtUp };
 }
@@ -34,6 +34,24 @@ describe('PartitionProgressMonitor', () => {
     clock.now += 3_000;
     await monitor.poll();
     expect(caughtUp.get('calls/1')).toBe(true);
+  });
+
+  it('tells when every partition is caught up and idle (the input has ended, for now), and only then', async () => {
+    const clock = { now: 100_000 };
+    let quiet = 0;
+    const { monitor } = setup(async () => [
+      { partition: 0, low: 0, high: 10, committed: 10 },
+      { partition: 1, low: 0, high: 10, committed: 4 },
+    ], clock, async () => void quiet++);
+    monitor.onAssignment([{ topic: 'calls', partitions: [0, 1] }]);
+    await monitor.poll();
+    expect(quiet).toBe(0);
+    monitor.onBatchProcessed('calls', 1, '9');
+    await monitor.poll();
+    expect(quiet).toBe(0);
+    clock.now += 3_000;
+    await monitor.poll();
+    expect(quiet).toBe(1);
   });
 
   it('counts partitions whose progress cannot be read as behind, so the watermark waits for them', async () => {

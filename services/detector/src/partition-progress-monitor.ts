@@ -21,6 +21,8 @@ export interface PartitionProgressMonitorOptions {
   idleMs: number;
   logger: Logger;
   now?: () => number;
+  /** Every assigned partition is caught up and idle: the input has, for now, ended. */
+  onAllQuiet?: () => Promise<void>;
 }
 
 /**
@@ -82,11 +84,14 @@ export class PartitionProgressMonitor {
     if (this.polling || this.assigned.length === 0) return;
     this.polling = true;
     let failed: unknown;
+    let allQuiet = true;
     try {
       const routerBehind = this.options.routerGroupId === undefined ? new Map<string, Stream>() : await this.routerBehind().catch((err: unknown) => {
         failed = err;
         return 'unknown' as const;
       });
+      // Origins the router has yet to route: more input is on its way.
+      if (routerBehind !== 'unknown' && routerBehind.size > 0) allQuiet = false;
       for (const topic of new Set(this.assigned.map((p) => p.topic))) {
         const mine = this.assigned.filter((p) => p.topic === topic);
         let positions: Map<number, PartitionPositions>;
@@ -104,6 +109,7 @@ export class PartitionProgressMonitor {
           const source = `${topic}/${a.partition}`;
           if (!pos) {
             this.setCaughtUp(a, source, false);
+            allQuiet = false;
             continue;
           }
           const start = pos.committed >= 0 ? pos.committed : this.options.fromBeginning ? pos.low : pos.high;
@@ -111,6 +117,7 @@ export class PartitionProgressMonitor {
           const idle = this.now() - (this.lastBatchAt.get(source) ?? Number.NEGATIVE_INFINITY) >= this.options.idleMs;
           const caughtUp = next >= pos.high && idle && routerBehind !== 'unknown';
           this.setCaughtUp(a, source, caughtUp);
+          if (!caughtUp) allQuiet = false;
           if (caughtUp && topic === this.options.topics.keyed && routerBehind instanceof Map) {
             const engine = this.options.engine();
             for (const [origin, stream] of routerBehind) engine.setSourceCaughtUp(stream, `${source}<${origin}`, false);
@@ -119,6 +126,9 @@ export class PartitionProgressMonitor {
       }
     } finally {
       this.polling = false;
+    }
+    if (failed === undefined && allQuiet && this.options.onAllQuiet) {
+      await this.options.onAllQuiet().catch((err: unknown) => this.options.logger.warn('cannot process the quiet tail', { err }));
     }
     if (failed === undefined) this.failures = 0;
     else if (this.failures++ % 30 === 0) this.options.logger.warn('cannot read partition positions; the watermark waits for those partitions', { err: failed });

@@ -1,12 +1,20 @@
 import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { DEFAULT_RULE_PACK, validateRulePack, type RulePack } from '@telfraud/core';
 
-/** Loads and validates a JSON rule pack; the default pack when no file is given. */
+/** YAML by extension; otherwise JSON, or YAML when the text does not start as a JSON object. */
+export function parseRulePackText(file: string, text: string): unknown {
+  const yaml = /\.ya?ml$/i.test(file) || !text.trimStart().startsWith('{');
+  // YAML aliases are capped (the parser's default) so a pack cannot expand into gigabytes.
+  return yaml ? parseYaml(text, { maxAliasCount: 100 }) : JSON.parse(text);
+}
+
+/** Loads and validates a JSON or YAML rule pack; the default pack when no file is given. */
 export function loadRulePackFile(file: string | undefined): RulePack {
   if (!file) return DEFAULT_RULE_PACK;
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = parseRulePackText(file, readFileSync(file, 'utf8'));
   } catch (err) {
     throw new Error(`cannot read rule pack ${file}: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -1,4 +1,5 @@
 import type { Alert, CallEvent, SmsEvent, VictimExposure } from '../events.js';
+import { FIXED_HASH_SEED, keyedFingerprint, type Fingerprint, type HashSeed } from '../keyed-hash.js';
 import { isAllowlisted, isEntityAllowlisted, type ReferenceData } from '../reference/reference-data.js';
 import { compileCondition } from '../rules/condition.js';
 import type { Firing, FiringHead } from '../rules/firing.js';
@@ -9,6 +10,7 @@ import { CallRegistry } from './call-registry.js';
 import { CALLEE_ROUTE } from './detection-routes.js';
 import { OriginFlagBook } from './origin-flag-book.js';
 import { OtpCorrelator } from './otp-correlator.js';
+import { EventTimeGuard } from './event-time-guard.js';
 import { VictimTracker } from './victim-tracker.js';
 import { Watermark } from './watermark.js';
 
@@ -18,12 +20,22 @@ export interface EngineOutput {
   victims: VictimExposure[];
 }
 
-export type EventOutcome = 'accepted' | 'duplicate' | 'late' | 'allowlisted';
+export type EventOutcome = 'accepted' | 'duplicate' | 'late' | 'future' | 'allowlisted';
+
+/**
+ * What became of an event parked as too far ahead: still `waiting` for later records to confirm
+ * or contradict its time, `processed` after all (taken back), or `parked` for good.
+ */
+export type FutureStatus = 'waiting' | 'processed' | 'parked';
 
 export interface EngineStats {
   eventsAccepted: number;
   duplicates: number;
   late: number;
+  /** Records parked as too far ahead of the confirmed event time (`FUTURE_EVENT`). */
+  future: number;
+  /** Of those, records taken back when later records confirmed the jump (a real gap in traffic). */
+  futureTakenBack: number;
   allowlisted: number;
   alertsEmitted: number;
   victimsEmitted: number;
@@ -31,8 +43,21 @@ export interface EngineStats {
   activeKeysByRule: Record<string, number>;
 }
 
+export interface EngineOptions {
+  /**
+   * Key of the hash distinct values are counted by: secret and random per process in the services,
+   * so nobody can choose values that collide; fixed by default (tests, benchmarks).
+   */
+  hashSeed?: HashSeed;
+}
+
 /** Records routed by another key run no OTP correlation (shared, so the per-event path allocates nothing). */
 const NO_OTP: readonly OtpCorrelator[] = [];
+
+/** A record parked by the event-time guard, kept to be processed if later records confirm its time. */
+type ParkedRecord =
+  | { kind: 'call'; event: CallEvent; source: string | undefined; route: string | undefined }
+  | { kind: 'sms'; event: SmsEvent; source: string | undefined };
 
 /** Event time between housekeeping sweeps of expired state. */
 const SWEEP_EVERY_MS = 30_000;
@@ -59,17 +84,24 @@ export class DetectionEngine {
   private readonly smsSeen = new Map<string, number>();
   private readonly callWatermark: Watermark;
   private readonly smsWatermark: Watermark;
+  /** One event clock for calls and SMS: a sparse SMS stream is judged by the calls' progress too. */
+  private readonly guard: EventTimeGuard<ParkedRecord>;
+  private readonly takenBack = new WeakSet<CallEvent | SmsEvent>();
   private lastSweep = Number.NEGATIVE_INFINITY;
   private lastOtpSweep = Number.NEGATIVE_INFINITY;
-  private readonly counters = { eventsAccepted: 0, duplicates: 0, late: 0, allowlisted: 0, alertsEmitted: 0, victimsEmitted: 0 };
+  private readonly counters = { eventsAccepted: 0, duplicates: 0, late: 0, future: 0, futureTakenBack: 0, allowlisted: 0, alertsEmitted: 0, victimsEmitted: 0 };
   private readonly firings: FiringHead[] = [];
 
-  constructor(pack: RulePack, reference: ReferenceData) {
+  private readonly fingerprint: Fingerprint;
+
+  constructor(pack: RulePack, reference: ReferenceData, options: EngineOptions = {}) {
     this.pack = pack;
+    this.fingerprint = keyedFingerprint(options.hashSeed ?? FIXED_HASH_SEED);
     this.reference = reference;
     const s = pack.settings;
     this.callWatermark = new Watermark(s.allowedLatenessMs);
     this.smsWatermark = new Watermark(s.allowedLatenessMs);
+    this.guard = new EventTimeGuard(s.maxEventTimeJumpMs);
     this.alertBook = new AlertBook(s.escalateOnAgreement);
     this.victims = new VictimTracker({ minDurationMs: s.victimMinDurationMs, lookbackMs: s.victimLookbackMs, followMs: s.victimFollowMs, maxLoggedCalls: s.victimLogMaxCalls });
     this.buildRules(pack, new Map());
@@ -78,21 +110,24 @@ export class DetectionEngine {
   private buildRules(pack: RulePack, keep: Map<string, WindowRuleEvaluator>, keepOtp = new Map<string, OtpCorrelator>()): void {
     const ref = (): ReferenceData => this.reference;
     const lateness = pack.settings.allowedLatenessMs;
-    this.evaluators = pack.rules
+    // Everything is compiled before anything is replaced: a rule this build cannot run leaves the running pack whole.
+    const evaluators = pack.rules
       .filter((r): r is WindowRule => r.type === 'window' && r.enabled)
-      .map((r) => keep.get(JSON.stringify(r)) ?? new WindowRuleEvaluator(r, ref, lateness, pack.settings.evidenceSize));
+      .map((r) => keep.get(JSON.stringify(r)) ?? new WindowRuleEvaluator(r, ref, lateness, pack.settings.evidenceSize, this.fingerprint));
+    const otp = pack.rules
+      .filter((r) => r.type === 'otp_after_call' && r.enabled)
+      .map((r) => {
+        if (r.type !== 'otp_after_call') throw new Error('unreachable');
+        return keepOtp.get(JSON.stringify(r)) ?? new OtpCorrelator(r, compileCondition(r.suspicious, ref), (t, e, ts) => this.victims.isFlagged(t, e, ts) || this.remoteFlags.isFlagged(t, e, ts));
+      });
+    this.evaluators = evaluators;
+    this.otp = otp;
     this.evaluatorsByRoute = new Map();
     for (const ev of this.evaluators) {
       const list = this.evaluatorsByRoute.get(ev.key.entityType) ?? [];
       list.push(ev);
       this.evaluatorsByRoute.set(ev.key.entityType, list);
     }
-    this.otp = pack.rules
-      .filter((r) => r.type === 'otp_after_call' && r.enabled)
-      .map((r) => {
-        if (r.type !== 'otp_after_call') throw new Error('unreachable');
-        return keepOtp.get(JSON.stringify(r)) ?? new OtpCorrelator(r, compileCondition(r.suspicious, ref), (t, e, ts) => this.victims.isFlagged(t, e, ts) || this.remoteFlags.isFlagged(t, e, ts));
-      });
   }
 
   /**
@@ -102,11 +137,12 @@ export class DetectionEngine {
   replaceRulePack(pack: RulePack): void {
     const keep = new Map(this.evaluators.map((e) => [JSON.stringify(e.rule), e] as const));
     const keepOtp = new Map(this.otp.map((c) => [JSON.stringify(c.rule), c] as const));
+    this.buildRules(pack, keep, keepOtp);
     if (pack.settings.escalateOnAgreement !== this.pack.settings.escalateOnAgreement) this.alertBook = new AlertBook(pack.settings.escalateOnAgreement);
     this.pack = pack;
     this.callWatermark.setLateness(pack.settings.allowedLatenessMs);
     this.smsWatermark.setLateness(pack.settings.allowedLatenessMs);
-    this.buildRules(pack, keep, keepOtp);
+    this.guard.setMaxJump(pack.settings.maxEventTimeJumpMs);
   }
 
   setReference(reference: ReferenceData): void {
@@ -127,6 +163,46 @@ export class DetectionEngine {
       this.counters.late++;
       return 'late';
     }
+    if (!this.guard.admit(e.ts, source)) {
+      if (this.guard.farAhead(e.ts, { kind: 'call', event: e, source, route }, source) === 'park') {
+        this.counters.future++;
+        return 'future';
+      }
+      this.takeBackConfirmed(out);
+    }
+    return this.admitCall(e, out, source, route);
+  }
+
+  /**
+   * A jump in event time confirmed by several records (a real gap in traffic): the parked records
+   * that agree are processed now, in event-time order, before the record that confirmed them.
+   */
+  private takeBackConfirmed(out: EngineOutput): void {
+    this.takeBack(this.guard.takeConfirmed(), out);
+  }
+
+  /**
+   * The input ended (replay), or every source went quiet at its end (detector): records parked as
+   * too far ahead that nothing admitted after them contradicts are processed after all (the last
+   * calls of a file ending after a gap). Returns how many.
+   */
+  releaseQuietTail(out: EngineOutput): number {
+    const before = this.counters.futureTakenBack;
+    this.takeBack(this.guard.takeUncontradicted(), out);
+    return this.counters.futureTakenBack - before;
+  }
+
+  private takeBack(records: ParkedRecord[], out: EngineOutput): void {
+    for (const r of records) {
+      if ((r.kind === 'call' ? this.callWatermark : this.smsWatermark).isLate(r.event.ts)) continue;
+      this.counters.futureTakenBack++;
+      this.takenBack.add(r.event);
+      if (r.kind === 'call') this.admitCall(r.event, out, r.source, r.route);
+      else this.admitSms(r.event, out, r.source);
+    }
+  }
+
+  private admitCall(e: CallEvent, out: EngineOutput, source: string | undefined, route: string | undefined): EventOutcome {
     // One instance may own several routes of a call: each is a sighting of its own.
     if (!this.registry.firstSighting(route === undefined ? e.call_id : `${route}\u0000${e.call_id}`, e.type, e.ts)) {
       this.counters.duplicates++;
@@ -165,6 +241,17 @@ export class DetectionEngine {
       this.counters.late++;
       return 'late';
     }
+    if (!this.guard.admit(s.ts, source)) {
+      if (this.guard.farAhead(s.ts, { kind: 'sms', event: s, source }, source) === 'park') {
+        this.counters.future++;
+        return 'future';
+      }
+      this.takeBackConfirmed(out);
+    }
+    return this.admitSms(s, out, source);
+  }
+
+  private admitSms(s: SmsEvent, out: EngineOutput, source: string | undefined): EventOutcome {
     if (this.smsSeen.has(s.event_id)) {
       this.counters.duplicates++;
       return 'duplicate';
@@ -248,6 +335,17 @@ export class DetectionEngine {
       for (const c of this.otp) c.sweep(watermark, smsWm);
     }
     for (const [id, ts] of this.smsSeen) if (ts < smsWm) this.smsSeen.delete(id);
+  }
+
+  /** What became of an event `processCall`/`processSms` answered `future` for. */
+  futureStatus(e: CallEvent | SmsEvent): FutureStatus {
+    if (this.takenBack.has(e)) return 'processed';
+    return this.guard.isWaiting((r) => r.event === e) ? 'waiting' : 'parked';
+  }
+
+  /** Parked records processed after all (cheap, for per-batch metrics). */
+  get futureTakenBack(): number {
+    return this.counters.futureTakenBack;
   }
 
   stats(): EngineStats {

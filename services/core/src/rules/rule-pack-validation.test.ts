@@ -73,6 +73,77 @@ describe('validateRulePack: good packs', () => {
   });
 });
 
+const deepNot = (depth: number): unknown => {
+  let c: unknown = { ref: 'dno' };
+  for (let i = 0; i < depth; i++) c = { not: c };
+  return c;
+};
+const withSettings = (settings: Record<string, unknown>) => ({ ...packWith(GOOD_WINDOW), settings });
+const manyRules = (n: number) => packWith(...Array.from({ length: n }, (_, i) => ({ ...GOOD_WINDOW, id: `r${i}` })));
+const countMeasures = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`m${i}`, { fn: 'count' }]));
+
+describe('validateRulePack: packs that would hurt the service are refused, naming the rule and the field', () => {
+  it.each<[string, unknown, string, string, RegExp?]>([
+    ['a window of 1000 days', withRule({ window: { type: 'tumbling', size: '1000d' } }), 'fanout', 'window.size', /at most|to 86400000 ms/],
+    ['a sliding window of 1000 days', withRule({ window: { type: 'sliding', size: '1000d', hop: '10d' } }), 'fanout', 'window.size'],
+    ['a session capped at 1000 days', withRule({ window: { type: 'session', gap: '10m', max: '1000d' } }), 'fanout', 'window.max'],
+    ['an allowed lateness of 1000 days', withSettings({ allowedLateness: '1000d' }), 'settings', 'settings.allowedLateness'],
+    ['a victim look-back of 1000 days', withSettings({ victimLookback: '1000d' }), 'settings', 'settings.victimLookback'],
+    ['a victim follow of 1000 days', withSettings({ victimFollow: '1000d' }), 'settings', 'settings.victimFollow'],
+    ['an event-time jump of a day', withSettings({ maxEventTimeJump: '1d' }), 'settings', 'settings.maxEventTimeJump'],
+    ['a cooldown of 1000 days', withRule({ cooldown: '1000d' }), 'fanout', 'cooldown'],
+    ['an OTP window of 1000 days', packWith({ ...GOOD_OTP, within: '1000d' }), 'otp', 'within'],
+    ['a duration that parses to Infinity', withRule({ window: { type: 'tumbling', size: `${'9'.repeat(400)}ms` } }), 'fanout', 'window.size', /duration/],
+    ['a settings count out of range', withSettings({ evidenceSize: 1e9 }), 'settings', 'settings.evidenceSize'],
+    ['a threshold of 1e308', withRule({ when: [{ measure: 'attempts', op: '>=', value: 1e308 }] }), 'fanout', 'when[0].value', /within/],
+    ['a condition number of 1e308', withRule({ filter: { field: 'duration_ms', gt: 1e308 } }), 'fanout', 'filter.gt'],
+    ['eq "486" on the numeric sip_code', withRule({ filter: { field: 'sip_code', eq: '486' } }), 'fanout', 'filter.eq', /sip_code is a number/],
+    ['in with a string on a numeric field', withRule({ filter: { field: 'duration_ms', in: [0, '60000'] } }), 'fanout', 'filter.in[1]'],
+    ['gt on a text field', withRule({ filter: { field: 'calling_number', gt: 4 } }), 'fanout', 'filter.gt', /not a number/],
+    ['prefix on a numeric field', withRule({ filter: { field: 'sip_code', prefix: ['4'] } }), 'fanout', 'filter.prefix'],
+    ['an enum field compared with an unknown symbol', withRule({ filter: { field: 'attestation', eq: 'D' } }), 'fanout', 'filter.eq', /A, B, C, NONE/],
+    ['an enum list with an unknown symbol', withRule({ measures: { n: { fn: 'count', where: { field: 'type', in: ['START', 'BEGIN'] } } }, when: [{ measure: 'n', op: '>', value: 1 }] }), 'fanout', 'measures.n.where.in[1]'],
+    ['a number compared with a text field', withRule({ filter: { field: 'calling_number', eq: 447700900001 } }), 'fanout', 'filter.eq', /text/],
+    ['an unknown top-level key', { ...packWith(GOOD_WINDOW), rulez: [] }, 'pack', 'rulez', /not a known field/],
+    ['an unknown key beside a reference check', withRule({ filter: { ref: 'dno', negate: true } }), 'fanout', 'filter.negate'],
+    ['an unknown key beside all', withRule({ filter: { all: [{ ref: 'dno' }], any: [{ ref: 'dno' }] } }), 'fanout', 'filter.any'],
+    ['an unknown key in a threshold', withRule({ when: [{ measure: 'attempts', op: '>=', value: 1, unit: 'calls' }] }), 'fanout', 'when[0].unit'],
+    ['a window key of another window type', withRule({ window: { type: 'tumbling', size: '1m', hop: '10s' } }), 'fanout', 'window.hop'],
+    ['not nested 5,000 deep', withRule({ filter: deepNot(5_000) }), 'fanout', 'filter', /deeper than 8/],
+    ['conditions nested 9 deep', withRule({ filter: deepNot(8) }), 'fanout', 'filter', /deeper/],
+    ['1,000 rules', manyRules(1_000), 'pack', 'rules', /at most 200/],
+    ['17 measures', withRule({ measures: countMeasures(17), when: [{ measure: 'm0', op: '>', value: 1 }] }), 'fanout', 'measures', /at most 16/],
+    ['17 thresholds', withRule({ when: Array.from({ length: 17 }, () => ({ measure: 'attempts', op: '>', value: 1 })) }), 'fanout', 'when', /at most 16/],
+    ['101 conditions in one rule', withRule({ filter: { any: Array.from({ length: 100 }, () => ({ ref: 'dno' })) } }), 'fanout', 'filter', /more than 100 conditions/],
+    ['a list of 1,001 values', withRule({ filter: { field: 'ingress_trunk', in: Array.from({ length: 1_001 }, (_, i) => `t${i}`) } }), 'fanout', 'filter.in', /at most 1000/],
+    ['a non-boolean enabled', withRule({ enabled: 'no' }), 'fanout', 'enabled'],
+    ['dropDigits of 0', withRule({ measures: { d: { fn: 'distinct', field: 'calling_number', dropDigits: 0 } }, when: [{ measure: 'd', op: '>', value: 1 }] }), 'fanout', 'measures.d.dropDigits', /1 to 8/],
+    ['dropDigits of 9', withRule({ measures: { d: { fn: 'distinct_ratio', field: 'calling_number', dropDigits: 9 } }, when: [{ measure: 'd', op: '>', value: 1 }] }), 'fanout', 'measures.d.dropDigits'],
+    ['dropDigits on a count', withRule({ measures: { d: { fn: 'count', dropDigits: 2 } }, when: [{ measure: 'd', op: '>', value: 1 }] }), 'fanout', 'measures.d.dropDigits', /not a known field/],
+  ])('%s', (_why, raw, rule, path, msg) => {
+    const ps = problems(raw);
+    const p = ps.find((x) => x.rule === rule && x.path === path);
+    expect(p, JSON.stringify(ps).slice(0, 2_000)).toBeDefined();
+    if (msg) expect(p!.message).toMatch(msg);
+  });
+
+  it('accepts the limits themselves, dropDigits 1..8 and the neighbour_cli reference check', () => {
+    const pack = validateRulePack({
+      ...packWith({
+        ...GOOD_WINDOW,
+        filter: deepNot(7),
+        window: { type: 'sliding', size: '24h', hop: '4m' },
+        measures: { ...countMeasures(14), blocks: { fn: 'distinct', field: 'calling_number', dropDigits: 8 }, near: { fn: 'count', where: { ref: 'neighbour_cli' } } },
+        when: [{ measure: 'blocks', op: '>=', value: 1e9 }],
+      }, ...Array.from({ length: 199 }, (_, i) => ({ ...GOOD_WINDOW, id: `r${i}` }))),
+      settings: { allowedLateness: '1h', victimFollow: '7d', maxEventTimeJump: '5m' },
+    });
+    expect(pack.rules).toHaveLength(200);
+    expect((pack.rules[0] as WindowRule).measures['blocks']).toEqual({ fn: 'distinct', field: 'calling_number', dropDigits: 8 });
+    expect(pack.settings).toMatchObject({ allowedLatenessMs: 3_600_000, maxEventTimeJumpMs: 300_000 });
+  });
+});
+
 describe('validateRulePack: bad packs name the rule and the field path', () => {
   it.each<[string, unknown, string, string, RegExp?]>([
     ['unknown call-event field in the key', withRule({ key: ['caller'] }), 'fanout', 'key[0]', /call-event field/],
@@ -101,7 +172,7 @@ describe('validateRulePack: bad packs name the rule and the field path', () => {
     ['unknown ref', withRule({ filter: { not: { ref: 'blocklist' } } }), 'fanout', 'filter.not.ref'],
     ['numeric op with a string', withRule({ filter: { field: 'duration_ms', gt: '60s' } }), 'fanout', 'filter.gt'],
     ['two operators', withRule({ filter: { field: 'type', eq: 'START', ne: 'END' } }), 'fanout', 'filter'],
-    ['non-string prefix', withRule({ filter: { field: 'calling_number', prefix: [44] } }), 'fanout', 'filter.prefix'],
+    ['non-string prefix', withRule({ filter: { field: 'calling_number', prefix: [44] } }), 'fanout', 'filter.prefix[0]'],
     ['too many key fields', withRule({ key: ['ingress_trunk', 'calling_number', 'called_number', 'attestation'] }), 'fanout', 'key'],
     ['bad severity', withRule({ severity: 'URGENT' }), 'fanout', 'severity'],
     ['bad cooldown', withRule({ cooldown: '500ms' }), 'fanout', 'cooldown'],

@@ -1,9 +1,13 @@
 import { CALL_FIELDS, SEVERITIES, type CallField, type Severity } from '../events.js';
 import { parseDuration } from '../duration.js';
 import {
-  DEFAULT_SETTINGS,
+  COMPARISON_OPS, DURATIONS, FIELD_KINDS, FIELD_OPS, INTEGER_SETTINGS, KEYS, LIST_OPS, MEASURE_FNS, NUMERIC_MEASURE_FIELDS,
+  ORDER_OPS, REFERENCE_CHECKS, RULE_ID_PATTERN, RULE_PACK_LIMITS as LIMITS,
+  type DurationField, type FieldKind,
+} from './rule-pack-declaration.js';
+import {
   type ComparisonOp, type Condition, type EngineSettings, type Measure, type OtpAfterCallRule,
-  type Rule, type RulePack, type Threshold, type WindowRule, type WindowSpec,
+  type ReferenceCheck, type Rule, type RulePack, type Threshold, type WindowRule, type WindowSpec,
 } from './rule-pack.js';
 
 export interface RulePackProblem {
@@ -22,15 +26,9 @@ export class RulePackError extends Error {
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const REFS = ['dno', 'home_cli_from_abroad', 'home_country_ingress', 'allowlisted'];
-const OPS: ComparisonOp[] = ['>=', '>', '<=', '<'];
-const FIELD_OPS = ['eq', 'ne', 'in', 'notIn', 'prefix', 'gt', 'gte', 'lt', 'lte'];
-const NUMERIC_FIELDS = ['duration_ms', 'sip_code'];
-const WINDOW_RULE_KEYS = ['id', 'type', 'description', 'severity', 'enabled', 'key', 'window', 'filter', 'measures', 'when', 'cooldown', 'victims'];
-const OTP_RULE_KEYS = ['id', 'type', 'description', 'severity', 'enabled', 'within', 'suspicious', 'cooldown'];
-const WINDOW_KEYS = ['type', 'size', 'hop', 'gap', 'max'];
-const MEASURE_KEYS = ['fn', 'field', 'where', 'numerator', 'denominator'];
-const SETTINGS_KEYS = ['allowedLateness', 'victimMinDuration', 'victimLookback', 'victimFollow', 'victimLogMaxCalls', 'escalateOnAgreement', 'evidenceSize'];
+const ID = new RegExp(RULE_ID_PATTERN);
+/** Errors past this many are summarised: a pack of 100,000 bad rules must not make a 100,000-line message. */
+const MAX_PROBLEMS = 200;
 
 class Collector {
   readonly problems: RulePackProblem[] = [];
@@ -40,97 +38,219 @@ class Collector {
   }
 }
 
+const show = (v: unknown): string => {
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+};
+
 /** A misspelt property would otherwise be ignored silently (e.g. `filtr` widening a rule to all traffic). */
-function unknownKeys(c: Collector, prefix: string, v: Obj, allowed: string[]): void {
+function unknownKeys(c: Collector, prefix: string, v: Obj, allowed: readonly string[]): void {
   for (const k of Object.keys(v)) if (!allowed.includes(k)) c.add(prefix + k, `is not a known field (${allowed.join(', ')})`);
 }
 
 function field(c: Collector, path: string, v: unknown): CallField | undefined {
   if (typeof v === 'string' && (CALL_FIELDS as readonly string[]).includes(v)) return v as CallField;
-  c.add(path, `must be a call-event field (${CALL_FIELDS.join(', ')}), got ${JSON.stringify(v)}`);
+  c.add(path, `must be a call-event field (${CALL_FIELDS.join(', ')}), got ${show(v)}`);
   return undefined;
 }
 
-function duration(c: Collector, path: string, v: unknown, min = 1): number {
+function duration(c: Collector, path: string, v: unknown, bound: DurationField): number {
+  const b = DURATIONS[bound];
   const ms = parseDuration(v);
-  if (ms === undefined || ms < min) {
-    c.add(path, `must be a duration such as "60s" or "5m" (at least ${min} ms), got ${JSON.stringify(v)}`);
-    return min;
+  if (ms === undefined || !Number.isFinite(ms)) {
+    c.add(path, `must be a duration such as "60s" or "5m", got ${show(v)}`);
+    return b.min;
+  }
+  if (ms < b.min || ms > b.max) {
+    c.add(path, `must be a duration from ${b.min} ms to ${b.max} ms, got ${show(v)} (${ms} ms)`);
+    return b.min;
   }
   return ms;
 }
 
+function text(c: Collector, path: string, v: unknown, max: number): string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || v.length > max) return c.add(path, `must be a string of at most ${max} characters`), undefined;
+  return v;
+}
+
+function flag(c: Collector, path: string, v: unknown, def: boolean): boolean {
+  if (v === undefined) return def;
+  if (typeof v !== 'boolean') return c.add(path, 'must be true or false'), def;
+  return v;
+}
+
+/**
+ * Depth and size of a condition tree, walked with an explicit stack: a pack nesting `not` 5,000
+ * deep must be refused, not overflow the validator's (or the compiler's) call stack. The walk stops
+ * once it knows the tree is too deep or too large.
+ */
+function conditionShape(v: unknown, budget: number): { depth: number; nodes: number } {
+  const stack: [unknown, number][] = [[v, 1]];
+  let depth = 0;
+  let nodes = 0;
+  while (stack.length > 0) {
+    const [node, d] = stack.pop()!;
+    nodes++;
+    if (d > depth) depth = d;
+    if (depth > LIMITS.conditionDepth || nodes > budget) break;
+    if (!isObj(node)) continue;
+    for (const k of ['all', 'any'] as const) {
+      const list = node[k];
+      if (Array.isArray(list)) for (let i = 0; i < list.length && stack.length <= budget; i++) stack.push([list[i], d + 1]);
+    }
+    if ('not' in node) stack.push([node['not'], d + 1]);
+  }
+  return { depth, nodes };
+}
+
+/** Per rule: the condition nodes still allowed. */
+class ConditionBudget {
+  used = 0;
+}
+
+function checkedCondition(c: Collector, path: string, v: unknown, budget: ConditionBudget): Condition | undefined {
+  const shape = conditionShape(v, LIMITS.conditionsPerRule - budget.used);
+  if (shape.depth > LIMITS.conditionDepth) return c.add(path, `nests all / any / not deeper than ${LIMITS.conditionDepth} levels`), undefined;
+  budget.used += shape.nodes;
+  if (budget.used > LIMITS.conditionsPerRule) return c.add(path, `makes the rule hold more than ${LIMITS.conditionsPerRule} conditions`), undefined;
+  return condition(c, path, v);
+}
+
+function scalarProblem(kind: FieldKind, f: CallField, x: unknown): string | undefined {
+  switch (kind.kind) {
+    case 'string':
+      if (typeof x !== 'string') return `${f} is text: compare it with a string, got ${show(x)}`;
+      if (x.length > LIMITS.stringLength) return `is longer than ${LIMITS.stringLength} characters`;
+      return undefined;
+    case 'enum':
+      return typeof x === 'string' && kind.symbols.includes(x) ? undefined : `${f} is one of ${kind.symbols.join(', ')}, got ${show(x)}`;
+    case 'number':
+      if (x === null && kind.nullable) return undefined;
+      if (typeof x !== 'number') return `${f} is a number${kind.nullable ? ' (or null)' : ''}: compare it with a number, got ${show(x)}`;
+      return numberProblem(x);
+  }
+}
+
+function numberProblem(x: number): string | undefined {
+  if (!Number.isFinite(x)) return 'must be a finite number';
+  if (Math.abs(x) > LIMITS.conditionNumberMagnitude) return `must be within ±${LIMITS.conditionNumberMagnitude}`;
+  return undefined;
+}
+
+/** Parses one condition; its depth is bounded beforehand (`checkedCondition`), so recursion is safe. */
 function condition(c: Collector, path: string, v: unknown): Condition | undefined {
   if (!isObj(v)) return c.add(path, 'must be a condition object'), undefined;
-  if ('all' in v || 'any' in v) {
-    const k = 'all' in v ? 'all' : 'any';
+  for (const k of ['all', 'any'] as const) {
+    if (!(k in v)) continue;
+    unknownKeys(c, `${path}.`, v, [k]);
     const list = v[k];
     if (!Array.isArray(list) || list.length === 0) return c.add(`${path}.${k}`, 'must be a non-empty array'), undefined;
-    const items = list.map((x, i) => condition(c, `${path}.${k}[${i}]`, x)).filter((x): x is Condition => x !== undefined);
-    return (k === 'all' ? { all: items } : { any: items });
+    const items = list.map((x, i) => condition(c, `${path}.${k}[${i}]`, x));
+    if (items.some((x) => x === undefined)) return undefined;
+    return (k === 'all' ? { all: items as Condition[] } : { any: items as Condition[] });
   }
   if ('not' in v) {
+    unknownKeys(c, `${path}.`, v, ['not']);
     const inner = condition(c, `${path}.not`, v['not']);
     return inner && { not: inner };
   }
   if ('ref' in v) {
-    if (typeof v['ref'] !== 'string' || !REFS.includes(v['ref'])) return c.add(`${path}.ref`, `must be one of ${REFS.join(', ')}`), undefined;
-    return { ref: v['ref'] as never };
+    unknownKeys(c, `${path}.`, v, ['ref']);
+    if (typeof v['ref'] !== 'string' || !(REFERENCE_CHECKS as readonly string[]).includes(v['ref'])) return c.add(`${path}.ref`, `must be one of ${REFERENCE_CHECKS.join(', ')}`), undefined;
+    return { ref: v['ref'] as ReferenceCheck };
   }
   const f = field(c, `${path}.field`, v['field']);
   const ops = Object.keys(v).filter((k) => k !== 'field');
-  if (ops.length !== 1 || !FIELD_OPS.includes(ops[0] ?? '')) return c.add(path, `needs exactly one operator of ${FIELD_OPS.join(', ')}`), undefined;
-  const op = ops[0] as string;
+  if (ops.length !== 1 || !(FIELD_OPS as readonly string[]).includes(ops[0] ?? '')) return c.add(path, `needs exactly one operator of ${FIELD_OPS.join(', ')}`), undefined;
+  if (!f) return undefined;
+  const op = ops[0] as (typeof FIELD_OPS)[number];
   const arg = v[op];
-  if (['gt', 'gte', 'lt', 'lte'].includes(op) && typeof arg !== 'number') return c.add(`${path}.${op}`, 'must be a number'), undefined;
-  if (['in', 'notIn', 'prefix'].includes(op) && (!Array.isArray(arg) || arg.length === 0)) return c.add(`${path}.${op}`, 'must be a non-empty array'), undefined;
-  if (op === 'prefix' && (arg as unknown[]).some((x) => typeof x !== 'string')) return c.add(`${path}.prefix`, 'must be strings'), undefined;
-  return f && ({ field: f, [op]: arg } as Condition);
+  const at = `${path}.${op}`;
+  const kind = FIELD_KINDS[f];
+  if ((ORDER_OPS as readonly string[]).includes(op)) {
+    if (kind.kind !== 'number') return c.add(at, `${f} is not a number: ${op} cannot compare it`), undefined;
+    if (typeof arg !== 'number') return c.add(at, 'must be a number'), undefined;
+    const p = numberProblem(arg);
+    return p ? (c.add(at, p), undefined) : ({ field: f, [op]: arg } as Condition);
+  }
+  if (op === 'prefix' || (LIST_OPS as readonly string[]).includes(op)) {
+    if (!Array.isArray(arg) || arg.length === 0) return c.add(at, 'must be a non-empty array'), undefined;
+    if (arg.length > LIMITS.listItems) return c.add(at, `must list at most ${LIMITS.listItems} values`), undefined;
+    if (op === 'prefix') {
+      if (kind.kind !== 'string') return c.add(at, `${f} is not text: prefix cannot match it`), undefined;
+      const bad = arg.findIndex((x) => typeof x !== 'string' || x.length === 0 || x.length > LIMITS.stringLength);
+      if (bad >= 0) return c.add(`${at}[${bad}]`, `must be strings of 1 to ${LIMITS.stringLength} characters`), undefined;
+      return { field: f, prefix: arg as string[] };
+    }
+    for (let i = 0; i < arg.length; i++) {
+      const p = scalarProblem(kind, f, arg[i]);
+      if (p) return c.add(`${at}[${i}]`, p), undefined;
+    }
+    return { field: f, [op]: arg } as Condition;
+  }
+  const p = scalarProblem(kind, f, arg);
+  if (p) return c.add(at, p), undefined;
+  return { field: f, [op]: arg } as Condition;
 }
 
-function measure(c: Collector, path: string, v: unknown): Measure | undefined {
+function measure(c: Collector, path: string, v: unknown, budget: ConditionBudget): Measure | undefined {
   if (!isObj(v)) return c.add(path, 'must be a measure object'), undefined;
-  unknownKeys(c, `${path}.`, v, MEASURE_KEYS);
-  const where = v['where'] === undefined ? undefined : condition(c, `${path}.where`, v['where']);
+  const fn = v['fn'];
+  if (typeof fn !== 'string' || !(MEASURE_FNS as readonly string[]).includes(fn)) {
+    c.add(`${path}.fn`, `must be one of ${MEASURE_FNS.join(', ')}`);
+    return undefined;
+  }
+  const name = fn as (typeof MEASURE_FNS)[number];
+  unknownKeys(c, `${path}.`, v, KEYS.measure[name]);
+  const where = v['where'] === undefined ? undefined : checkedCondition(c, `${path}.where`, v['where'], budget);
   const w = where ? { where } : {};
-  switch (v['fn']) {
+  switch (name) {
     case 'count': return { fn: 'count', ...w };
     case 'distinct':
     case 'distinct_ratio': {
       const f = field(c, `${path}.field`, v['field']);
-      return f && { fn: v['fn'], field: f, ...w };
+      const d = v['dropDigits'];
+      const { min, max } = LIMITS.dropDigits;
+      if (d !== undefined && (typeof d !== 'number' || !Number.isInteger(d) || d < min || d > max)) {
+        c.add(`${path}.dropDigits`, `must be an integer from ${min} to ${max}`);
+        return undefined;
+      }
+      return f && { fn: name, field: f, ...w, ...(d !== undefined ? { dropDigits: d } : {}) };
     }
     case 'ratio': {
-      const numerator = condition(c, `${path}.numerator`, v['numerator']);
-      const denominator = v['denominator'] === undefined ? undefined : condition(c, `${path}.denominator`, v['denominator']);
+      const numerator = checkedCondition(c, `${path}.numerator`, v['numerator'], budget);
+      const denominator = v['denominator'] === undefined ? undefined : checkedCondition(c, `${path}.denominator`, v['denominator'], budget);
       return numerator && { fn: 'ratio', numerator, ...(denominator ? { denominator } : {}) };
     }
-    case 'sum': case 'avg': case 'max': case 'min': {
-      if (!NUMERIC_FIELDS.includes(String(v['field']))) return c.add(`${path}.field`, `must be one of ${NUMERIC_FIELDS.join(', ')}`), undefined;
-      return { fn: v['fn'], field: v['field'] as 'duration_ms', ...w };
+    default: {
+      if (!(NUMERIC_MEASURE_FIELDS as readonly string[]).includes(String(v['field']))) return c.add(`${path}.field`, `must be one of ${NUMERIC_MEASURE_FIELDS.join(', ')}`), undefined;
+      return { fn: name, field: v['field'] as (typeof NUMERIC_MEASURE_FIELDS)[number], ...w };
     }
-    default:
-      c.add(`${path}.fn`, 'must be one of count, distinct, distinct_ratio, ratio, sum, avg, max, min');
-      return undefined;
   }
 }
 
 function windowSpec(c: Collector, v: unknown): WindowSpec {
-  if (!isObj(v)) return c.add('window', 'must be an object'), { type: 'tumbling', sizeMs: 60_000 };
-  unknownKeys(c, 'window.', v, WINDOW_KEYS);
-  switch (v['type']) {
+  const fallback: WindowSpec = { type: 'tumbling', sizeMs: 60_000 };
+  if (!isObj(v)) return c.add('window', 'must be an object'), fallback;
+  const type = v['type'];
+  if (type !== 'sliding' && type !== 'tumbling' && type !== 'session') {
+    c.add('window.type', 'must be sliding, tumbling or session');
+    return fallback;
+  }
+  unknownKeys(c, 'window.', v, KEYS.window[type]);
+  switch (type) {
     case 'sliding': {
-      const sizeMs = duration(c, 'window.size', v['size']);
-      const hopMs = duration(c, 'window.hop', v['hop'] ?? '5s');
+      const sizeMs = duration(c, 'window.size', v['size'], 'window.size');
+      const hopMs = duration(c, 'window.hop', v['hop'] ?? DURATIONS['window.hop'].default, 'window.hop');
       if (sizeMs % hopMs !== 0) c.add('window.hop', `must divide window.size (${sizeMs} ms) evenly`);
-      if (sizeMs / hopMs > 360) c.add('window.hop', 'gives more than 360 buckets per window; use a larger hop');
+      else if (sizeMs / hopMs > LIMITS.bucketsPerWindow) c.add('window.hop', `gives more than ${LIMITS.bucketsPerWindow} buckets per window; use a larger hop`);
       return { type: 'sliding', sizeMs, hopMs };
     }
-    case 'tumbling': return { type: 'tumbling', sizeMs: duration(c, 'window.size', v['size']) };
-    case 'session': return { type: 'session', gapMs: duration(c, 'window.gap', v['gap']), maxMs: duration(c, 'window.max', v['max'] ?? '24h') };
-    default:
-      c.add('window.type', 'must be sliding, tumbling or session');
-      return { type: 'tumbling', sizeMs: 60_000 };
+    case 'tumbling': return { type: 'tumbling', sizeMs: duration(c, 'window.size', v['size'], 'window.size') };
+    case 'session': return {
+      type: 'session', gapMs: duration(c, 'window.gap', v['gap'], 'window.gap'), maxMs: duration(c, 'window.max', v['max'] ?? DURATIONS['window.max'].default, 'window.max'),
+    };
   }
 }
 
@@ -141,89 +261,105 @@ function severity(c: Collector, v: unknown): Severity {
 }
 
 function windowRule(c: Collector, v: Obj, id: string): WindowRule {
-  unknownKeys(c, '', v, WINDOW_RULE_KEYS);
+  unknownKeys(c, '', v, KEYS.windowRule);
+  const budget = new ConditionBudget();
   const keyRaw = v['key'];
   const keys = Array.isArray(keyRaw) ? keyRaw : [keyRaw];
-  if (keys.length === 0 || keys.length > 3) c.add('key', 'must name 1 to 3 call-event fields');
-  const key = keys.map((k, i) => field(c, `key[${i}]`, k)).filter((k): k is CallField => k !== undefined);
+  if (keys.length === 0 || keys.length > LIMITS.keyFields) c.add('key', `must name 1 to ${LIMITS.keyFields} call-event fields`);
+  const key = keys.slice(0, LIMITS.keyFields).map((k, i) => field(c, `key[${i}]`, k)).filter((k): k is CallField => k !== undefined);
   const measures: Record<string, Measure> = {};
-  if (!isObj(v['measures']) || Object.keys(v['measures']).length === 0) c.add('measures', 'must be an object of named measures');
-  else for (const [name, m] of Object.entries(v['measures'])) {
-    const parsed = measure(c, `measures.${name}`, m);
+  const rawMeasures = v['measures'];
+  if (!isObj(rawMeasures) || Object.keys(rawMeasures).length === 0) c.add('measures', 'must be an object of named measures');
+  else if (Object.keys(rawMeasures).length > LIMITS.measuresPerRule) c.add('measures', `must name at most ${LIMITS.measuresPerRule} measures`);
+  else for (const [name, m] of Object.entries(rawMeasures)) {
+    const parsed = measure(c, `measures.${name}`, m, budget);
     if (parsed) measures[name] = parsed;
   }
   const when: Threshold[] = [];
-  if (!Array.isArray(v['when']) || v['when'].length === 0) c.add('when', 'must be a non-empty array of {measure, op, value}');
-  else v['when'].forEach((t: unknown, i: number) => {
+  const rawWhen = v['when'];
+  if (!Array.isArray(rawWhen) || rawWhen.length === 0) c.add('when', 'must be a non-empty array of {measure, op, value}');
+  else if (rawWhen.length > LIMITS.thresholdsPerRule) c.add('when', `must hold at most ${LIMITS.thresholdsPerRule} thresholds`);
+  else rawWhen.forEach((t: unknown, i: number) => {
     if (!isObj(t)) return c.add(`when[${i}]`, 'must be an object');
-    if (typeof t['measure'] !== 'string' || !Object.hasOwn(measures, t['measure'])) return c.add(`when[${i}].measure`, `must name a declared measure, got ${JSON.stringify(t['measure'])}`);
-    if (!OPS.includes(t['op'] as ComparisonOp)) return c.add(`when[${i}].op`, `must be one of ${OPS.join(' ')}`);
-    if (typeof t['value'] !== 'number' || !Number.isFinite(t['value'])) return c.add(`when[${i}].value`, 'must be a finite number');
-    when.push({ measure: t['measure'], op: t['op'] as ComparisonOp, value: t['value'] });
+    unknownKeys(c, `when[${i}].`, t, KEYS.threshold);
+    if (typeof t['measure'] !== 'string' || !Object.hasOwn(rawMeasures as Obj, t['measure'])) return c.add(`when[${i}].measure`, `must name a declared measure, got ${show(t['measure'])}`);
+    if (!(COMPARISON_OPS as readonly unknown[]).includes(t['op'])) return c.add(`when[${i}].op`, `must be one of ${COMPARISON_OPS.join(' ')}`);
+    const value = t['value'];
+    if (typeof value !== 'number' || !Number.isFinite(value)) return c.add(`when[${i}].value`, 'must be a finite number');
+    if (Math.abs(value) > LIMITS.thresholdMagnitude) return c.add(`when[${i}].value`, `must be within ±${LIMITS.thresholdMagnitude}`);
+    when.push({ measure: t['measure'], op: t['op'] as ComparisonOp, value });
   });
   return {
     id, type: 'window',
-    description: typeof v['description'] === 'string' ? v['description'] : '',
+    description: text(c, 'description', v['description'], LIMITS.descriptionLength) ?? '',
     severity: severity(c, v['severity']),
-    enabled: v['enabled'] !== false,
+    enabled: flag(c, 'enabled', v['enabled'], true),
     key,
     window: windowSpec(c, v['window']),
-    filter: v['filter'] === undefined ? undefined : condition(c, 'filter', v['filter']),
+    filter: v['filter'] === undefined ? undefined : checkedCondition(c, 'filter', v['filter'], budget),
     measures, when,
-    cooldownMs: duration(c, 'cooldown', v['cooldown'] ?? '15m', 1_000),
-    victims: v['victims'] !== false,
+    cooldownMs: duration(c, 'cooldown', v['cooldown'] ?? DURATIONS['cooldown'].default, 'cooldown'),
+    victims: flag(c, 'victims', v['victims'], true),
   };
 }
 
 function otpRule(c: Collector, v: Obj, id: string): OtpAfterCallRule {
-  unknownKeys(c, '', v, OTP_RULE_KEYS);
+  unknownKeys(c, '', v, KEYS.otpRule);
   return {
     id, type: 'otp_after_call',
-    description: typeof v['description'] === 'string' ? v['description'] : '',
+    description: text(c, 'description', v['description'], LIMITS.descriptionLength) ?? '',
     severity: severity(c, v['severity']),
-    enabled: v['enabled'] !== false,
-    withinMs: duration(c, 'within', v['within'] ?? '10m'),
-    suspicious: condition(c, 'suspicious', v['suspicious']) ?? { ref: 'dno' },
-    cooldownMs: duration(c, 'cooldown', v['cooldown'] ?? '1h', 1_000),
+    enabled: flag(c, 'enabled', v['enabled'], true),
+    withinMs: duration(c, 'within', v['within'] ?? DURATIONS['within'].default, 'within'),
+    suspicious: checkedCondition(c, 'suspicious', v['suspicious'], new ConditionBudget()) ?? { ref: 'dno' },
+    cooldownMs: duration(c, 'cooldown', v['cooldown'] ?? DURATIONS['otp.cooldown'].default, 'otp.cooldown'),
   };
 }
 
 function settings(c: Collector, v: unknown): EngineSettings {
-  if (v === undefined) return { ...DEFAULT_SETTINGS };
-  if (!isObj(v)) return c.add('settings', 'must be an object'), { ...DEFAULT_SETTINGS };
-  unknownKeys(c, 'settings.', v, SETTINGS_KEYS);
-  const d = (key: string, def: number, min = 0): number => (v[key] === undefined ? def : duration(c, `settings.${key}`, v[key], min));
-  const n = (key: string, def: number): number => {
-    const x = v[key];
-    if (x === undefined) return def;
-    if (typeof x !== 'number' || !Number.isInteger(x) || x < 0) return c.add(`settings.${key}`, 'must be a non-negative integer'), def;
+  const d = (key: 'allowedLateness' | 'maxEventTimeJump' | 'victimMinDuration' | 'victimLookback' | 'victimFollow'): number => {
+    const bound = `settings.${key}` as const;
+    return duration(c, bound, (isObj(v) ? v[key] : undefined) ?? DURATIONS[bound].default, bound);
+  };
+  const n = (key: keyof typeof INTEGER_SETTINGS): number => {
+    const b = INTEGER_SETTINGS[key];
+    const x = isObj(v) ? v[key] : undefined;
+    if (x === undefined) return b.default;
+    if (typeof x !== 'number' || !Number.isInteger(x) || x < b.min || x > b.max) return c.add(`settings.${key}`, `must be an integer from ${b.min} to ${b.max}`), b.default;
     return x;
   };
+  if (v !== undefined && !isObj(v)) c.add('settings', 'must be an object');
+  if (isObj(v)) unknownKeys(c, 'settings.', v, KEYS.settings);
   return {
-    allowedLatenessMs: d('allowedLateness', DEFAULT_SETTINGS.allowedLatenessMs),
-    victimMinDurationMs: d('victimMinDuration', DEFAULT_SETTINGS.victimMinDurationMs),
-    victimLookbackMs: d('victimLookback', DEFAULT_SETTINGS.victimLookbackMs),
-    victimFollowMs: d('victimFollow', DEFAULT_SETTINGS.victimFollowMs),
-    victimLogMaxCalls: n('victimLogMaxCalls', DEFAULT_SETTINGS.victimLogMaxCalls),
-    escalateOnAgreement: v['escalateOnAgreement'] === undefined ? DEFAULT_SETTINGS.escalateOnAgreement : v['escalateOnAgreement'] === true,
-    evidenceSize: n('evidenceSize', DEFAULT_SETTINGS.evidenceSize),
+    allowedLatenessMs: d('allowedLateness'),
+    maxEventTimeJumpMs: d('maxEventTimeJump'),
+    victimMinDurationMs: d('victimMinDuration'),
+    victimLookbackMs: d('victimLookback'),
+    victimFollowMs: d('victimFollow'),
+    victimLogMaxCalls: n('victimLogMaxCalls'),
+    escalateOnAgreement: flag(c, 'settings.escalateOnAgreement', isObj(v) ? v['escalateOnAgreement'] : undefined, true),
+    evidenceSize: n('evidenceSize'),
   };
 }
 
-/** Validates raw JSON into a RulePack; throws RulePackError naming every bad rule and field. */
+/** Validates raw JSON (or YAML) into a RulePack; throws RulePackError naming every bad rule and field. */
 export function validateRulePack(raw: unknown): RulePack {
-  const pack = new Collector('pack');
   if (!isObj(raw)) throw new RulePackError([{ rule: 'pack', path: '', message: 'must be a JSON object' }]);
+  const pack = new Collector('pack');
+  unknownKeys(pack, '', raw, KEYS.pack);
   if (raw['version'] !== 1) pack.add('version', 'must be 1');
+  const name = text(pack, 'name', raw['name'], LIMITS.stringLength);
   const problems = pack.problems;
   const s = new Collector('settings');
   const parsedSettings = settings(s, raw['settings']);
   problems.push(...s.problems);
   const rules: Rule[] = [];
   const seen = new Set<string>();
-  if (!Array.isArray(raw['rules'])) problems.push({ rule: 'pack', path: 'rules', message: 'must be an array' });
-  else raw['rules'].forEach((r: unknown, i: number) => {
-    const id = isObj(r) && typeof r['id'] === 'string' && /^[a-z0-9][a-z0-9._-]{0,63}$/.test(r['id']) ? r['id'] : undefined;
+  const rawRules = raw['rules'];
+  if (!Array.isArray(rawRules)) problems.push({ rule: 'pack', path: 'rules', message: 'must be an array' });
+  else if (rawRules.length > LIMITS.rules) problems.push({ rule: 'pack', path: 'rules', message: `must hold at most ${LIMITS.rules} rules, got ${rawRules.length}` });
+  else rawRules.forEach((r: unknown, i: number) => {
+    const id = isObj(r) && typeof r['id'] === 'string' && ID.test(r['id']) ? r['id'] : undefined;
     const c = new Collector(id ?? `#${i}`);
     if (!isObj(r)) c.add('', 'must be an object');
     else {
@@ -236,6 +372,11 @@ export function validateRulePack(raw: unknown): RulePack {
     }
     problems.push(...c.problems);
   });
+  if (problems.length > MAX_PROBLEMS) {
+    const more = problems.length - MAX_PROBLEMS;
+    problems.length = MAX_PROBLEMS;
+    problems.push({ rule: 'pack', path: '', message: `and ${more} more problems` });
+  }
   if (problems.length > 0) throw new RulePackError(problems);
-  return { version: 1, name: typeof raw['name'] === 'string' ? raw['name'] : 'unnamed', settings: parsedSettings, rules };
+  return { version: 1, name: name ?? 'unnamed', settings: parsedSettings, rules };
 }

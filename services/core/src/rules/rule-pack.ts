@@ -1,4 +1,5 @@
 import type { CallField, Severity } from '../events.js';
+import type { REFERENCE_CHECKS } from './rule-pack-declaration.js';
 
 /**
  * The declarative rule pack (JSON). Analysts edit this, not code; `validateRulePack` turns raw
@@ -21,15 +22,16 @@ export type Condition =
   | { not: Condition };
 
 /** Checks against the reference data (contract section 3). */
-export type ReferenceCheck = 'dno' | 'home_cli_from_abroad' | 'home_country_ingress' | 'allowlisted';
+export type ReferenceCheck = (typeof REFERENCE_CHECKS)[number];
 
 export type Measure =
   | { fn: 'count'; where?: Condition }
-  | { fn: 'distinct'; field: CallField; where?: Condition }
+  /** `dropDigits`: the value's last N digits are removed before counting (number blocks). */
+  | { fn: 'distinct'; field: CallField; where?: Condition; dropDigits?: number }
   | { fn: 'ratio'; numerator: Condition; denominator?: Condition }
   | { fn: 'sum' | 'avg' | 'max' | 'min'; field: 'duration_ms' | 'sip_code'; where?: Condition }
   /** distinct(field) / count: near 1 when every attempt differs (fan-out, rotating caller IDs). */
-  | { fn: 'distinct_ratio'; field: CallField; where?: Condition };
+  | { fn: 'distinct_ratio'; field: CallField; where?: Condition; dropDigits?: number };
 
 export type ComparisonOp = '>=' | '>' | '<=' | '<';
 
@@ -81,6 +83,12 @@ export type Rule = WindowRule | OtpAfterCallRule;
 export interface EngineSettings {
   /** Events older than the watermark (max event time minus this) are late: counted and parked. */
   allowedLatenessMs: number;
+  /**
+   * A record dated further than this ahead of the confirmed event time is parked (`FUTURE_EVENT`)
+   * unless other records confirm the jump: one record cannot move event time. Kept under the
+   * allowed lateness, a record just inside it cannot make on-time events late either.
+   */
+  maxEventTimeJumpMs: number;
   /** Connected time that makes a callee a victim (police used 60 s). */
   victimMinDurationMs: number;
   /** How far before a flag connected calls are looked up. */
@@ -104,6 +112,7 @@ export interface RulePack {
 
 export const DEFAULT_SETTINGS: EngineSettings = {
   allowedLatenessMs: 180_000,
+  maxEventTimeJumpMs: 120_000,
   victimMinDurationMs: 60_000,
   victimLookbackMs: 3_600_000,
   victimFollowMs: 24 * 3_600_000,

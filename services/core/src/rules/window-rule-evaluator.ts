@@ -1,4 +1,5 @@
 import type { CallEvent } from '../events.js';
+import type { Fingerprint } from '../keyed-hash.js';
 import type { ReferenceData } from '../reference/reference-data.js';
 import { BucketedWindow } from '../windows/bucketed-window.js';
 import type { KeyedWindow } from '../windows/keyed-window.js';
@@ -31,10 +32,10 @@ export class WindowRuleEvaluator {
   private readonly scratch: Float64Array;
   private readonly thresholdIndex: number[];
 
-  constructor(readonly rule: WindowRule, ref: () => ReferenceData, latenessMs: number, private readonly evidenceSize: number) {
+  constructor(readonly rule: WindowRule, ref: () => ReferenceData, latenessMs: number, private readonly evidenceSize: number, fingerprint?: Fingerprint) {
     this.key = keyExtractor(rule.key);
     this.filter = rule.filter ? compileCondition(rule.filter, ref) : undefined;
-    this.layout = new MeasureLayout(rule.measures, ref);
+    this.layout = new MeasureLayout(rule.measures, ref, fingerprint);
     const w = rule.window;
     this.window = (w.type === 'session'
       ? new SessionWindow(this.layout, w.gapMs, w.maxMs)

@@ -1,5 +1,4 @@
 import type { CallEvent } from '../events.js';
-import { hash32 } from '../stable-hash.js';
 import type { KeyedWindow, WindowBounds } from './keyed-window.js';
 import type { MeasureLayout } from './measure-layout.js';
 
@@ -107,7 +106,7 @@ export class BucketedWindow implements KeyedWindow<BucketedState> {
       for (let d = 0; d < inputs.length; d++) {
         const input = inputs[d]!;
         if (input.where && !input.where(event)) continue;
-        const h = hash32(String(event[input.field]));
+        const h = this.layout.fingerprint(String(event[input.field]));
         const seen = state.distinct[d]!;
         const prev = seen.get(h);
         if (prev !== undefined && prev >= idx) continue;

@@ -1,5 +1,6 @@
 import type { CallEvent } from '../events.js';
-import { compileCondition, type CallPredicate } from '../rules/condition.js';
+import { FIXED_HASH_SEED, keyedFingerprint, type Fingerprint } from '../keyed-hash.js';
+import { compileCondition, RuleNotSupportedError, type CallPredicate } from '../rules/condition.js';
 import type { Condition, Measure } from '../rules/rule-pack.js';
 import type { ReferenceData } from '../reference/reference-data.js';
 
@@ -24,7 +25,8 @@ export class MeasureLayout {
   private readonly updaters: ((e: CallEvent, slots: Float64Array) => void)[] = [];
   private readonly readers: ((slots: Float64Array) => number)[] = [];
 
-  constructor(measures: Record<string, Measure>, ref: () => ReferenceData) {
+  /** `fingerprint`: the keyed hash distinct values are counted by (see keyed-hash). */
+  constructor(measures: Record<string, Measure>, ref: () => ReferenceData, readonly fingerprint: Fingerprint = keyedFingerprint(FIXED_HASH_SEED)) {
     const slot = (merge: SlotMerge): number => this.merges.push(merge) - 1;
     const pred = (c: Condition | undefined): CallPredicate | undefined =>
       c === undefined ? undefined : compileCondition(c, ref);
@@ -82,6 +84,7 @@ export class MeasureLayout {
         }
         case 'distinct':
         case 'distinct_ratio': {
+          if (m.dropDigits !== undefined) throw new RuleNotSupportedError(`measure ${name}: dropDigits is not supported by this build`);
           const s = slot('sum');
           this.distinct.push({ slot: s, field: m.field, where: pred(m.where) });
           if (m.fn === 'distinct') {

@@ -1,5 +1,4 @@
 import type { CallEvent } from '../events.js';
-import { hash32 } from '../stable-hash.js';
 import type { KeyedWindow, WindowBounds } from './keyed-window.js';
 import type { MeasureLayout } from './measure-layout.js';
 
@@ -43,7 +42,7 @@ export class SessionWindow implements KeyedWindow<SessionState> {
       this.layout.distinct.forEach((input, d) => {
         if (input.where && !input.where(event)) return;
         const set = state.distinct![d]!;
-        const h = hash32(String(event[input.field]));
+        const h = this.layout.fingerprint(String(event[input.field]));
         if (!set.has(h)) {
           set.add(h);
           state.slots[input.slot]! += 1;

@@ -2,8 +2,7 @@ import type { OutcomeCounts } from './replay-run.js';
 
 /**
  * Engine outcomes that are not a rejection by event time: the record was used, was a copy of one
- * that was, or was deliberately ignored. Every other outcome (`late` today; a far-future reason
- * once the core reports one) means a record was dropped because of its timestamp, and counts
+ * that was, or was deliberately ignored. Every other outcome (`late`, `future`) means a record was dropped because of its timestamp, and counts
  * against --max-late-share.
  */
 const NOT_EVENT_TIME = new Set(['accepted', 'duplicate', 'allowlisted']);
@@ -11,6 +10,7 @@ const NOT_EVENT_TIME = new Set(['accepted', 'duplicate', 'allowlisted']);
 /** What the summary says for a reason code; unknown codes are shown as they are. */
 const REASON_TEXT: Record<string, string> = {
   late: 'late (older than the watermark minus the allowed lateness)',
+  future: 'too far ahead (FUTURE_EVENT: beyond the rule pack\'s maxEventTimeJump and contradicted by later records)',
 };
 
 export interface EventTimeRejections {

@@ -18,10 +18,10 @@ export interface ReplayOptions {
 
 export const DEFAULT_MAX_LATE_SHARE = 0.01;
 
-export const REPLAY_USAGE = `usage: npm run -s replay -- --calls CALLS.jsonl [--sms SMS.jsonl] [--reference DIR] [--rules RULES.json]
+export const REPLAY_USAGE = `usage: npm run -s replay -- --calls CALLS.jsonl [--sms SMS.jsonl] [--reference DIR] [--rules RULES.json|.yaml]
                            [--labels LABELS] --out OUTDIR [--quiet] [--progress]
                            [--max-late-share RATIO] [--max-line-bytes N]
-       npm run -s replay -- --print-default-rules
+       npm run -s replay -- --print-default-rules | --print-rule-schema
 
 Runs the detection rules over newline-delimited JSON events with no broker or database, and writes
 OUTDIR/alerts.jsonl and OUTDIR/victims.jsonl.
@@ -29,7 +29,7 @@ OUTDIR/alerts.jsonl and OUTDIR/victims.jsonl.
   --calls FILE             call events, one JSON object a line (required)
   --sms FILE               SMS events, one JSON object a line
   --reference DIR          reference data: dno.csv, allowlist.csv, network.json (each optional)
-  --rules FILE             rule pack; the default pack when absent
+  --rules FILE             rule pack, JSON or YAML; the default pack when absent
   --out DIR                output directory (required)
   --labels FILE            backtest against ground truth: the generator's labels.json, or analysts'
                            verdicts (CSV or NDJSON: entity_type, entity, verdict[, rule_id, alert_id]);
@@ -42,6 +42,7 @@ OUTDIR/alerts.jsonl and OUTDIR/victims.jsonl.
                            is a terminal)
   --quiet                  no per-line reports, progress or rule summary; warnings still printed
   --print-default-rules    print the default rule pack as JSON and exit
+  --print-rule-schema      print the rule pack's JSON Schema and exit
   -h, --help               this text
 
 Exit status: 0 done; 1 nothing could be read (or the run failed); 2 bad arguments, rule pack,
@@ -55,7 +56,7 @@ export const REPLAY_FLAGS = {
   out: { type: 'string' }, labels: { type: 'string' },
   'max-late-share': { type: 'string' }, 'max-line-bytes': { type: 'string' },
   progress: { type: 'boolean' }, quiet: { type: 'boolean' },
-  'print-default-rules': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  'print-default-rules': { type: 'boolean' }, 'print-rule-schema': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const;
 
 function numberFlag(flag: string, raw: string | undefined, fallback: number, check: (n: number) => boolean, expected: string, problems: string[]): number {
@@ -69,7 +70,7 @@ function numberFlag(flag: string, raw: string | undefined, fallback: number, che
 }
 
 /** Parses argv (without node and script); throws one UsageError listing every problem. */
-export function parseReplayArgs(argv: string[]): ReplayOptions | 'help' | 'print-default-rules' {
+export function parseReplayArgs(argv: string[]): ReplayOptions | 'help' | 'print-default-rules' | 'print-rule-schema' {
   let values;
   try {
     ({ values } = parseArgs({
@@ -83,6 +84,7 @@ export function parseReplayArgs(argv: string[]): ReplayOptions | 'help' | 'print
   }
   if (values.help) return 'help';
   if (values['print-default-rules']) return 'print-default-rules';
+  if (values['print-rule-schema']) return 'print-rule-schema';
   const problems: string[] = [];
   for (const flag of ['calls', 'sms', 'reference', 'rules', 'out', 'labels'] as const) {
     if (values[flag] === '') problems.push(`--${flag}: needs a value`);

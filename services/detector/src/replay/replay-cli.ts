@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_RULE_PACK_SOURCE, RulePackError } from '@telfraud/core';
+import { DEFAULT_RULE_PACK_SOURCE, RulePackError, rulePackSchemaText } from '@telfraud/core';
+import { randomHashSeed } from '../hash-seed.js';
 import { loadReferenceDir } from '../reference-loader.js';
 import { loadRulePackFile } from '../rule-pack-loader.js';
 import { formatBacktest } from './backtest-report.js';
@@ -38,6 +39,10 @@ export async function runReplayCli(argv: string[], io: ReplayCliIo): Promise<num
     io.stdout(REPLAY_USAGE + '\n');
     return EXIT.ok;
   }
+  if (parsed === 'print-rule-schema') {
+    io.stdout(rulePackSchemaText());
+    return EXIT.ok;
+  }
   if (parsed === 'print-default-rules') {
     io.stdout(JSON.stringify(DEFAULT_RULE_PACK_SOURCE, null, 2) + '\n');
     return EXIT.ok;
@@ -56,13 +61,13 @@ export async function runReplayCli(argv: string[], io: ReplayCliIo): Promise<num
   }
   const progress = !parsed.quiet && (parsed.progress ?? io.stderrIsTty);
   const result = await runReplay({
-    calls: parsed.calls, sms: parsed.sms, out: parsed.out, pack, reference,
+    calls: parsed.calls, sms: parsed.sms, out: parsed.out, pack, reference, hashSeed: randomHashSeed(),
     report: parsed.quiet ? () => {} : report, maxLineBytes: parsed.maxLineBytes,
     ...(progress ? { progressIntervalMs: PROGRESS_INTERVAL_MS } : {}), ...(io.now ? { now: io.now } : {}),
   });
   const records = result.callsRead + result.smsRead;
   const rate = Math.round(records / Math.max(result.elapsedMs / 1000, 0.001));
-  report(`read ${result.callsRead} call events and ${result.smsRead} SMS events (${result.badLines} bad lines skipped, ${result.duplicates} duplicates, ${result.late} too late) in ${(result.elapsedMs / 1000).toFixed(2)} s (${rate} events/s)`);
+  report(`read ${result.callsRead} call events and ${result.smsRead} SMS events (${result.badLines} bad lines skipped, ${result.duplicates} duplicates, ${result.late} too late, ${result.future - result.futureTakenBack} too far ahead) in ${(result.elapsedMs / 1000).toFixed(2)} s (${rate} events/s)`);
   const rejected = eventTimeRejections(result.outcomes, records);
   report(`dropped by event time: ${rejected.total === 0 ? 'none' : `${rejected.total} (${(rejected.share * 100).toFixed(2)} % of records; --max-late-share ${parsed.maxLateShare})${rejected.byReason.map(([code, n]) => `; ${describeReason(code)}: ${n}`).join('')}`}`);
   for (const stopped of result.stoppedFiles) report(`INCOMPLETE INPUT: ${stopped}`);

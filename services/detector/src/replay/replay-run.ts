@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   DetectionEngine, validateCallEvent, validateSmsEvent,
-  type Alert, type CallEvent, type EngineOutput, type ReferenceData, type RulePack, type SmsEvent, type VictimExposure,
+  type Alert, type CallEvent, type HashSeed, type EngineOutput, type ReferenceData, type RulePack, type SmsEvent, type VictimExposure,
 } from '@telfraud/core';
 import { DEFAULT_MAX_LINE_BYTES, readNdjsonBatches, type NdjsonLine } from './ndjson-reader.js';
 import { printable } from './printable.js';
@@ -14,6 +14,8 @@ export interface ReplayInput {
   out: string;
   pack: RulePack;
   reference: ReferenceData;
+  /** Key of the distinct-count hash (the CLI draws one per run); fixed when absent. */
+  hashSeed?: HashSeed;
   /** Bad lines and progress go here (stderr in the CLI). */
   report: (line: string) => void;
   /** Longest line read; a longer one is reported and skipped unbuffered. */
@@ -32,6 +34,9 @@ export interface ReplayResult {
   smsRead: number;
   badLines: number;
   late: number;
+  /** Parked as too far ahead of the event time (FUTURE_EVENT); `futureTakenBack` of them were processed after all, when later events confirmed the jump. */
+  future: number;
+  futureTakenBack: number;
   duplicates: number;
   /** Lines seen, blank and bad ones included. */
   linesRead: number;
@@ -88,6 +93,11 @@ class EventCursor {
     return this.pos < this.batch.length ? this.batch[this.pos] : undefined;
   }
 
+  /** The record after the next one, if it is already read. */
+  peekSecondSync(): Tagged | undefined {
+    return this.pos + 1 < this.batch.length ? this.batch[this.pos + 1] : undefined;
+  }
+
   advance(): void {
     this.pos++;
   }
@@ -112,14 +122,22 @@ class EventCursor {
   }
 }
 
-/** Merges two streams by event time, as the detector sees two topics advance together. */
-async function* mergeByTs(a: EventCursor, b: EventCursor | undefined): AsyncGenerator<Tagged[]> {
+/**
+ * Merges two streams by event time, as the detector sees two topics advance together. A record
+ * dated far ahead of the record after it in its own file (a wrong clock) is passed on at once, for
+ * the engine to judge: ordered by its date it would hold its whole stream back behind the other.
+ */
+async function* mergeByTs(a: EventCursor, b: EventCursor | undefined, maxJumpMs: number): AsyncGenerator<Tagged[]> {
   const out: Tagged[] = [];
+  const outlier = (c: EventCursor, head: Tagged): boolean => {
+    const next = c.peekSecondSync();
+    return next !== undefined && head.event.ts - next.event.ts > maxJumpMs;
+  };
   for (;;) {
     const x = a.peekSync() ?? (await a.peek());
     const y = b ? b.peekSync() ?? (await b.peek()) : undefined;
     if (!x && !y) break;
-    if (x && (!y || x.event.ts <= y.event.ts)) {
+    if (x && (!y || outlier(a, x) || (!outlier(b!, y) && x.event.ts <= y.event.ts))) {
       out.push(x);
       a.advance();
     } else if (y && b) {
@@ -140,7 +158,7 @@ async function* mergeByTs(a: EventCursor, b: EventCursor | undefined): AsyncGene
 export async function runReplay(input: ReplayInput): Promise<ReplayResult> {
   const now = input.now ?? Date.now;
   const started = now();
-  const engine = new DetectionEngine(input.pack, input.reference);
+  const engine = new DetectionEngine(input.pack, input.reference, input.hashSeed ? { hashSeed: input.hashSeed } : {});
   const alerts = new Map<string, Alert>();
   const firstFiring = new Map<string, number>();
   const victims: VictimExposure[] = [];
@@ -171,9 +189,7 @@ export async function runReplay(input: ReplayInput): Promise<ReplayResult> {
   };
   const calls = new EventCursor(input.calls, 'call', bad(input.calls), () => callsRead++, progress, maxLineBytes);
   const sms = input.sms ? new EventCursor(input.sms, 'sms', bad(input.sms), () => smsRead++, progress, maxLineBytes) : undefined;
-  for await (const merged of mergeByTs(calls, sms)) for (const item of merged) {
-    const outcome = item.kind === 'call' ? engine.processCall(item.event, out) : engine.processSms(item.event, out);
-    if (outcome !== 'accepted') outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+  const collect = (): void => {
     if (out.alerts.length > 0) {
       for (const a of out.alerts) {
         if (!firstFiring.has(a.alert_id)) firstFiring.set(a.alert_id, a.ts);
@@ -185,15 +201,27 @@ export async function runReplay(input: ReplayInput): Promise<ReplayResult> {
       victims.push(...out.victims);
       out.victims.length = 0;
     }
+  };
+  for await (const merged of mergeByTs(calls, sms, input.pack.settings.maxEventTimeJumpMs)) for (const item of merged) {
+    const outcome = item.kind === 'call' ? engine.processCall(item.event, out) : engine.processSms(item.event, out);
+    if (outcome !== 'accepted') outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+    collect();
     n++;
   }
+  // The files ended: what was parked as too far ahead with nothing after it to contradict it was the end of the traffic.
+  engine.releaseQuietTail(out);
+  collect();
   const stats = engine.stats();
+  // A record held as too far ahead and then confirmed by later records was processed after all: not dropped.
+  const heldThenTaken = Math.min(stats.futureTakenBack, outcomes.future ?? 0);
+  if (heldThenTaken > 0) outcomes.future = (outcomes.future ?? 0) - heldThenTaken;
+  if (outcomes.future === 0) delete outcomes.future;
   const alertList = [...alerts.values()];
   mkdirSync(input.out, { recursive: true });
   writeFileSync(path.join(input.out, 'alerts.jsonl'), alertList.map((a) => JSON.stringify(a) + '\n').join(''));
   writeFileSync(path.join(input.out, 'victims.jsonl'), victims.map((v) => JSON.stringify(v) + '\n').join(''));
   return {
-    callsRead, smsRead, badLines, late: stats.late, duplicates: stats.duplicates,
+    callsRead, smsRead, badLines, late: stats.late, future: stats.future, futureTakenBack: stats.futureTakenBack, duplicates: stats.duplicates,
     linesRead: calls.lines + (sms?.lines ?? 0), outcomes, stoppedFiles,
     alerts: alertList, victims,
     summary: summariseByRule(alertList, input.pack.rules.map((r) => r.id), firstFiring),

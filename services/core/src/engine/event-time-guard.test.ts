@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { EventTimeGuard } from './event-time-guard.js';
+
+const JUMP = 120_000;
+const MIN = 60_000;
+
+/** Feeds times in order; `true` admitted, `false` parked, a list: the parked times taken back before this one. */
+function feed(g: EventTimeGuard<number>, times: number[]): (boolean | number[])[] {
+  return times.map((ts) => {
+    if (g.admit(ts)) return true;
+    return g.farAhead(ts, ts) === 'park' ? false : g.takeConfirmed();
+  });
+}
+
+describe('EventTimeGuard', () => {
+  it('parks one record far ahead of steady traffic, and it moves nothing', () => {
+    const g = new EventTimeGuard<number>(JUMP);
+    const steady = Array.from({ length: 20 }, (_, i) => i * 1_000);
+    const out = feed(g, [...steady.slice(0, 10), 9_000 + 10 * MIN, ...steady.slice(10)]);
+    expect(out[10]).toBe(false);
+    expect(out.filter((x) => x !== true)).toHaveLength(1);
+    expect(g.eventTime).toBe(19_000);
+  });
+
+  it('admits gradual progress of any speed (a backlog caught up at 30 s per record)', () => {
+    const g = new EventTimeGuard<number>(JUMP);
+    expect(feed(g, Array.from({ length: 100 }, (_, i) => i * 30_000)).every((x) => x === true)).toBe(true);
+  });
+
+  it('takes a real jump (a gap in traffic) once a third record confirms it, with the records parked on the way', () => {
+    const g = new EventTimeGuard<number>(JUMP);
+    feed(g, [0, 1_000, 2_000]);
+    expect(feed(g, [10 * MIN, 30 * MIN + 5_000, 30 * MIN, 30 * MIN + 1_000, 30 * MIN + 2_000])).toEqual([false, false, false, [10 * MIN, 30 * MIN, 30 * MIN + 5_000], true]);
+    expect(g.eventTime).toBe(30 * MIN + 5_000);
+  });
+
+  it('a wrong clock on a minority of the traffic never confirms itself', () => {
+    const g = new EventTimeGuard<number>(JUMP);
+    const times: number[] = [];
+    for (let i = 0; i < 200; i++) times.push(i % 5 === 4 ? i * 1_000 + 10 * MIN : i * 1_000);
+    const out = feed(g, times);
+    expect(out.filter((x) => x === false)).toHaveLength(40);
+    expect(out.some((x) => Array.isArray(x))).toBe(false);
+  });
+
+  it('two far records arriving together do not confirm each other; three agreeing amid more in-range traffic are outvoted', () => {
+    const g = new EventTimeGuard<number>(JUMP);
+    const out = feed(g, [0, 1_000, 2_000, 10 * MIN, 10 * MIN, 3_000, 4_000, 5_000, 10 * MIN + 1, 6_000]);
+    expect(out).toEqual([true, true, true, false, false, true, true, true, false, true]);
+  });
+
+  it('the first record defines the start; a new allowance applies at once', () => {
+    const g = new EventTimeGuard<number>(JUMP);
+    expect(feed(g, [0])).toEqual([true]);
+    g.setMaxJump(1_000);
+    expect(feed(g, [1_000, 2_500])).toEqual([true, false]);
+  });
+
+  it('when the input ends, hands back the parked records nothing admitted after them contradicts', () => {
+    const g = new EventTimeGuard<number>(JUMP);
+    // A wrong clock amid traffic (contradicted), then the traffic stops and one long call ends 20 minutes later.
+    expect(feed(g, [0, 1_000, 10 * MIN, 2_000, 3_000, 3_000 + 20 * MIN])).toEqual([true, true, false, true, true, false]);
+    expect(g.takeUncontradicted()).toEqual([3_000 + 20 * MIN]);
+    expect(g.eventTime).toBe(3_000 + 20 * MIN);
+    expect(g.takeUncontradicted()).toEqual([]);
+  });
+});
