@@ -2,6 +2,7 @@ import type { CallEvent } from '../events.js';
 import {
   isAllowlisted, isDnoCall, isHomeCliFromAbroad, type ReferenceData,
 } from '../reference/reference-data.js';
+import { isNeighbourCli } from '../reference/neighbour-cli.js';
 import type { Condition } from './rule-pack.js';
 
 export type CallPredicate = (event: CallEvent) => boolean;
@@ -26,6 +27,7 @@ export function compileCondition(cond: Condition, ref: () => ReferenceData): Cal
       case 'home_cli_from_abroad': return (e) => isHomeCliFromAbroad(e, ref());
       case 'home_country_ingress': return (e) => e.ingress_country === ref().network?.homeCountry;
       case 'allowlisted': return (e) => isAllowlisted(e, ref());
+      case 'neighbour_cli': return isNeighbourCli;
     }
   }
   const f = cond.field;

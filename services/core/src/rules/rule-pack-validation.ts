@@ -22,14 +22,15 @@ export class RulePackError extends Error {
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const REFS = ['dno', 'home_cli_from_abroad', 'home_country_ingress', 'allowlisted'];
+const REFS = ['dno', 'home_cli_from_abroad', 'home_country_ingress', 'allowlisted', 'neighbour_cli'];
+const PHONE_FIELDS = ['calling_number', 'called_number'];
 const OPS: ComparisonOp[] = ['>=', '>', '<=', '<'];
 const FIELD_OPS = ['eq', 'ne', 'in', 'notIn', 'prefix', 'gt', 'gte', 'lt', 'lte'];
 const NUMERIC_FIELDS = ['duration_ms', 'sip_code'];
 const WINDOW_RULE_KEYS = ['id', 'type', 'description', 'severity', 'enabled', 'key', 'window', 'filter', 'measures', 'when', 'cooldown', 'victims'];
 const OTP_RULE_KEYS = ['id', 'type', 'description', 'severity', 'enabled', 'within', 'suspicious', 'cooldown'];
 const WINDOW_KEYS = ['type', 'size', 'hop', 'gap', 'max'];
-const MEASURE_KEYS = ['fn', 'field', 'where', 'numerator', 'denominator'];
+const MEASURE_KEYS = ['fn', 'field', 'where', 'numerator', 'denominator', 'dropDigits'];
 const SETTINGS_KEYS = ['allowedLateness', 'victimMinDuration', 'victimLookback', 'victimFollow', 'victimLogMaxCalls', 'escalateOnAgreement', 'evidenceSize'];
 
 class Collector {
@@ -93,12 +94,17 @@ function measure(c: Collector, path: string, v: unknown): Measure | undefined {
   unknownKeys(c, `${path}.`, v, MEASURE_KEYS);
   const where = v['where'] === undefined ? undefined : condition(c, `${path}.where`, v['where']);
   const w = where ? { where } : {};
+  if (v['dropDigits'] !== undefined && v['fn'] !== 'distinct' && v['fn'] !== 'distinct_ratio') c.add(`${path}.dropDigits`, 'applies only to distinct and distinct_ratio');
   switch (v['fn']) {
     case 'count': return { fn: 'count', ...w };
     case 'distinct':
     case 'distinct_ratio': {
       const f = field(c, `${path}.field`, v['field']);
-      return f && { fn: v['fn'], field: f, ...w };
+      const drop = v['dropDigits'];
+      if (drop === undefined) return f && { fn: v['fn'], field: f, ...w };
+      if (typeof drop !== 'number' || !Number.isInteger(drop) || drop < 1 || drop > 8) return c.add(`${path}.dropDigits`, 'must be an integer from 1 to 8'), undefined;
+      if (f && !PHONE_FIELDS.includes(f)) return c.add(`${path}.dropDigits`, `applies only to a phone-number field (${PHONE_FIELDS.join(', ')})`), undefined;
+      return f && { fn: v['fn'], field: f, ...w, dropDigits: drop };
     }
     case 'ratio': {
       const numerator = condition(c, `${path}.numerator`, v['numerator']);

@@ -21,15 +21,16 @@ export type Condition =
   | { not: Condition };
 
 /** Checks against the reference data (contract section 3). */
-export type ReferenceCheck = 'dno' | 'home_cli_from_abroad' | 'home_country_ingress' | 'allowlisted';
+export type ReferenceCheck = 'dno' | 'home_cli_from_abroad' | 'home_country_ingress' | 'allowlisted' | 'neighbour_cli';
 
 export type Measure =
   | { fn: 'count'; where?: Condition }
-  | { fn: 'distinct'; field: CallField; where?: Condition }
+  /** dropDigits (phone-number fields only): count numbers with their last N digits removed, i.e. distinct blocks. */
+  | { fn: 'distinct'; field: CallField; where?: Condition; dropDigits?: number }
   | { fn: 'ratio'; numerator: Condition; denominator?: Condition }
   | { fn: 'sum' | 'avg' | 'max' | 'min'; field: 'duration_ms' | 'sip_code'; where?: Condition }
   /** distinct(field) / count: near 1 when every attempt differs (fan-out, rotating caller IDs). */
-  | { fn: 'distinct_ratio'; field: CallField; where?: Condition };
+  | { fn: 'distinct_ratio'; field: CallField; where?: Condition; dropDigits?: number };
 
 export type ComparisonOp = '>=' | '>' | '<=' | '<';
 

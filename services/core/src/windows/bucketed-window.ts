@@ -1,7 +1,7 @@
 import type { CallEvent } from '../events.js';
 import { hash32 } from '../stable-hash.js';
 import type { KeyedWindow, WindowBounds } from './keyed-window.js';
-import type { MeasureLayout } from './measure-layout.js';
+import { distinctValue, type MeasureLayout } from './measure-layout.js';
 
 export interface Bucket {
   idx: number;
@@ -107,7 +107,7 @@ export class BucketedWindow implements KeyedWindow<BucketedState> {
       for (let d = 0; d < inputs.length; d++) {
         const input = inputs[d]!;
         if (input.where && !input.where(event)) continue;
-        const h = hash32(String(event[input.field]));
+        const h = hash32(distinctValue(input, event));
         const seen = state.distinct[d]!;
         const prev = seen.get(h);
         if (prev !== undefined && prev >= idx) continue;

@@ -10,6 +10,14 @@ export interface DistinctInput {
   slot: number;
   field: keyof CallEvent;
   where: CallPredicate | undefined;
+  /** Digits cut from the end of the value before it is counted (0 = the value itself). */
+  dropDigits: number;
+}
+
+/** The text a distinct measure counts: the field, or for `dropDigits` its number block. */
+export function distinctValue(input: DistinctInput, event: CallEvent): string {
+  const v = String(event[input.field]);
+  return input.dropDigits > 0 ? v.slice(0, Math.max(0, v.length - input.dropDigits)) : v;
 }
 
 /**
@@ -83,7 +91,7 @@ export class MeasureLayout {
         case 'distinct':
         case 'distinct_ratio': {
           const s = slot('sum');
-          this.distinct.push({ slot: s, field: m.field, where: pred(m.where) });
+          this.distinct.push({ slot: s, field: m.field, where: pred(m.where), dropDigits: m.dropDigits ?? 0 });
           if (m.fn === 'distinct') {
             this.readers.push((x) => x[s]!);
           } else {

@@ -1,7 +1,7 @@
 import type { CallEvent } from '../events.js';
 import { hash32 } from '../stable-hash.js';
 import type { KeyedWindow, WindowBounds } from './keyed-window.js';
-import type { MeasureLayout } from './measure-layout.js';
+import { distinctValue, type MeasureLayout } from './measure-layout.js';
 
 export interface SessionState {
   start: number;
@@ -43,7 +43,7 @@ export class SessionWindow implements KeyedWindow<SessionState> {
       this.layout.distinct.forEach((input, d) => {
         if (input.where && !input.where(event)) return;
         const set = state.distinct![d]!;
-        const h = hash32(String(event[input.field]));
+        const h = hash32(distinctValue(input, event));
         if (!set.has(h)) {
           set.add(h);
           state.slots[input.slot]! += 1;
