@@ -22,11 +22,11 @@ export const LOOK_ALIKES = [
 
 const START = Date.UTC(2026, 0, 5, 9, 0, 0);
 const MINUTE = 60_000;
-const HORIZON_MS = 40 * MINUTE;
+const HORIZON_MS = 35 * MINUTE;
 const CAMPAIGN_START_MS = 5 * MINUTE;
-const CAMPAIGN_MS = 30 * MINUTE;
+const CAMPAIGN_MS = 25 * MINUTE;
 /** Background call events per second: ordinary subscribers and the international gateways' traffic. */
-const BACKGROUND_RATE = 25;
+const BACKGROUND_RATE = 15;
 
 /** The deadline a style must meet at a rate: 3 minutes from 15/min up, 10 minutes below. */
 export function deadlineMs(rate: number): number {
