@@ -51,12 +51,21 @@ export function buildSimulation(options: SimulationOptions): Simulation {
     const def = scenarioByName(name);
     if (!def) throw new Error(`unknown scenario ${name}`);
     const params = options.params?.get(name) ?? {};
-    sources.push(def.create({
+    const ctx = {
       rng: root.fork(name),
       ids: new IdFactory(`${runTag}-${def.tag}`),
       window: resolveWindow(def.defaultWindow, params, options),
       intensity: params.intensity ?? 1,
-    }));
+    };
+    // The campaign's style, rate and length may be pinned by parameters; the rest is drawn per seed.
+    sources.push(name === 'campaign'
+      ? createCampaign(ctx, {
+        name,
+        ...(params.style ? { style: params.style } : {}),
+        ...(params.rate ? { perMinute: params.rate } : {}),
+        ...(params.durationMs ? { durationMs: params.durationMs } : {}),
+      })
+      : def.create(ctx));
   }
   for (const spec of options.campaigns ?? []) {
     const { startMs, ...campaign } = spec;
