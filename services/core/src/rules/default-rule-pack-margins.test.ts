@@ -101,6 +101,14 @@ describe('default pack margins: campaigns', () => {
     });
   });
 
+  it('a campaign redialling every number of its list once more (half the attempts to distinct callees) is still caught', () => {
+    const { rules } = trunkAlerts(traffic({ perMinute: 10, minutes: 10, talk: answering(0.1, 9 * SEC, 3), to: (i) => scatteredCallee(Math.floor(i / 2)) }));
+    expect(rules).toContain('spoofing-campaign-trunk');
+    // Dialled three times each (a third distinct), it slips under the fan-out limit.
+    expect(trunkAlerts(traffic({ perMinute: 10, minutes: 10, talk: answering(0.1, 9 * SEC, 3), to: (i) => scatteredCallee(Math.floor(i / 3)) })).rules)
+      .not.toContain('spoofing-campaign-trunk');
+  });
+
   it('a neighbour-spoofing campaign answered 40 % of the time with hooked callees is caught within 5 minutes at 5/min', () => {
     const neighbourOf = (i: number): string => `${scatteredCallee(i).slice(0, -4)}${String((i * 37 + 11) % 10_000).padStart(4, '0')}`;
     const { rules, firstMs } = trunkAlerts(traffic({ perMinute: 5, minutes: 10, talk: answering(0.4, 9 * SEC, 2), from: neighbourOf }));

@@ -82,7 +82,7 @@ export const DEFAULT_RULE_PACK_SOURCE = {
       when: [
         { measure: 'attempts', op: '>=', value: 25 },
         { measure: 'not_fully_attested_share', op: '>=', value: 0.6 },
-        { measure: 'callee_fanout', op: '>=', value: 0.7 },
+        { measure: 'callee_fanout', op: '>=', value: 0.5 },
         { measure: 'short_share', op: '>=', value: 0.8 },
       ],
     },
@@ -106,7 +106,7 @@ export const DEFAULT_RULE_PACK_SOURCE = {
       when: [
         { measure: 'attempts', op: '>=', value: 25 },
         { measure: 'not_fully_attested_share', op: '>=', value: 0.6 },
-        { measure: 'callee_fanout', op: '>=', value: 0.7 },
+        { measure: 'callee_fanout', op: '>=', value: 0.5 },
         { measure: 'short_share', op: '>=', value: 0.6 },
         { measure: 'answered', op: '>=', value: 5 },
         { measure: 'hang_up_share', op: '>=', value: 0.3 },
@@ -126,7 +126,7 @@ export const DEFAULT_RULE_PACK_SOURCE = {
       },
       when: [
         { measure: 'attempts', op: '>=', value: 20 },
-        { measure: 'callee_fanout', op: '>=', value: 0.7 },
+        { measure: 'callee_fanout', op: '>=', value: 0.5 },
         { measure: 'short_share', op: '>=', value: 0.75 },
       ],
     },
