@@ -136,7 +136,7 @@ export function renderMatrix(runs: MatrixRun[]): string {
   return [
     `Detection delay in minutes from a campaign's first call to its first alert, median / max over seeds ${MATRIX_SEEDS.join(', ')}`,
     `(deadline: 10 min at 5/min, 3 min from 15/min up; 3/min is reported, not required). Each campaign runs ${CAMPAIGN_MS / MINUTE} minutes`,
-    'with its other parameters (attestation mix, answer rate 3-40 %, hooked share, durations) drawn per seed.',
+    'with its other parameters (attestation mix, answer rate 3-40 %, hooked share, talk times; caller IDs for the callee styles) drawn per seed.',
     '',
     header,
     rule,
