@@ -124,6 +124,15 @@ describe('default pack margins: legitimate traffic', () => {
     expect(trunkAlerts(traffic({ perMinute: 200, minutes: 20, talk })).rules).toEqual([]);
   });
 
+  it('an interconnect whose traffic stops (the end of the data) while its long calls are still ending is not flagged', () => {
+    // After the last START the window holds ever fewer attempts but the short calls of the minute
+    // before still end in it: per attempt the short share climbs past any limit, per END it falls.
+    // Some conversations last ten minutes, so ENDs keep arriving (and rules keep being evaluated).
+    const talk = (i: number): number => (i % 20 < 9 ? 0 : i % 25 === 0 ? 6 * SEC : i % 13 === 0 ? 10 * MIN : 40 * SEC + (i % 7) * 40 * SEC);
+    const calls = traffic({ perMinute: 150, minutes: 15, talk }).map((c) => ({ ...c, ringMs: 15 * SEC + ((Number(c.id.slice(2)) * 7) % 30) * SEC }));
+    expect(trunkAlerts(calls).rules).toEqual([]);
+  });
+
   it('the same interconnect at 3 calls/min (30 attempts a window) with 55 % unanswered is not flagged', () => {
     const talk = (i: number): number => (i % 20 < 11 ? 0 : 90 * SEC);
     expect(trunkAlerts(traffic({ perMinute: 3, minutes: 60, talk })).rules).toEqual([]);

@@ -4,8 +4,15 @@ import { validateRulePack } from './rule-pack-validation.js';
 const START = { field: 'type', eq: 'START' };
 const ANSWER = { field: 'type', eq: 'ANSWER' };
 const END = { field: 'type', eq: 'END' };
-/** A call over within 20 s: never answered (duration 0), or hung up at once. People talk longer. */
+/**
+ * A call over within 20 s: never answered (duration 0), or hung up at once. People talk longer.
+ * Every short share is required twice, per attempt (START) and per released call (END): a long call
+ * ends minutes after it starts, so when a trunk's traffic begins the share per END runs high and when
+ * it stops (or the data ends) the share per START runs high; each is low exactly when the other is
+ * high, and both equal the true share in steady traffic.
+ */
 const SHORT_END = { all: [END, { field: 'duration_ms', lt: 20_000 }] };
+const ANSWERED_END = { all: [END, { field: 'duration_ms', gt: 0 }] };
 /** An answered call hung up within 20 s. */
 const BRIEF_ANSWERED_END = { all: [END, { field: 'duration_ms', gt: 0 }, { field: 'duration_ms', lt: 20_000 }] };
 const NOT_FULLY_ATTESTED = { field: 'attestation', in: ['B', 'C', 'NONE'] };
@@ -13,10 +20,11 @@ const NOT_FULLY_ATTESTED = { field: 'attestation', in: ['B', 'C', 'NONE'] };
 /**
  * The default pack, designed from domain.md's signals rather than from any one generator:
  * reference rules that are spoofing by definition (DNO, home caller ID from abroad), campaign
- * rules that need several signals at once (velocity AND missing attestation AND fan-out or CLI
- * rotation AND a low answer rate), and the OTP-after-call takeover. Legitimate look-alikes (a
- * bank's own attested, answered call centre; notification runs; roamers; heavy human callers;
- * PBXs) each miss at least one required signal.
+ * rules that need several signals at once (attempts AND missing attestation AND fan-out, caller-ID
+ * rotation, neighbour caller IDs or range dialling AND a high share of calls failed or over within
+ * seconds), and the OTP-after-call takeover. Legitimate look-alikes (a bank's own attested, answered
+ * call centre; diallers, notification and school runs signed A; interconnects whose callers talk;
+ * roamers; heavy human callers; PBXs) each miss at least one required signal.
  */
 export const DEFAULT_RULE_PACK_SOURCE = {
   version: 1,
@@ -78,12 +86,14 @@ export const DEFAULT_RULE_PACK_SOURCE = {
         not_fully_attested_share: { fn: 'ratio', numerator: { all: [START, NOT_FULLY_ATTESTED] }, denominator: START },
         callee_fanout: { fn: 'distinct_ratio', field: 'called_number', where: START },
         short_share: { fn: 'ratio', numerator: SHORT_END, denominator: START },
+        short_share_of_ends: { fn: 'ratio', numerator: SHORT_END, denominator: END },
       },
       when: [
         { measure: 'attempts', op: '>=', value: 25 },
         { measure: 'not_fully_attested_share', op: '>=', value: 0.6 },
         { measure: 'callee_fanout', op: '>=', value: 0.5 },
         { measure: 'short_share', op: '>=', value: 0.8 },
+        { measure: 'short_share_of_ends', op: '>=', value: 0.8 },
       ],
     },
     {
@@ -100,16 +110,20 @@ export const DEFAULT_RULE_PACK_SOURCE = {
         not_fully_attested_share: { fn: 'ratio', numerator: { all: [START, NOT_FULLY_ATTESTED] }, denominator: START },
         callee_fanout: { fn: 'distinct_ratio', field: 'called_number', where: START },
         short_share: { fn: 'ratio', numerator: SHORT_END, denominator: START },
+        short_share_of_ends: { fn: 'ratio', numerator: SHORT_END, denominator: END },
         answered: { fn: 'count', where: ANSWER },
         hang_up_share: { fn: 'ratio', numerator: BRIEF_ANSWERED_END, denominator: ANSWER },
+        hang_up_share_of_ends: { fn: 'ratio', numerator: BRIEF_ANSWERED_END, denominator: ANSWERED_END },
       },
       when: [
         { measure: 'attempts', op: '>=', value: 25 },
         { measure: 'not_fully_attested_share', op: '>=', value: 0.6 },
         { measure: 'callee_fanout', op: '>=', value: 0.5 },
         { measure: 'short_share', op: '>=', value: 0.6 },
+        { measure: 'short_share_of_ends', op: '>=', value: 0.6 },
         { measure: 'answered', op: '>=', value: 5 },
         { measure: 'hang_up_share', op: '>=', value: 0.3 },
+        { measure: 'hang_up_share_of_ends', op: '>=', value: 0.3 },
       ],
     },
     {
@@ -123,11 +137,13 @@ export const DEFAULT_RULE_PACK_SOURCE = {
         attempts: { fn: 'count', where: START },
         callee_fanout: { fn: 'distinct_ratio', field: 'called_number', where: START },
         short_share: { fn: 'ratio', numerator: SHORT_END, denominator: START },
+        short_share_of_ends: { fn: 'ratio', numerator: SHORT_END, denominator: END },
       },
       when: [
         { measure: 'attempts', op: '>=', value: 20 },
         { measure: 'callee_fanout', op: '>=', value: 0.5 },
         { measure: 'short_share', op: '>=', value: 0.75 },
+        { measure: 'short_share_of_ends', op: '>=', value: 0.75 },
       ],
     },
     {
@@ -141,12 +157,14 @@ export const DEFAULT_RULE_PACK_SOURCE = {
         cli_rotation: { fn: 'distinct_ratio', field: 'calling_number', where: START },
         not_fully_attested_share: { fn: 'ratio', numerator: { all: [START, NOT_FULLY_ATTESTED] }, denominator: START },
         short_share: { fn: 'ratio', numerator: SHORT_END, denominator: START },
+        short_share_of_ends: { fn: 'ratio', numerator: SHORT_END, denominator: END },
       },
       when: [
         { measure: 'attempts', op: '>=', value: 25 },
         { measure: 'cli_rotation', op: '>=', value: 0.9 },
         { measure: 'not_fully_attested_share', op: '>=', value: 0.6 },
         { measure: 'short_share', op: '>=', value: 0.8 },
+        { measure: 'short_share_of_ends', op: '>=', value: 0.8 },
       ],
     },
     {
@@ -159,11 +177,13 @@ export const DEFAULT_RULE_PACK_SOURCE = {
         neighbour_calls: { fn: 'count', where: { all: [START, NOT_FULLY_ATTESTED, { ref: 'neighbour_cli' }] } },
         neighbour_share: { fn: 'ratio', numerator: { all: [START, { ref: 'neighbour_cli' }] }, denominator: START },
         short_share: { fn: 'ratio', numerator: SHORT_END, denominator: START },
+        short_share_of_ends: { fn: 'ratio', numerator: SHORT_END, denominator: END },
       },
       when: [
         { measure: 'neighbour_calls', op: '>=', value: 10 },
         { measure: 'neighbour_share', op: '>=', value: 0.5 },
         { measure: 'short_share', op: '>=', value: 0.5 },
+        { measure: 'short_share_of_ends', op: '>=', value: 0.5 },
       ],
     },
     {
@@ -178,6 +198,7 @@ export const DEFAULT_RULE_PACK_SOURCE = {
         callee_fanout: { fn: 'distinct_ratio', field: 'called_number', where: START },
         callee_blocks: { fn: 'distinct_ratio', field: 'called_number', dropDigits: 2, where: START },
         short_share: { fn: 'ratio', numerator: SHORT_END, denominator: START },
+        short_share_of_ends: { fn: 'ratio', numerator: SHORT_END, denominator: END },
       },
       when: [
         { measure: 'attempts', op: '>=', value: 15 },
@@ -185,6 +206,7 @@ export const DEFAULT_RULE_PACK_SOURCE = {
         { measure: 'callee_fanout', op: '>=', value: 0.7 },
         { measure: 'callee_blocks', op: '<=', value: 0.3 },
         { measure: 'short_share', op: '>=', value: 0.5 },
+        { measure: 'short_share_of_ends', op: '>=', value: 0.5 },
       ],
     },
     {
