@@ -38,6 +38,12 @@ describe.each(MATRIX_SEEDS.flatMap((seed) => MATRIX_RATES.map((rate) => [seed, r
     expect(run.campaigns.map((c) => c.style)).toEqual(MATRIX_STYLES);
   }, SIMULATION_TIMEOUT_MS);
 
+  it.runIf(rate < REQUIRED_FROM_RATE)('lists every victim of the campaigns it detects (below 5/min detection is reported, not required)', () => {
+    const run = runFor(seed, rate);
+    const missing = run.campaigns.filter((c) => c.delayMs !== undefined && c.victimsFound !== c.victimsLabelled).map((c) => `${c.style}: ${c.victimsFound}/${c.victimsLabelled}`);
+    expect(missing).toEqual([]);
+  }, SIMULATION_TIMEOUT_MS);
+
   it('alerts on nothing legitimate and lists no false victims', () => {
     const run = runFor(seed, rate);
     expect(run.lookAlikes.map((l) => l.scenario)).toEqual([...LOOK_ALIKES, 'background']);
