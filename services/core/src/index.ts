@@ -5,6 +5,7 @@ export * from './stable-hash.js';
 export * from './keyed-hash.js';
 export * from './alert-identity.js';
 export * from './reference/reference-data.js';
+export * from './reference/neighbour-cli.js';
 export * from './reference/reference-parsers.js';
 export * from './rules/rule-pack.js';
 export * from './rules/rule-pack-validation.js';

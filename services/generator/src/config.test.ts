@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@telfraud/common';
 import { loadGeneratorConfig } from './config.js';
+import { SCENARIO_NAMES } from './scenarios/scenario-catalog.js';
 
 const BASE = { KAFKA_BROKERS: '127.0.0.1:9092' };
 
@@ -12,7 +13,7 @@ describe('loadGeneratorConfig', () => {
     expect(c.timeScale).toBe(1);
     expect(c.durationS).toBe(0);
     expect(c.scenarioList).toContain('ispoof');
-    expect(c.scenarioList).toHaveLength(8);
+    expect(c.scenarioList).toEqual(SCENARIO_NAMES);
     expect(c.callTopic).toBe('call-events');
   });
 

@@ -14,7 +14,7 @@ export const generatorSettings = defineConfig({
   scenarios: { env: 'GENERATOR_SCENARIOS', type: 'string', default: 'all', doc: `all, none, or a comma list of ${SCENARIO_NAMES.join(', ')}` },
   scenarioParams: {
     env: 'GENERATOR_SCENARIO_PARAMS', type: 'string', optional: true,
-    doc: 'Per-scenario overrides, comma-separated NAME.start=DUR, NAME.duration=DUR, NAME.intensity=X (simulated time; DUR like 90s, 5m)',
+    doc: 'Per-scenario overrides, comma-separated NAME.start=DUR, NAME.duration=DUR, NAME.intensity=X, campaign.style=STYLE, campaign.rate=PER_MIN (simulated time; DUR like 90s, 5m)',
   },
   durationS: { env: 'GENERATOR_DURATION_S', type: 'int', min: 0, default: 0, doc: 'Wall-clock seconds to produce, then exit 0; 0 = until stopped' },
   campaignStartS: { env: 'GENERATOR_CAMPAIGN_START_S', type: 'int', min: 0, default: 60, doc: 'Wall-clock seconds of background only before the scenarios start' },

@@ -1,5 +1,7 @@
 /** The generator as a library: for tests and tools that want traffic without files or Kafka. */
-export { buildSimulation, type Simulation, type SimulationOptions } from './simulation/build-simulation.js';
+export { buildSimulation, type CampaignSpec, type Simulation, type SimulationOptions } from './simulation/build-simulation.js';
+export { CAMPAIGN_STYLES, planCampaign, type AttestationMix, type CampaignOptions, type CampaignPlan, type CampaignStyle } from './scenarios/campaign.js';
+export { Rng } from './model/prng.js';
 export { collectEmissions, type CollectedRun } from './simulation/collect-emissions.js';
 export { labelsDocument, DeliveryCounters, type LabelsDocument, type RunSummary } from './simulation/labels-document.js';
 export { parseScenarioParams, parseDurationMs, resolveWindow, type ScenarioParams } from './simulation/scenario-params.js';

@@ -6,12 +6,18 @@ import { pack, reference, START } from '../test-support/fixtures.js';
 import { hash32Colliders } from '../test-support/hash32-colliders.js';
 import { DetectionEngine, type EngineOutput } from './detection-engine.js';
 
-/** A CLI-rotation campaign: one unattested, never-answered call a second, each from the next caller ID. */
+/** A CLI-rotation campaign: one unattested call a second, each from the next caller ID, never answered (released 20 s later). */
 function rotation(numbers: string[]): CallEvent[] {
-  return numbers.map((from, i) => ({
-    event_id: `rot-${i}`, call_id: `rot-${i}`, type: 'START', ts: T0 + i * SEC, calling_number: from, called_number: callee(i),
-    ingress_trunk: 'intl-gw-9', ingress_country: 'NG', attestation: 'C', duration_ms: null, sip_code: null,
-  }));
+  return numbers.flatMap((from, i): CallEvent[] => {
+    const call = {
+      call_id: `rot-${i}`, calling_number: from, called_number: callee(i),
+      ingress_trunk: 'intl-gw-9', ingress_country: 'NG', attestation: 'C' as const,
+    };
+    return [
+      { ...call, event_id: `rot-${i}-s`, type: 'START', ts: T0 + i * SEC, duration_ms: null, sip_code: null },
+      { ...call, event_id: `rot-${i}-e`, type: 'END', ts: T0 + i * SEC + 20 * SEC, duration_ms: 0, sip_code: 487 },
+    ];
+  }).sort((a, b) => a.ts - b.ts);
 }
 
 describe('distinct counting cannot be steered with colliding values', () => {

@@ -2,14 +2,10 @@ import type { CallEvent } from '../events.js';
 import {
   isAllowlisted, isDnoCall, isHomeCliFromAbroad, type ReferenceData,
 } from '../reference/reference-data.js';
+import { isNeighbourCli } from '../reference/neighbour-cli.js';
 import type { Condition } from './rule-pack.js';
 
 export type CallPredicate = (event: CallEvent) => boolean;
-
-/** A rule uses a part of the rule-pack language this build cannot evaluate. */
-export class RuleNotSupportedError extends Error {
-  override name = 'RuleNotSupportedError';
-}
 
 /** Compiles a declarative condition into a closure once, so the hot path does no interpretation. */
 export function compileCondition(cond: Condition, ref: () => ReferenceData): CallPredicate {
@@ -31,9 +27,7 @@ export function compileCondition(cond: Condition, ref: () => ReferenceData): Cal
       case 'home_cli_from_abroad': return (e) => isHomeCliFromAbroad(e, ref());
       case 'home_country_ingress': return (e) => e.ingress_country === ref().network?.homeCountry;
       case 'allowlisted': return (e) => isAllowlisted(e, ref());
-      // Declared in the rule-pack language; its evaluation is a separate change. Refused loudly
-      // rather than compiled into a check that never fires.
-      case 'neighbour_cli': throw new RuleNotSupportedError('ref "neighbour_cli" is not supported by this build');
+      case 'neighbour_cli': return isNeighbourCli;
     }
   }
   const f = cond.field;

@@ -3,16 +3,28 @@ import { validateRulePack } from './rule-pack-validation.js';
 
 const START = { field: 'type', eq: 'START' };
 const ANSWER = { field: 'type', eq: 'ANSWER' };
-const UNATTESTED = { field: 'attestation', in: ['C', 'NONE'] };
+const END = { field: 'type', eq: 'END' };
+/**
+ * A call over within 20 s: never answered (duration 0), or hung up at once. People talk longer.
+ * Every short share is required twice, per attempt (START) and per released call (END): a long call
+ * ends minutes after it starts, so when a trunk's traffic begins the share per END runs high and when
+ * it stops (or the data ends) the share per START runs high; each is low exactly when the other is
+ * high, and both equal the true share in steady traffic.
+ */
+const SHORT_END = { all: [END, { field: 'duration_ms', lt: 20_000 }] };
+const ANSWERED_END = { all: [END, { field: 'duration_ms', gt: 0 }] };
+/** An answered call hung up within 20 s. */
+const BRIEF_ANSWERED_END = { all: [END, { field: 'duration_ms', gt: 0 }, { field: 'duration_ms', lt: 20_000 }] };
 const NOT_FULLY_ATTESTED = { field: 'attestation', in: ['B', 'C', 'NONE'] };
 
 /**
  * The default pack, designed from domain.md's signals rather than from any one generator:
  * reference rules that are spoofing by definition (DNO, home caller ID from abroad), campaign
- * rules that need several signals at once (velocity AND missing attestation AND fan-out or CLI
- * rotation AND a low answer rate), and the OTP-after-call takeover. Legitimate look-alikes (a
- * bank's own attested, answered call centre; notification runs; roamers; heavy human callers;
- * PBXs) each miss at least one required signal.
+ * rules that need several signals at once (attempts AND missing attestation AND fan-out, caller-ID
+ * rotation, neighbour caller IDs or range dialling AND a high share of calls failed or over within
+ * seconds), and the OTP-after-call takeover. Legitimate look-alikes (a bank's own attested, answered
+ * call centre; diallers, notification and school runs signed A; interconnects whose callers talk;
+ * roamers; heavy human callers; PBXs) each miss at least one required signal.
  */
 export const DEFAULT_RULE_PACK_SOURCE = {
   version: 1,
@@ -61,60 +73,140 @@ export const DEFAULT_RULE_PACK_SOURCE = {
     },
     {
       id: 'spoofing-campaign-trunk',
-      description: 'high-velocity unattested fan-out with a low answer rate from one trunk (iSpoof-style campaign)',
+      description: 'a trunk dialling many different people, not fully attested, and nearly every call failed or over within seconds (any caller-ID style)',
       severity: 'HIGH',
       key: ['ingress_trunk'],
-      // Three minutes and at least 60 attempts: a busy international gateway's answer rate must not
-      // dip under the limit by chance (at 20 attempts it does, at 60 it practically never does).
-      window: { type: 'sliding', size: '3m', hop: '10s' },
+      // Ten minutes and 25 attempts: a 5/min campaign is caught within about six minutes. The caller ID
+      // is not looked at, so rotation, pools, neighbour spoofing and single numbers are all covered.
+      // 80 % short: an interconnect whose callers are 45 % unanswered reaches it by chance with
+      // probability about 1e-4 at 25 attempts (binomial tail), a campaign answered 15 % or less misses it as rarely.
+      window: { type: 'sliding', size: '10m', hop: '10s' },
       measures: {
         attempts: { fn: 'count', where: START },
-        unattested_share: { fn: 'ratio', numerator: { all: [START, UNATTESTED] }, denominator: START },
+        not_fully_attested_share: { fn: 'ratio', numerator: { all: [START, NOT_FULLY_ATTESTED] }, denominator: START },
         callee_fanout: { fn: 'distinct_ratio', field: 'called_number', where: START },
-        answer_rate: { fn: 'ratio', numerator: ANSWER, denominator: START },
+        short_share: { fn: 'ratio', numerator: SHORT_END, denominator: START },
+        short_share_of_ends: { fn: 'ratio', numerator: SHORT_END, denominator: END },
       },
       when: [
-        { measure: 'attempts', op: '>=', value: 60 },
-        { measure: 'unattested_share', op: '>=', value: 0.7 },
-        { measure: 'callee_fanout', op: '>=', value: 0.8 },
-        { measure: 'answer_rate', op: '<=', value: 0.3 },
+        { measure: 'attempts', op: '>=', value: 25 },
+        { measure: 'not_fully_attested_share', op: '>=', value: 0.6 },
+        { measure: 'callee_fanout', op: '>=', value: 0.5 },
+        { measure: 'short_share', op: '>=', value: 0.8 },
+        { measure: 'short_share_of_ends', op: '>=', value: 0.8 },
+      ],
+    },
+    {
+      id: 'hang-up-campaign-trunk',
+      description: 'a trunk dialling many different people, not fully attested, mostly failed, and those who answer hang up within seconds',
+      severity: 'HIGH',
+      key: ['ingress_trunk'],
+      // The campaign answered up to 40 % of the time: its short share alone overlaps a busy interconnect's,
+      // but people who answer a stranger's call and hang up within 20 s are a third or more of its answers
+      // and a few per cent of ordinary answered calls.
+      window: { type: 'sliding', size: '10m', hop: '10s' },
+      measures: {
+        attempts: { fn: 'count', where: START },
+        not_fully_attested_share: { fn: 'ratio', numerator: { all: [START, NOT_FULLY_ATTESTED] }, denominator: START },
+        callee_fanout: { fn: 'distinct_ratio', field: 'called_number', where: START },
+        short_share: { fn: 'ratio', numerator: SHORT_END, denominator: START },
+        short_share_of_ends: { fn: 'ratio', numerator: SHORT_END, denominator: END },
+        answered: { fn: 'count', where: ANSWER },
+        hang_up_share: { fn: 'ratio', numerator: BRIEF_ANSWERED_END, denominator: ANSWER },
+        hang_up_share_of_ends: { fn: 'ratio', numerator: BRIEF_ANSWERED_END, denominator: ANSWERED_END },
+      },
+      when: [
+        { measure: 'attempts', op: '>=', value: 25 },
+        { measure: 'not_fully_attested_share', op: '>=', value: 0.6 },
+        { measure: 'callee_fanout', op: '>=', value: 0.5 },
+        { measure: 'short_share', op: '>=', value: 0.6 },
+        { measure: 'short_share_of_ends', op: '>=', value: 0.6 },
+        { measure: 'answered', op: '>=', value: 5 },
+        { measure: 'hang_up_share', op: '>=', value: 0.3 },
+        { measure: 'hang_up_share_of_ends', op: '>=', value: 0.3 },
       ],
     },
     {
       id: 'spoofing-campaign-cli',
-      description: 'one presented caller ID dialling many people fast without full attestation and rarely answered',
+      description: 'one presented caller ID, not fully attested, dialling many different people, nearly every call failed or over within seconds',
       severity: 'MEDIUM',
       key: ['calling_number'],
       filter: NOT_FULLY_ATTESTED,
-      window: { type: 'sliding', size: '2m', hop: '10s' },
+      window: { type: 'sliding', size: '10m', hop: '10s' },
       measures: {
         attempts: { fn: 'count', where: START },
         callee_fanout: { fn: 'distinct_ratio', field: 'called_number', where: START },
-        answer_rate: { fn: 'ratio', numerator: ANSWER, denominator: START },
+        short_share: { fn: 'ratio', numerator: SHORT_END, denominator: START },
+        short_share_of_ends: { fn: 'ratio', numerator: SHORT_END, denominator: END },
       },
       when: [
         { measure: 'attempts', op: '>=', value: 20 },
-        { measure: 'callee_fanout', op: '>=', value: 0.8 },
-        { measure: 'answer_rate', op: '<=', value: 0.35 },
+        { measure: 'callee_fanout', op: '>=', value: 0.5 },
+        { measure: 'short_share', op: '>=', value: 0.75 },
+        { measure: 'short_share_of_ends', op: '>=', value: 0.75 },
       ],
     },
     {
       id: 'cli-rotation-trunk',
-      description: 'a trunk presenting a different caller ID on nearly every call, without full attestation, rarely answered',
+      description: 'a trunk presenting a different caller ID on nearly every call, not fully attested, nearly every call failed or over within seconds',
       severity: 'HIGH',
       key: ['ingress_trunk'],
-      window: { type: 'sliding', size: '2m', hop: '10s' },
+      window: { type: 'sliding', size: '10m', hop: '10s' },
       measures: {
         attempts: { fn: 'count', where: START },
         cli_rotation: { fn: 'distinct_ratio', field: 'calling_number', where: START },
         not_fully_attested_share: { fn: 'ratio', numerator: { all: [START, NOT_FULLY_ATTESTED] }, denominator: START },
-        answer_rate: { fn: 'ratio', numerator: ANSWER, denominator: START },
+        short_share: { fn: 'ratio', numerator: SHORT_END, denominator: START },
+        short_share_of_ends: { fn: 'ratio', numerator: SHORT_END, denominator: END },
       },
       when: [
-        { measure: 'attempts', op: '>=', value: 60 },
+        { measure: 'attempts', op: '>=', value: 25 },
         { measure: 'cli_rotation', op: '>=', value: 0.9 },
         { measure: 'not_fully_attested_share', op: '>=', value: 0.6 },
-        { measure: 'answer_rate', op: '<=', value: 0.35 },
+        { measure: 'short_share', op: '>=', value: 0.8 },
+        { measure: 'short_share_of_ends', op: '>=', value: 0.8 },
+      ],
+    },
+    {
+      id: 'neighbour-spoofing-trunk',
+      description: 'a trunk whose calls mostly present a number from the callee\'s own number block, not fully attested, mostly failed or short',
+      severity: 'HIGH',
+      key: ['ingress_trunk'],
+      window: { type: 'sliding', size: '10m', hop: '10s' },
+      measures: {
+        neighbour_calls: { fn: 'count', where: { all: [START, NOT_FULLY_ATTESTED, { ref: 'neighbour_cli' }] } },
+        neighbour_share: { fn: 'ratio', numerator: { all: [START, { ref: 'neighbour_cli' }] }, denominator: START },
+        short_share: { fn: 'ratio', numerator: SHORT_END, denominator: START },
+        short_share_of_ends: { fn: 'ratio', numerator: SHORT_END, denominator: END },
+      },
+      when: [
+        { measure: 'neighbour_calls', op: '>=', value: 10 },
+        { measure: 'neighbour_share', op: '>=', value: 0.5 },
+        { measure: 'short_share', op: '>=', value: 0.5 },
+        { measure: 'short_share_of_ends', op: '>=', value: 0.5 },
+      ],
+    },
+    {
+      id: 'range-dialling-trunk',
+      description: 'a trunk working through a number range (distinct callees in few 100-number blocks), not fully attested, mostly failed or short',
+      severity: 'HIGH',
+      key: ['ingress_trunk'],
+      window: { type: 'sliding', size: '10m', hop: '10s' },
+      measures: {
+        attempts: { fn: 'count', where: { all: [START, NOT_FULLY_ATTESTED] } },
+        not_fully_attested_share: { fn: 'ratio', numerator: { all: [START, NOT_FULLY_ATTESTED] }, denominator: START },
+        callee_fanout: { fn: 'distinct_ratio', field: 'called_number', where: START },
+        callee_blocks: { fn: 'distinct_ratio', field: 'called_number', dropDigits: 2, where: START },
+        short_share: { fn: 'ratio', numerator: SHORT_END, denominator: START },
+        short_share_of_ends: { fn: 'ratio', numerator: SHORT_END, denominator: END },
+      },
+      when: [
+        { measure: 'attempts', op: '>=', value: 15 },
+        { measure: 'not_fully_attested_share', op: '>=', value: 0.6 },
+        { measure: 'callee_fanout', op: '>=', value: 0.7 },
+        { measure: 'callee_blocks', op: '<=', value: 0.3 },
+        { measure: 'short_share', op: '>=', value: 0.5 },
+        { measure: 'short_share_of_ends', op: '>=', value: 0.5 },
       ],
     },
     {

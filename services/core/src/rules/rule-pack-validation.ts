@@ -29,6 +29,8 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const ID = new RegExp(RULE_ID_PATTERN);
 /** Errors past this many are summarised: a pack of 100,000 bad rules must not make a 100,000-line message. */
 const MAX_PROBLEMS = 200;
+/** Number blocks (dropDigits) only make sense of phone numbers. */
+const PHONE_FIELDS: readonly string[] = ['calling_number', 'called_number'];
 
 class Collector {
   readonly problems: RulePackProblem[] = [];
@@ -214,6 +216,10 @@ function measure(c: Collector, path: string, v: unknown, budget: ConditionBudget
       const { min, max } = LIMITS.dropDigits;
       if (d !== undefined && (typeof d !== 'number' || !Number.isInteger(d) || d < min || d > max)) {
         c.add(`${path}.dropDigits`, `must be an integer from ${min} to ${max}`);
+        return undefined;
+      }
+      if (d !== undefined && f && !PHONE_FIELDS.includes(f)) {
+        c.add(`${path}.dropDigits`, `applies only to a phone-number field (${PHONE_FIELDS.join(', ')})`);
         return undefined;
       }
       return f && { fn: name, field: f, ...w, ...(d !== undefined ? { dropDigits: d } : {}) };

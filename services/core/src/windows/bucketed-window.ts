@@ -1,6 +1,6 @@
 import type { CallEvent } from '../events.js';
 import type { KeyedWindow, WindowBounds } from './keyed-window.js';
-import type { MeasureLayout } from './measure-layout.js';
+import { distinctValue, type MeasureLayout } from './measure-layout.js';
 
 export interface Bucket {
   idx: number;
@@ -106,7 +106,7 @@ export class BucketedWindow implements KeyedWindow<BucketedState> {
       for (let d = 0; d < inputs.length; d++) {
         const input = inputs[d]!;
         if (input.where && !input.where(event)) continue;
-        const h = this.layout.fingerprint(String(event[input.field]));
+        const h = this.layout.fingerprint(distinctValue(input, event));
         const seen = state.distinct[d]!;
         const prev = seen.get(h);
         if (prev !== undefined && prev >= idx) continue;

@@ -1,6 +1,6 @@
 import type { CallEvent } from '../events.js';
 import { FIXED_HASH_SEED, keyedFingerprint, type Fingerprint } from '../keyed-hash.js';
-import { compileCondition, RuleNotSupportedError, type CallPredicate } from '../rules/condition.js';
+import { compileCondition, type CallPredicate } from '../rules/condition.js';
 import type { Condition, Measure } from '../rules/rule-pack.js';
 import type { ReferenceData } from '../reference/reference-data.js';
 
@@ -11,6 +11,14 @@ export interface DistinctInput {
   slot: number;
   field: keyof CallEvent;
   where: CallPredicate | undefined;
+  /** Digits cut from the end of the value before it is counted (0 = the value itself). */
+  dropDigits: number;
+}
+
+/** The text a distinct measure counts: the field, or for `dropDigits` its number block. */
+export function distinctValue(input: DistinctInput, event: CallEvent): string {
+  const v = String(event[input.field]);
+  return input.dropDigits > 0 ? v.slice(0, Math.max(0, v.length - input.dropDigits)) : v;
 }
 
 /**
@@ -84,9 +92,8 @@ export class MeasureLayout {
         }
         case 'distinct':
         case 'distinct_ratio': {
-          if (m.dropDigits !== undefined) throw new RuleNotSupportedError(`measure ${name}: dropDigits is not supported by this build`);
           const s = slot('sum');
-          this.distinct.push({ slot: s, field: m.field, where: pred(m.where) });
+          this.distinct.push({ slot: s, field: m.field, where: pred(m.where), dropDigits: m.dropDigits ?? 0 });
           if (m.fn === 'distinct') {
             this.readers.push((x) => x[s]!);
           } else {

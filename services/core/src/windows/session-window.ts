@@ -1,6 +1,6 @@
 import type { CallEvent } from '../events.js';
 import type { KeyedWindow, WindowBounds } from './keyed-window.js';
-import type { MeasureLayout } from './measure-layout.js';
+import { distinctValue, type MeasureLayout } from './measure-layout.js';
 
 export interface SessionState {
   start: number;
@@ -42,7 +42,7 @@ export class SessionWindow implements KeyedWindow<SessionState> {
       this.layout.distinct.forEach((input, d) => {
         if (input.where && !input.where(event)) return;
         const set = state.distinct![d]!;
-        const h = this.layout.fingerprint(String(event[input.field]));
+        const h = this.layout.fingerprint(distinctValue(input, event));
         if (!set.has(h)) {
           set.add(h);
           state.slots[input.slot]! += 1;

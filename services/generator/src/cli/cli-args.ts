@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { parseScenarioList, SCENARIO_NAMES } from '../scenarios/scenario-catalog.js';
 import { parseScenarioParams, type ScenarioParams } from '../simulation/scenario-params.js';
+import { CAMPAIGN_STYLES } from '../scenarios/campaign.js';
 
 /** 2026-01-01T00:00:00Z: a fixed default, so two runs with the same flags write the same bytes. */
 export const DEFAULT_START_TS = Date.UTC(2026, 0, 1);
@@ -31,7 +32,8 @@ export const USAGE = `usage: node services/generator/dist/cli.js --out DIR [opti
   --rate R                background call events per simulated second (default 50; 0 = none)
   --scenarios LIST        all | none | comma list of: ${SCENARIO_NAMES.join(', ')} (default all)
   --param NAME.KEY=VALUE  per scenario: start=DUR, duration=DUR (90s, 5m, 1h; bare = minutes),
-                          intensity=X; repeatable or comma-separated
+                          intensity=X; for campaign also style=STYLE (${CAMPAIGN_STYLES.join(', ')})
+                          and rate=ATTEMPTS_PER_MIN; repeatable or comma-separated
   --start-ts MS           simulated start, epoch ms (default ${DEFAULT_START_TS} = 2026-01-01Z)
   --late-share S          share of records delivered 5 s..2 min late (default 0.02)
   --duplicate-share S     share of records delivered twice (default 0.01)

@@ -7,6 +7,10 @@ import { createNotificationRun } from './notification-run.js';
 import { createRoamingMobiles } from './roaming-mobiles.js';
 import { createHeavyHuman } from './heavy-human.js';
 import { createSmallPbx } from './small-pbx.js';
+import { createCampaign } from './campaign.js';
+import { createLegitInterconnect } from './legit-interconnect.js';
+import { createContactCentre } from './contact-centre.js';
+import { createSchoolRun } from './school-run.js';
 
 export interface ScenarioDefinition {
   name: string;
@@ -30,6 +34,11 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
   { name: 'roaming-mobiles', kind: 'legit', tag: 'rmg', defaultWindow: [0, 1], approxEventsPerMin: 11, create: createRoamingMobiles },
   { name: 'heavy-human', kind: 'legit', tag: 'hvy', defaultWindow: [0, 1], approxEventsPerMin: 11, create: createHeavyHuman },
   { name: 'small-pbx', kind: 'legit', tag: 'pbx', defaultWindow: [0, 1], approxEventsPerMin: 11, create: createSmallPbx },
+  // Parameters drawn per seed (campaign.ts); SimulationOptions.campaigns pins styles and rates.
+  { name: 'campaign', kind: 'fraud', tag: 'cmp', defaultWindow: [0.2, 0.6], approxEventsPerMin: 60, create: (ctx) => createCampaign(ctx, { name: 'campaign' }) },
+  { name: 'legit-interconnect', kind: 'legit', tag: 'lic', defaultWindow: [0, 1], approxEventsPerMin: 300, create: createLegitInterconnect },
+  { name: 'contact-centre', kind: 'legit', tag: 'ccd', defaultWindow: [0.05, 0.9], approxEventsPerMin: 130, create: createContactCentre },
+  { name: 'school-run', kind: 'legit', tag: 'sch', defaultWindow: [0.1, 0.8], approxEventsPerMin: 20, create: createSchoolRun },
 ];
 
 export const SCENARIO_NAMES: readonly string[] = SCENARIOS.map((s) => s.name);

@@ -6,6 +6,7 @@ import { TrafficEngine } from '../model/traffic-engine.js';
 import type { ScenarioSource } from '../model/scenario-source.js';
 import { createBackground } from '../scenarios/background.js';
 import { scenarioByName } from '../scenarios/scenario-catalog.js';
+import { createCampaign, type CampaignOptions } from '../scenarios/campaign.js';
 import { resolveWindow, type RunShape, type ScenarioParams } from './scenario-params.js';
 
 export interface SimulationOptions extends RunShape {
@@ -18,6 +19,13 @@ export interface SimulationOptions extends RunShape {
   /** The background keeps going past the horizon (a run cut by event count instead of time). */
   openEnded?: boolean;
   delivery?: Partial<DeliveryConfig>;
+  /** Extra campaigns, each with its own name, trunk and pinned parameters (after the named scenarios). */
+  campaigns?: readonly CampaignSpec[];
+}
+
+/** A campaign pinned as far as its options say; it starts `startMs` into the run (default: a fifth in). */
+export interface CampaignSpec extends CampaignOptions {
+  startMs?: number;
 }
 
 export interface Simulation {
@@ -43,12 +51,29 @@ export function buildSimulation(options: SimulationOptions): Simulation {
     const def = scenarioByName(name);
     if (!def) throw new Error(`unknown scenario ${name}`);
     const params = options.params?.get(name) ?? {};
-    sources.push(def.create({
+    const ctx = {
       rng: root.fork(name),
       ids: new IdFactory(`${runTag}-${def.tag}`),
       window: resolveWindow(def.defaultWindow, params, options),
       intensity: params.intensity ?? 1,
-    }));
+    };
+    // The campaign's style, rate and length may be pinned by parameters; the rest is drawn per seed.
+    sources.push(name === 'campaign'
+      ? createCampaign(ctx, {
+        name,
+        ...(params.style ? { style: params.style } : {}),
+        ...(params.rate ? { perMinute: params.rate } : {}),
+        ...(params.durationMs ? { durationMs: params.durationMs } : {}),
+      })
+      : def.create(ctx));
+  }
+  for (const spec of options.campaigns ?? []) {
+    const { startMs, ...campaign } = spec;
+    const window = resolveWindow([0.2, 0.8], { startMs, durationMs: campaign.durationMs }, options);
+    sources.push(createCampaign(
+      { rng: root.fork(`campaign:${spec.name}`), ids: new IdFactory(`${runTag}-cmp-${spec.name}`), window, intensity: 1 },
+      campaign,
+    ));
   }
   const engine = new TrafficEngine(sources, { ...DEFAULT_DELIVERY, ...options.delivery }, root.fork('delivery'));
   return { engine, labels: new LabelTracker(engine.scenarios), runTag };

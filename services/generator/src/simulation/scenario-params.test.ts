@@ -18,6 +18,13 @@ describe('scenario parameters', () => {
     expect(() => parseScenarioParams(['a.intensity=0'], ['a'])).toThrow(/intensity must be a number > 0/);
   });
 
+  it('pins the campaign scenario\'s style and rate, and only its', () => {
+    expect(parseScenarioParams(['campaign.style=neighbour,campaign.rate=5'], ['campaign']).get('campaign')).toEqual({ style: 'neighbour', rate: 5 });
+    expect(() => parseScenarioParams(['campaign.style=loud'], ['campaign'])).toThrow(/style must be one of dno, fresh-cli/);
+    expect(() => parseScenarioParams(['campaign.rate=-1'], ['campaign'])).toThrow(/rate must be attempts per minute > 0/);
+    expect(() => parseScenarioParams(['a.rate=5'], ['a'])).toThrow(/rate applies only to the campaign scenario/);
+  });
+
   it('places default windows as fractions of a bounded run', () => {
     const run = { startTs: 1_000, horizonMs: 100_000 };
     expect(resolveWindow([0.25, 0.5], {}, run)).toEqual({ start: 26_000, end: 76_000 });

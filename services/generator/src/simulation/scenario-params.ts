@@ -1,10 +1,16 @@
 import type { TimeWindow } from '../model/scenario-source.js';
+import { CAMPAIGN_STYLES, type CampaignStyle } from '../scenarios/campaign.js';
 
-/** Per-scenario overrides: start offset and duration from the run's start, and a volume multiplier. */
+/**
+ * Per-scenario overrides: start offset and duration from the run's start, and a volume multiplier;
+ * for the `campaign` scenario also its style and attempts per minute (otherwise drawn per seed).
+ */
 export interface ScenarioParams {
   startMs?: number;
   durationMs?: number;
   intensity?: number;
+  style?: CampaignStyle;
+  rate?: number;
 }
 
 const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
@@ -24,9 +30,9 @@ export function parseScenarioParams(items: readonly string[], known: readonly st
   const out = new Map<string, ScenarioParams>();
   const problems: string[] = [];
   for (const raw of items.flatMap((i) => i.split(',')).map((i) => i.trim()).filter((i) => i.length > 0)) {
-    const m = /^([a-z0-9-]+)\.(start|duration|intensity)=(.+)$/.exec(raw);
+    const m = /^([a-z0-9-]+)\.(start|duration|intensity|style|rate)=(.+)$/.exec(raw);
     if (!m) {
-      problems.push(`${JSON.stringify(raw)}: expected NAME.start=DURATION, NAME.duration=DURATION or NAME.intensity=NUMBER`);
+      problems.push(`${JSON.stringify(raw)}: expected NAME.start=DURATION, NAME.duration=DURATION, NAME.intensity=NUMBER, campaign.style=STYLE or campaign.rate=NUMBER`);
       continue;
     }
     const [, name, key, value] = m as unknown as [string, string, string, string];
@@ -35,7 +41,16 @@ export function parseScenarioParams(items: readonly string[], known: readonly st
       continue;
     }
     const params = out.get(name) ?? {};
-    if (key === 'intensity') {
+    if ((key === 'style' || key === 'rate') && name !== 'campaign') {
+      problems.push(`${JSON.stringify(raw)}: ${key} applies only to the campaign scenario`);
+    } else if (key === 'style') {
+      if ((CAMPAIGN_STYLES as readonly string[]).includes(value)) params.style = value as CampaignStyle;
+      else problems.push(`${JSON.stringify(raw)}: style must be one of ${CAMPAIGN_STYLES.join(', ')}`);
+    } else if (key === 'rate') {
+      const n = Number(value);
+      if (!Number.isFinite(n) || n <= 0) problems.push(`${JSON.stringify(raw)}: rate must be attempts per minute > 0`);
+      else params.rate = n;
+    } else if (key === 'intensity') {
       const n = Number(value);
       if (!Number.isFinite(n) || n <= 0) problems.push(`${JSON.stringify(raw)}: intensity must be a number > 0`);
       else params.intensity = n;
