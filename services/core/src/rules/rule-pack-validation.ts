@@ -30,7 +30,7 @@ const NUMERIC_FIELDS = ['duration_ms', 'sip_code'];
 const WINDOW_RULE_KEYS = ['id', 'type', 'description', 'severity', 'enabled', 'key', 'window', 'filter', 'measures', 'when', 'cooldown', 'victims'];
 const OTP_RULE_KEYS = ['id', 'type', 'description', 'severity', 'enabled', 'within', 'suspicious', 'cooldown'];
 const WINDOW_KEYS = ['type', 'size', 'hop', 'gap', 'max'];
-const MEASURE_KEYS = ['fn', 'field', 'where', 'numerator', 'denominator', 'dropDigits'];
+const MEASURE_KEYS = ['fn', 'field', 'where', 'numerator', 'denominator', 'dropDigits', 'lowerBound', 'upperBound'];
 const SETTINGS_KEYS = ['allowedLateness', 'victimMinDuration', 'victimLookback', 'victimFollow', 'victimLogMaxCalls', 'escalateOnAgreement', 'evidenceSize'];
 
 class Collector {
@@ -95,6 +95,13 @@ function measure(c: Collector, path: string, v: unknown): Measure | undefined {
   const where = v['where'] === undefined ? undefined : condition(c, `${path}.where`, v['where']);
   const w = where ? { where } : {};
   if (v['dropDigits'] !== undefined && v['fn'] !== 'distinct' && v['fn'] !== 'distinct_ratio') c.add(`${path}.dropDigits`, 'applies only to distinct and distinct_ratio');
+  const bounds = ['lowerBound', 'upperBound'].filter((k) => v[k] !== undefined);
+  if (bounds.length > 0 && v['fn'] !== 'ratio') c.add(`${path}.${bounds[0]!}`, 'applies only to ratio');
+  if (bounds.length > 1) c.add(`${path}.upperBound`, 'give lowerBound or upperBound, not both');
+  for (const k of bounds) {
+    const b = v[k];
+    if (typeof b !== 'number' || !(b > 0.5 && b < 1)) c.add(`${path}.${k}`, 'must be a confidence above 0.5 and below 1, such as 0.95');
+  }
   switch (v['fn']) {
     case 'count': return { fn: 'count', ...w };
     case 'distinct':
@@ -109,7 +116,8 @@ function measure(c: Collector, path: string, v: unknown): Measure | undefined {
     case 'ratio': {
       const numerator = condition(c, `${path}.numerator`, v['numerator']);
       const denominator = v['denominator'] === undefined ? undefined : condition(c, `${path}.denominator`, v['denominator']);
-      return numerator && { fn: 'ratio', numerator, ...(denominator ? { denominator } : {}) };
+      const bound = typeof v['lowerBound'] === 'number' ? { lowerBound: v['lowerBound'] } : typeof v['upperBound'] === 'number' ? { upperBound: v['upperBound'] } : {};
+      return numerator && { fn: 'ratio', numerator, ...(denominator ? { denominator } : {}), ...bound };
     }
     case 'sum': case 'avg': case 'max': case 'min': {
       if (!NUMERIC_FIELDS.includes(String(v['field']))) return c.add(`${path}.field`, `must be one of ${NUMERIC_FIELDS.join(', ')}`), undefined;
