@@ -5,14 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import { EMPTY_REFERENCE } from '../reference/reference-data.js';
 import { RulePackError, validateRulePack } from '../rules/rule-pack-validation.js';
-import type { Measure } from '../rules/rule-pack.js';
+import type { Condition, Measure } from '../rules/rule-pack.js';
 import { normalQuantile, wilsonBound } from '../rules/wilson-bound.js';
 import { callEvent, T0 } from '../test-support/call-builder.js';
 import { BucketedWindow } from './bucketed-window.js';
 import { MeasureLayout } from './measure-layout.js';
 
-const SHORT = { all: [{ field: 'type', eq: 'END' }, { field: 'duration_ms', lt: 20_000 }] } as const;
-const START = { field: 'type', eq: 'START' } as const;
+const SHORT: Condition = { all: [{ field: 'type', eq: 'END' }, { field: 'duration_ms', lt: 20_000 }] };
+const START: Condition = { field: 'type', eq: 'START' };
 const MEASURES: Record<string, Measure> = {
   share: { fn: 'ratio', numerator: SHORT, denominator: START },
   at_least: { fn: 'ratio', numerator: SHORT, denominator: START, lowerBound: 0.99 },
