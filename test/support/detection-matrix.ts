@@ -18,6 +18,7 @@ export const REQUIRED_FROM_RATE = 5;
 export const MATRIX_SEEDS = [1, 2, 3] as const;
 export const LOOK_ALIKES = [
   'bank-call-centre', 'notification-run', 'roaming-mobiles', 'heavy-human', 'small-pbx', 'legit-interconnect', 'contact-centre', 'school-run',
+  'low-volume-trunks',
 ] as const;
 
 const START = Date.UTC(2026, 0, 5, 9, 0, 0);

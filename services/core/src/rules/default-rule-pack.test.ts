@@ -38,22 +38,16 @@ describe('default rule pack', () => {
   it('an iSpoof-like burst fires the DNO, home-CLI-from-abroad and campaign rules on its trunk and caller IDs', () => {
     const e = engine();
     const r = run(e, timeline(ISPOOF));
-    // The burst dials callee(i), consecutive numbers: the range-dialling rule agrees.
+    // The burst dials callee(i), consecutive numbers: the range-dialling rule agrees. The CLI-agnostic
+    // campaign rules stay silent: every answered call here is a 3-minute conversation, so a fifth of the
+    // attempts are long calls, as on a legitimate trunk (the pack's long-call limit); the DNO rules carry it.
     expect(ruleIds(r.alerts)).toEqual([
       'dno-spoofed-cli-number', 'dno-spoofed-cli-trunk', 'home-cli-from-abroad-number', 'home-cli-from-abroad-trunk', 'range-dialling-trunk',
-      'spoofing-campaign-trunk',
     ]);
     const entities = new Set(r.alerts.map((a) => `${a.entity_type}=${a.entity}`));
     expect(entities).toEqual(new Set(['ingress_trunk=intl-wholesale-9', ...BANK_DNO.map((n) => `calling_number=${n}`)]));
-    // The DNO rule flags the trunk on the first call; the campaign rule once 25 attempts are in and 80 %
-    // of them are over within 20 s: here every answered call is a 3-minute victim, so the unanswered
-    // 80 % sit right at the limit: it fires on the last unanswered call's END, 5 s after the last START.
     const first = (id: string) => r.alerts.find((a) => a.rule_id === id)!;
     expect(first('dno-spoofed-cli-trunk').ts).toBe(T0);
-    const campaign = first('spoofing-campaign-trunk');
-    expect(campaign.ts - T0).toBeGreaterThanOrEqual(MIN);
-    expect(campaign.ts - T0).toBeLessThanOrEqual(3 * MIN + 5 * SEC);
-    expect(campaign.value).toBeGreaterThanOrEqual(25);
     // Three rules agree on the trunk: its alerts end up CRITICAL.
     expect(r.alerts.filter((a) => a.entity === 'intl-wholesale-9').at(-1)!.severity).toBe('CRITICAL');
     // One alert id per rule and entity (no repeats within the period), a handful of records overall.
@@ -75,10 +69,11 @@ describe('default rule pack', () => {
 
   it('victims of a campaign trunk include calls with caller IDs the DNO rule did not cover', () => {
     // Half the calls present DNO numbers, half random foreign numbers: the DNO rule flags the trunk first
-    // (for DNO calls only), the campaign rule then flags the whole trunk.
+    // (for DNO calls only), the campaign rule then flags the whole trunk. One call in 25 hooks its callee
+    // for 3 minutes (long calls stay under the campaign rules' 6 % limit).
     const mixed = burst({
       prefix: 'mix', start: T0, count: 75, perMinute: 25, trunk: 'intl-wholesale-9', country: 'NL',
-      from: (i) => (i % 2 === 0 ? BANK_DNO[0]! : `+3120${String(5_550_000 + i).padStart(7, '0')}`), answerRate: 0.2, talkMs: 3 * MIN,
+      from: (i) => (i % 2 === 0 ? BANK_DNO[0]! : `+3120${String(5_550_000 + i).padStart(7, '0')}`), answerRate: 0.04, talkMs: 3 * MIN,
     });
     const r = run(engine(), timeline(mixed));
     expect(ruleIds(r.alerts)).toContain('spoofing-campaign-trunk');
@@ -98,7 +93,7 @@ describe('default rule pack', () => {
   it('one spoofed caller ID dialling fast, partly attested and rarely answered, fires the caller-ID campaign rule', () => {
     // Callees scattered over many number blocks, so only the caller-ID rule and the CLI-agnostic trunk rule apply.
     const calls = burst({
-      prefix: 'one', start: T0, count: 40, perMinute: 20, trunk: 'pbx-9', from: '+442071112222', attestation: 'B', answerRate: 0.15,
+      prefix: 'one', start: T0, count: 40, perMinute: 20, trunk: 'pbx-9', from: '+442071112222', attestation: 'B', answerRate: 0.05,
       to: (i) => `+4477009${String((i * 7_919) % 100_000).padStart(5, '0')}`,
     });
     const r = run(engine(), timeline(calls));

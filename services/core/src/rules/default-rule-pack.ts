@@ -16,6 +16,10 @@ const ANSWERED_END = { all: [END, { field: 'duration_ms', gt: 0 }] };
 /** An answered call hung up within 20 s. */
 const BRIEF_ANSWERED_END = { all: [END, { field: 'duration_ms', gt: 0 }, { field: 'duration_ms', lt: 20_000 }] };
 const NOT_FULLY_ATTESTED = { field: 'attestation', in: ['B', 'C', 'NONE'] };
+/** A conversation past a minute: what people's calls have and a campaign's (its hooked victims aside) lack. */
+const LONG_END = { all: [END, { field: 'duration_ms', gt: 60_000 }] };
+/** One-sided confidence of the Wilson bounds: a share must be shown, not merely reached by a lucky window. */
+const CONFIDENCE = 0.99;
 
 /**
  * The default pack, designed from domain.md's signals rather than from any one generator:
@@ -76,24 +80,28 @@ export const DEFAULT_RULE_PACK_SOURCE = {
       description: 'a trunk dialling many different people, not fully attested, and nearly every call failed or over within seconds (any caller-ID style)',
       severity: 'HIGH',
       key: ['ingress_trunk'],
-      // Ten minutes and 25 attempts: a 5/min campaign is caught within about six minutes. The caller ID
+      // Ten minutes and 25 attempts: a 5/min campaign is caught within about nine minutes. The caller ID
       // is not looked at, so rotation, pools, neighbour spoofing and single numbers are all covered.
-      // 80 % short: an interconnect whose callers are 45 % unanswered reaches it by chance with
-      // probability about 1e-4 at 25 attempts (binomial tail), a campaign answered 15 % or less misses it as rarely.
+      // A plain 80 % short share is crossed by chance on a low-volume legitimate trunk (55-70 % short,
+      // 25-50 attempts a window) several times a day; the share's 99 % lower bound must reach 72 %
+      // (24 of 25, 44 of 50) and at most 6 % of attempts may be calls past a minute (a fifth or more
+      // of people's calls are), which together a campaign answered 20 % or less meets.
       window: { type: 'sliding', size: '10m', hop: '10s' },
       measures: {
         attempts: { fn: 'count', where: START },
         not_fully_attested_share: { fn: 'ratio', numerator: { all: [START, NOT_FULLY_ATTESTED] }, denominator: START },
         callee_fanout: { fn: 'distinct_ratio', field: 'called_number', where: START },
-        short_share: { fn: 'ratio', numerator: SHORT_END, denominator: START },
-        short_share_of_ends: { fn: 'ratio', numerator: SHORT_END, denominator: END },
+        short_share: { fn: 'ratio', numerator: SHORT_END, denominator: START, lowerBound: CONFIDENCE },
+        short_share_of_ends: { fn: 'ratio', numerator: SHORT_END, denominator: END, lowerBound: CONFIDENCE },
+        long_share: { fn: 'ratio', numerator: LONG_END, denominator: START },
       },
       when: [
         { measure: 'attempts', op: '>=', value: 25 },
         { measure: 'not_fully_attested_share', op: '>=', value: 0.6 },
         { measure: 'callee_fanout', op: '>=', value: 0.5 },
-        { measure: 'short_share', op: '>=', value: 0.8 },
-        { measure: 'short_share_of_ends', op: '>=', value: 0.8 },
+        { measure: 'short_share', op: '>=', value: 0.72 },
+        { measure: 'short_share_of_ends', op: '>=', value: 0.72 },
+        { measure: 'long_share', op: '<=', value: 0.06 },
       ],
     },
     {
@@ -102,28 +110,33 @@ export const DEFAULT_RULE_PACK_SOURCE = {
       severity: 'HIGH',
       key: ['ingress_trunk'],
       // The campaign answered up to 40 % of the time: its short share alone overlaps a busy interconnect's,
-      // but people who answer a stranger's call and hang up within 20 s are a third or more of its answers
-      // and a few per cent of ordinary answered calls.
+      // but people who answer a stranger's call and hang up within 20 s are half or more of its answers
+      // and 15-30 % of ordinary answered calls (voicemail, quick calls): the hang-up share's 95 % lower
+      // bound must reach 45 %, and at most a third of its answered calls may last past a minute.
       window: { type: 'sliding', size: '10m', hop: '10s' },
       measures: {
         attempts: { fn: 'count', where: START },
         not_fully_attested_share: { fn: 'ratio', numerator: { all: [START, NOT_FULLY_ATTESTED] }, denominator: START },
         callee_fanout: { fn: 'distinct_ratio', field: 'called_number', where: START },
-        short_share: { fn: 'ratio', numerator: SHORT_END, denominator: START },
-        short_share_of_ends: { fn: 'ratio', numerator: SHORT_END, denominator: END },
+        short_share: { fn: 'ratio', numerator: SHORT_END, denominator: START, lowerBound: CONFIDENCE },
+        short_share_of_ends: { fn: 'ratio', numerator: SHORT_END, denominator: END, lowerBound: CONFIDENCE },
+        long_share: { fn: 'ratio', numerator: LONG_END, denominator: START },
+        long_share_of_answered: { fn: 'ratio', numerator: LONG_END, denominator: ANSWERED_END },
         answered: { fn: 'count', where: ANSWER },
-        hang_up_share: { fn: 'ratio', numerator: BRIEF_ANSWERED_END, denominator: ANSWER },
-        hang_up_share_of_ends: { fn: 'ratio', numerator: BRIEF_ANSWERED_END, denominator: ANSWERED_END },
+        hang_up_share: { fn: 'ratio', numerator: BRIEF_ANSWERED_END, denominator: ANSWER, lowerBound: 0.95 },
+        hang_up_share_of_ends: { fn: 'ratio', numerator: BRIEF_ANSWERED_END, denominator: ANSWERED_END, lowerBound: 0.95 },
       },
       when: [
         { measure: 'attempts', op: '>=', value: 25 },
         { measure: 'not_fully_attested_share', op: '>=', value: 0.6 },
         { measure: 'callee_fanout', op: '>=', value: 0.5 },
-        { measure: 'short_share', op: '>=', value: 0.6 },
-        { measure: 'short_share_of_ends', op: '>=', value: 0.6 },
+        { measure: 'short_share', op: '>=', value: 0.5 },
+        { measure: 'short_share_of_ends', op: '>=', value: 0.5 },
+        { measure: 'long_share', op: '<=', value: 0.15 },
+        { measure: 'long_share_of_answered', op: '<=', value: 0.35 },
         { measure: 'answered', op: '>=', value: 5 },
-        { measure: 'hang_up_share', op: '>=', value: 0.3 },
-        { measure: 'hang_up_share_of_ends', op: '>=', value: 0.3 },
+        { measure: 'hang_up_share', op: '>=', value: 0.45 },
+        { measure: 'hang_up_share_of_ends', op: '>=', value: 0.45 },
       ],
     },
     {
@@ -131,19 +144,23 @@ export const DEFAULT_RULE_PACK_SOURCE = {
       description: 'one presented caller ID, not fully attested, dialling many different people, nearly every call failed or over within seconds',
       severity: 'MEDIUM',
       key: ['calling_number'],
-      filter: NOT_FULLY_ATTESTED,
+      // Not a filter: a filtered rule's victims are only the calls it filters in, and a campaign signs a few calls A.
       window: { type: 'sliding', size: '10m', hop: '10s' },
       measures: {
         attempts: { fn: 'count', where: START },
+        not_fully_attested_share: { fn: 'ratio', numerator: { all: [START, NOT_FULLY_ATTESTED] }, denominator: START },
         callee_fanout: { fn: 'distinct_ratio', field: 'called_number', where: START },
-        short_share: { fn: 'ratio', numerator: SHORT_END, denominator: START },
-        short_share_of_ends: { fn: 'ratio', numerator: SHORT_END, denominator: END },
+        short_share: { fn: 'ratio', numerator: SHORT_END, denominator: START, lowerBound: CONFIDENCE },
+        short_share_of_ends: { fn: 'ratio', numerator: SHORT_END, denominator: END, lowerBound: CONFIDENCE },
+        long_share: { fn: 'ratio', numerator: LONG_END, denominator: START },
       },
       when: [
-        { measure: 'attempts', op: '>=', value: 20 },
+        { measure: 'attempts', op: '>=', value: 25 },
+        { measure: 'not_fully_attested_share', op: '>=', value: 0.6 },
         { measure: 'callee_fanout', op: '>=', value: 0.5 },
-        { measure: 'short_share', op: '>=', value: 0.75 },
-        { measure: 'short_share_of_ends', op: '>=', value: 0.75 },
+        { measure: 'short_share', op: '>=', value: 0.6 },
+        { measure: 'short_share_of_ends', op: '>=', value: 0.6 },
+        { measure: 'long_share', op: '<=', value: 0.08 },
       ],
     },
     {
@@ -156,15 +173,17 @@ export const DEFAULT_RULE_PACK_SOURCE = {
         attempts: { fn: 'count', where: START },
         cli_rotation: { fn: 'distinct_ratio', field: 'calling_number', where: START },
         not_fully_attested_share: { fn: 'ratio', numerator: { all: [START, NOT_FULLY_ATTESTED] }, denominator: START },
-        short_share: { fn: 'ratio', numerator: SHORT_END, denominator: START },
-        short_share_of_ends: { fn: 'ratio', numerator: SHORT_END, denominator: END },
+        short_share: { fn: 'ratio', numerator: SHORT_END, denominator: START, lowerBound: CONFIDENCE },
+        short_share_of_ends: { fn: 'ratio', numerator: SHORT_END, denominator: END, lowerBound: CONFIDENCE },
+        long_share: { fn: 'ratio', numerator: LONG_END, denominator: START },
       },
       when: [
         { measure: 'attempts', op: '>=', value: 25 },
         { measure: 'cli_rotation', op: '>=', value: 0.9 },
         { measure: 'not_fully_attested_share', op: '>=', value: 0.6 },
-        { measure: 'short_share', op: '>=', value: 0.8 },
-        { measure: 'short_share_of_ends', op: '>=', value: 0.8 },
+        { measure: 'short_share', op: '>=', value: 0.72 },
+        { measure: 'short_share_of_ends', op: '>=', value: 0.72 },
+        { measure: 'long_share', op: '<=', value: 0.06 },
       ],
     },
     {

@@ -106,7 +106,7 @@ export const KEYS = {
     count: ['fn', 'where'],
     distinct: ['fn', 'field', 'where', 'dropDigits'],
     distinct_ratio: ['fn', 'field', 'where', 'dropDigits'],
-    ratio: ['fn', 'numerator', 'denominator'],
+    ratio: ['fn', 'numerator', 'denominator', 'lowerBound', 'upperBound'],
     sum: ['fn', 'field', 'where'], avg: ['fn', 'field', 'where'], max: ['fn', 'field', 'where'], min: ['fn', 'field', 'where'],
   },
   threshold: ['measure', 'op', 'value'],
@@ -175,13 +175,16 @@ function measureSchema(): Json {
   const props: Record<string, Json> = {
     where: cond, numerator: cond, denominator: cond, field,
     dropDigits: { type: 'integer', minimum: L.dropDigits.min, maximum: L.dropDigits.max, description: 'Remove the last N digits before counting (number blocks)' },
+    lowerBound: { type: 'number', exclusiveMinimum: 0.5, exclusiveMaximum: 1, description: 'Read the share as its Wilson lower bound at this one-sided confidence' },
+    upperBound: { type: 'number', exclusiveMinimum: 0.5, exclusiveMaximum: 1, description: 'Read the share as its Wilson upper bound at this one-sided confidence' },
   };
   return {
     anyOf: Object.entries(KEYS.measure).map(([fn, keys]) => {
       const p: Json = { ...props, fn: { const: fn } };
       if (fn === 'sum' || fn === 'avg' || fn === 'max' || fn === 'min') p['field'] = { enum: [...NUMERIC_MEASURE_FIELDS] };
       const required = fn === 'count' ? ['fn'] : fn === 'ratio' ? ['fn', 'numerator'] : ['fn', 'field'];
-      return closed(keys, p, required);
+      const shape = closed(keys, p, required);
+      return fn === 'ratio' ? { ...shape, not: { required: ['lowerBound', 'upperBound'] } } : shape;
     }),
   };
 }

@@ -31,6 +31,8 @@ const ID = new RegExp(RULE_ID_PATTERN);
 const MAX_PROBLEMS = 200;
 /** Number blocks (dropDigits) only make sense of phone numbers. */
 const PHONE_FIELDS: readonly string[] = ['calling_number', 'called_number'];
+/** A ratio read as a one-sided Wilson bound at this confidence (see wilson-bound.ts). */
+const RATIO_BOUNDS = ['lowerBound', 'upperBound'] as const;
 
 class Collector {
   readonly problems: RulePackProblem[] = [];
@@ -207,6 +209,13 @@ function measure(c: Collector, path: string, v: unknown, budget: ConditionBudget
   unknownKeys(c, `${path}.`, v, KEYS.measure[name]);
   const where = v['where'] === undefined ? undefined : checkedCondition(c, `${path}.where`, v['where'], budget);
   const w = where ? { where } : {};
+  const bounds = RATIO_BOUNDS.filter((k) => v[k] !== undefined);
+  if (bounds.length > 0 && name !== 'ratio') c.add(`${path}.${bounds[0]!}`, 'applies only to ratio');
+  if (bounds.length > 1) c.add(`${path}.upperBound`, 'give lowerBound or upperBound, not both');
+  for (const k of bounds) {
+    const b = v[k];
+    if (typeof b !== 'number' || !(b > 0.5 && b < 1)) c.add(`${path}.${k}`, 'must be a confidence above 0.5 and below 1, such as 0.95');
+  }
   switch (name) {
     case 'count': return { fn: 'count', ...w };
     case 'distinct':
@@ -227,7 +236,8 @@ function measure(c: Collector, path: string, v: unknown, budget: ConditionBudget
     case 'ratio': {
       const numerator = checkedCondition(c, `${path}.numerator`, v['numerator'], budget);
       const denominator = v['denominator'] === undefined ? undefined : checkedCondition(c, `${path}.denominator`, v['denominator'], budget);
-      return numerator && { fn: 'ratio', numerator, ...(denominator ? { denominator } : {}) };
+      const bound = typeof v['lowerBound'] === 'number' ? { lowerBound: v['lowerBound'] } : typeof v['upperBound'] === 'number' ? { upperBound: v['upperBound'] } : {};
+      return numerator && { fn: 'ratio', numerator, ...(denominator ? { denominator } : {}), ...bound };
     }
     default: {
       if (!(NUMERIC_MEASURE_FIELDS as readonly string[]).includes(String(v['field']))) return c.add(`${path}.field`, `must be one of ${NUMERIC_MEASURE_FIELDS.join(', ')}`), undefined;

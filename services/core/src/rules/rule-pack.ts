@@ -28,7 +28,11 @@ export type Measure =
   | { fn: 'count'; where?: Condition }
   /** `dropDigits`: the value's last N digits are removed before counting (number blocks). */
   | { fn: 'distinct'; field: CallField; where?: Condition; dropDigits?: number }
-  | { fn: 'ratio'; numerator: Condition; denominator?: Condition }
+  /**
+   * lowerBound / upperBound (a one-sided confidence, e.g. 0.95): the Wilson bound of the share instead
+   * of the share itself, so a small window must show a clearer share than a large one.
+   */
+  | { fn: 'ratio'; numerator: Condition; denominator?: Condition; lowerBound?: number; upperBound?: number }
   | { fn: 'sum' | 'avg' | 'max' | 'min'; field: 'duration_ms' | 'sip_code'; where?: Condition }
   /** distinct(field) / count: near 1 when every attempt differs (fan-out, rotating caller IDs). */
   | { fn: 'distinct_ratio'; field: CallField; where?: Condition; dropDigits?: number };

@@ -3,6 +3,7 @@ import { FIXED_HASH_SEED, keyedFingerprint, type Fingerprint } from '../keyed-ha
 import { compileCondition, type CallPredicate } from '../rules/condition.js';
 import type { Condition, Measure } from '../rules/rule-pack.js';
 import type { ReferenceData } from '../reference/reference-data.js';
+import { normalQuantile, wilsonBound } from '../rules/wilson-bound.js';
 
 /** How a slot combines across buckets. */
 export type SlotMerge = 'sum' | 'max' | 'min';
@@ -58,7 +59,14 @@ export class MeasureLayout {
           this.updaters.push(den
             ? (e, x) => { if (den(e)) x[d]! += 1; if (num(e)) x[n]! += 1; }
             : (e, x) => { x[d]! += 1; if (num(e)) x[n]! += 1; });
-          this.readers.push((x) => (x[d]! > 0 ? x[n]! / x[d]! : Number.NaN));
+          const confidence = m.lowerBound ?? m.upperBound;
+          if (confidence === undefined) {
+            this.readers.push((x) => (x[d]! > 0 ? x[n]! / x[d]! : Number.NaN));
+          } else {
+            const z = normalQuantile(confidence);
+            const side = m.lowerBound === undefined ? 1 : -1;
+            this.readers.push((x) => wilsonBound(x[n]!, x[d]!, z, side));
+          }
           break;
         }
         case 'sum':

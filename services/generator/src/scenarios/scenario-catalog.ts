@@ -11,6 +11,7 @@ import { createCampaign } from './campaign.js';
 import { createLegitInterconnect } from './legit-interconnect.js';
 import { createContactCentre } from './contact-centre.js';
 import { createSchoolRun } from './school-run.js';
+import { createLowVolumeTrunks } from './low-volume-trunks.js';
 
 export interface ScenarioDefinition {
   name: string;
@@ -39,6 +40,7 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
   { name: 'legit-interconnect', kind: 'legit', tag: 'lic', defaultWindow: [0, 1], approxEventsPerMin: 300, create: createLegitInterconnect },
   { name: 'contact-centre', kind: 'legit', tag: 'ccd', defaultWindow: [0.05, 0.9], approxEventsPerMin: 130, create: createContactCentre },
   { name: 'school-run', kind: 'legit', tag: 'sch', defaultWindow: [0.1, 0.8], approxEventsPerMin: 20, create: createSchoolRun },
+  { name: 'low-volume-trunks', kind: 'legit', tag: 'lvt', defaultWindow: [0, 1], approxEventsPerMin: 40, create: createLowVolumeTrunks },
 ];
 
 export const SCENARIO_NAMES: readonly string[] = SCENARIOS.map((s) => s.name);
