@@ -69,7 +69,7 @@ describe('broker faults mid-stream', () => {
       await sleep(3_000);
       await fault('broker-down 2');
       await sleep(10_000);
-      held = offsets.waitCaughtUp(`t-${run}-detector`, [topics.calls, topics.sms], 90_000);
+      held = offsets.waitCaughtUp(`t-${run}-detector`, [topics.calls, topics.sms], 180_000);
       await fault('broker-up 2');
       await held;
       held = undefined;
@@ -78,8 +78,8 @@ describe('broker faults mid-stream', () => {
     }
     await sending;
 
-    await offsets.waitCaughtUp(`t-${run}-detector`, [topics.calls, topics.sms], 90_000);
-    await offsets.waitCaughtUp(`t-${run}-sink`, [topics.alerts, topics.victims], 60_000);
+    await offsets.waitCaughtUp(`t-${run}-detector`, [topics.calls, topics.sms], 180_000);
+    await offsets.waitCaughtUp(`t-${run}-sink`, [topics.alerts, topics.victims], 120_000);
     // Transport: every alert the detector produced (keyed by its id) is in ClickHouse.
     const produced = new Set((await readTopic(env, topics.alerts)).map((r) => r.key));
     const stored = new Set((await harness.alerts<{ alert_id: string }>()).map((a) => a.alert_id));
