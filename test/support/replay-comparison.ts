@@ -64,7 +64,13 @@ export async function expectStoredToMatchReplay(
   const ids = new Set(stored.map((a) => a.alert_id));
   const matched = replay.alerts.filter((a) => ids.has(a.alert_id)).length;
   expect(matched / replay.alerts.length, diagnosis).toBeGreaterThan(0.9);
-  expect(new Set(victims.map(exposure)), diagnosis).toEqual(victimIds);
+  const storedExposures = new Set(victims.map(exposure));
+  const alertOf = new Map([...replay.alerts, ...stored].map((a) => [a.alert_id, `${a.rule_id} ts=${a.ts}`] as const));
+  const victimDiff = [
+    ...replay.victims.filter((v) => !storedExposures.has(exposure(v))).map((v) => `replay only: ${exposure(v)} entity=${v.entity} call ts=${v.ts} under ${alertOf.get(v.alert_id) ?? v.alert_id}`),
+    ...victims.filter((v) => !victimIds.has(exposure(v))).map((v) => `stored only: ${exposure(v)} entity=${v.entity} under ${alertOf.get(v.alert_id) ?? v.alert_id}`),
+  ].slice(0, 20).join('\n');
+  expect(storedExposures, `${victimDiff}\n${diagnosis}`).toEqual(victimIds);
   const [raw] = await harness.db.rows<{ n: string }>(`SELECT count() AS n FROM ${harness.db.name}.alerts`);
   return {
     expectedAlerts: replay.alerts.length, storedAlerts: stored.length, matchedAlerts: matched, rawAlertRows: Number(raw?.n ?? 0),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EMPTY_REFERENCE } from '../reference/reference-data.js';
 import { burst, callEvent, callEvents, MIN, run, SEC, smsEvent, T0, timeline } from '../test-support/call-builder.js';
 import { BANK_DNO, burstRule, pack, reference, START } from '../test-support/fixtures.js';
-import { DetectionEngine } from './detection-engine.js';
+import { DetectionEngine, type EngineOutput } from './detection-engine.js';
 
 const LATENESS = { allowedLateness: '30s' };
 const start = (id: string, offset: number, p = {}) => callEvent({ call_id: id, ts: T0 + offset, ...p });
@@ -254,7 +254,7 @@ describe('DetectionEngine: one entity read from several partitions', () => {
     const e = engine([dno], {});
     e.addPendingSource('calls', 'p0');
     e.addPendingSource('calls', 'p1');
-    const out = { alerts: [] as { alert_id: string }[], victims: [] };
+    const out: EngineOutput = { alerts: [], victims: [] };
     const read = (events: typeof long, source: string): void => {
       for (const x of events) expect(e.processCall(x, out, source)).toBe('accepted');
     };
