@@ -218,6 +218,32 @@ describe('DetectionEngine: records routed by key', () => {
     expect(feed(true, false)).toEqual([]);
   });
 
+  it('lists a partition\'s victims at the same records whatever other partitions the instance holds (a rewound partition re-lists exactly what its previous owner listed)', () => {
+    const dnoCli = {
+      id: 'dno-cli', key: ['calling_number'], filter: { ref: 'dno' }, window: { type: 'sliding', size: '10m', hop: '30s' },
+      measures: { spoofed: { fn: 'count', where: START } }, when: [{ measure: 'spoofed', op: '>=', value: 1 }],
+    };
+    // On the caller ID's partition the flagging call comes first (its origin partition ran ahead),
+    // then the victim's call, connected 2 min from before the flag.
+    const flagging = callEvents({ id: 'f', at: T0 + 3 * MIN, from: BANK_DNO[0] });
+    const victim = callEvents({ id: 'v', at: T0, talkMs: 2 * MIN, from: BANK_DNO[0], to: '+447700900042' });
+    const yields = (alsoHoldsTheTrunk: boolean): string[] => {
+      const e = engine([dnoCli], { allowedLateness: '5m' });
+      const out: EngineOutput = { alerts: [], victims: [] };
+      // The victim's call on the trunk's route, from another partition this instance may also hold.
+      if (alsoHoldsTheTrunk) for (const x of victim) e.processCall(x, out, 'keyed/1', 'ingress_trunk');
+      const listed: string[] = [];
+      for (const x of [...flagging, ...victim]) {
+        out.victims.length = 0;
+        e.processCall(x, out, 'keyed/0', 'calling_number');
+        for (const v of out.victims) listed.push(`${x.event_id} lists ${v.entity_type} ${v.call_id}`);
+      }
+      return listed;
+    };
+    expect(yields(false)).toEqual(['v/end lists calling_number v']);
+    expect(yields(true)).toEqual(yields(false));
+  });
+
   it('takes flags only from alerts of rules that list victims', () => {
     const e = engine([burstRule(3, { victims: false }), otp]);
     const out = { alerts: [], victims: [] };
