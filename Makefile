@@ -56,7 +56,7 @@ test-e2e: build ## End-to-end and integration tests only
 bench: up ## Benchmarks on the local stack (not part of test; about 6 min): prints a table, writes BENCHMARKS.md
 	node --import ./bench/ts-hooks.mjs bench/run.ts
 
-test-faults: build ## Fault tests on the local stack: detector crash and SIGTERM, broker faults, registry outage, bad input, keyed scale-out (about 3 min)
+test-faults: build ## Fault tests on the local stack (CI runs them too): detector crash and SIGTERM, broker faults, registry outage, bad input, keyed scale-out, a service up but not ready (about 5 min)
 	@bash infra/scripts/up.sh
 	npx vitest run --project faults
 

@@ -14,6 +14,8 @@ set +a
 
 seconds="${DEMO_SECONDS:-180}"
 "$INFRA_DIR/scripts/services.sh" start detector alert-sink
+# A new detector group starts at the end of the topics: it must have joined before traffic starts.
+"$INFRA_DIR/scripts/services.sh" wait-ready detector
 cat >"$DATA_DIR/generator.env" <<ENV
 GENERATOR_RATE=${DEMO_RATE:-300}
 GENERATOR_SCENARIOS=${DEMO_SCENARIOS:-all}

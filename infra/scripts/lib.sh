@@ -233,6 +233,35 @@ http_get() { # URL
   curl -fsS --max-time 2 "$1"
 }
 
+# ------------------------------------------------------------ pipeline services
+
+# The HTTP port of a pipeline service (/healthz, /readyz, /metrics).
+health_port() { # NAME
+  case "$1" in
+    schema-registry) echo "${SCHEMA_REGISTRY_PORT:-8081}" ;;
+    detector) echo "${DETECTOR_HTTP_PORT:-9101}" ;;
+    alert-sink) echo "${ALERT_SINK_HTTP_PORT:-9102}" ;;
+    generator) echo "${GENERATOR_HTTP_PORT:-9103}" ;;
+    blocker) echo "${BLOCKER_HTTP_PORT:-9104}" ;;
+    *) fail "unknown service $1 (schema-registry, detector, alert-sink, generator, blocker)" ;;
+  esac
+}
+
+# Succeeds, printing why, while the service on PORT is not ready: the failing checks of its
+# /readyz body ({"status":"not ready","checks":{"clickhouse":false,...}}), or that it does not answer.
+service_not_ready() { # PORT
+  local body code failing
+  body="$(curl -sS --max-time 2 -w '\n%{http_code}' "http://127.0.0.1:$1/readyz" 2>/dev/null)" || {
+    echo "not answering on 127.0.0.1:$1"
+    return 0
+  }
+  code="${body##*$'\n'}"
+  [[ "$code" == 200 ]] && return 1
+  failing="$(grep -o '"[A-Za-z0-9_ -]*":false' <<<"${body%$'\n'*}" | sed 's/"//g; s/:false//' | paste -sd, - || true)"
+  if [[ -n "$failing" ]]; then echo "failing checks: $failing"; else echo "/readyz answered $code"; fi
+  return 0
+}
+
 # ------------------------------------------------------------- component data
 
 KAFKA_DIR="$DATA_DIR/kafka"

@@ -1,24 +1,18 @@
 #!/usr/bin/env bash
 # Starts or stops the pipeline's own services in the background, with the stack's environment
 # (.data/env) and each service's defaults. Idempotent like the infra scripts.
-#   infra/scripts/services.sh start NAME...   (schema-registry detector alert-sink generator blocker)
+#   infra/scripts/services.sh start NAME...       (schema-registry detector alert-sink generator blocker)
+#   infra/scripts/services.sh wait-ready NAME...
 #   infra/scripts/services.sh stop NAME...
+# `start` waits until the process is up (/healthz), then says whether it is ready (/readyz) and
+# why not: a service that is up but not ready (the alert-sink while ClickHouse is down) keeps
+# running and becomes ready by itself. `wait-ready` waits for readiness (INFRA_START_TIMEOUT) and
+# fails naming what is not ready, but never stops the service.
 # Extra environment for a service: put KEY=VALUE lines in .data/NAME.env (e.g. generator.env).
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_dirs
-
-health_port() {
-  case "$1" in
-    schema-registry) echo "${SCHEMA_REGISTRY_PORT:-8081}" ;;
-    detector) echo "${DETECTOR_HTTP_PORT:-9101}" ;;
-    alert-sink) echo "${ALERT_SINK_HTTP_PORT:-9102}" ;;
-    generator) echo "${GENERATOR_HTTP_PORT:-9103}" ;;
-    blocker) echo "${BLOCKER_HTTP_PORT:-9104}" ;;
-    *) fail "unknown service $1 (schema-registry, detector, alert-sink, generator, blocker)" ;;
-  esac
-}
 
 start_service() {
   local name="$1" port main="$REPO_ROOT/services/$1/dist/main.js"
@@ -45,15 +39,34 @@ start_service() {
   # The local mock broker needs the delayed assignment when several instances share a group.
   start_bg "$name" "$LOG_DIR/$name.log" env KAFKA_ASSIGNER_DELAY_MS="${KAFKA_ASSIGNER_DELAY_MS:-500}" \
     bash -c 'set -a; source "$0"; [[ -f "$1" ]] && source "$1"; set +a; exec node "$2"' "$ENV_FILE" "$extra" "$main"
-  wait_healthy "$name" "$LOG_DIR/$name.log" http_get "http://127.0.0.1:$port/readyz"
-  log "$name: ready on 127.0.0.1:$port (log: .data/logs/$name.log)"
+  # Up, not ready: not ready is not dead (a dependency down), so it is reported and left running.
+  wait_healthy "$name" "$LOG_DIR/$name.log" http_get "http://127.0.0.1:$port/healthz"
+  local why
+  if why="$(service_not_ready "$port")"; then
+    log "$name: up on 127.0.0.1:$port, not ready yet ($why); it keeps running (log: .data/logs/$name.log)"
+  else
+    log "$name: ready on 127.0.0.1:$port (log: .data/logs/$name.log)"
+  fi
+}
+
+wait_ready() {
+  local name="$1" port why deadline
+  port="$(health_port "$name")"
+  deadline=$(($(now_ms) + START_TIMEOUT * 1000))
+  while why="$(service_not_ready "$port")"; do
+    component_pid "$name" >/dev/null || fail "$name is not running (log: .data/logs/$name.log)"
+    (($(now_ms) < deadline)) || fail "$name not ready after ${START_TIMEOUT}s ($why); it keeps running (log: .data/logs/$name.log)"
+    sleep 0.2
+  done
+  log "$name: ready on 127.0.0.1:$port"
 }
 
 cmd="${1:-}"
 shift || true
-[[ $# -gt 0 ]] || fail "usage: services.sh start|stop NAME..."
+[[ $# -gt 0 ]] || fail "usage: services.sh start|wait-ready|stop NAME..."
 case "$cmd" in
   start) for s in "$@"; do start_service "$s"; done ;;
+  wait-ready) for s in "$@"; do wait_ready "$s"; done ;;
   stop) for s in "$@"; do health_port "$s" >/dev/null; stop_pidfile "$PID_DIR/$s.pid" "$s"; done ;;
-  *) fail "usage: services.sh start|stop NAME..." ;;
+  *) fail "usage: services.sh start|wait-ready|stop NAME..." ;;
 esac

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Shows each component's state and health, and any other pid files in
-# .data/pids. Exit status: 0 if all infra components are running and healthy,
-# 3 otherwise.
+# .data/pids: the pipeline's services as ready or not ready, with the failing
+# readiness checks. Exit status: 0 if all infra components are running and
+# healthy, 3 otherwise (a service not ready does not change it).
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -48,7 +49,18 @@ for f in "$PID_DIR"/*.pid; do
   n="$(basename "$f" .pid)"
   case " ${INFRA_COMPONENTS[*]} " in *" $n "*) continue ;; esac
   if pid="$(pidfile_pid "$f")"; then
-    row "$n" running "$pid" "(service pid file)"
+    case "$n" in
+      schema-registry | detector | alert-sink | generator | blocker)
+        # Up but not ready (a dependency down) is a state of its own, with the reason from /readyz.
+        port="$(health_port "$n")"
+        if why="$(service_not_ready "$port")"; then
+          row "$n" "not ready" "$pid" "127.0.0.1:$port: $why"
+        else
+          row "$n" ready "$pid" "127.0.0.1:$port"
+        fi
+        ;;
+      *) row "$n" running "$pid" "(service pid file)" ;;
+    esac
   else
     row "$n" stale - "(service pid file; process gone)"
   fi

@@ -27,6 +27,8 @@ mv -f "$tmp" "$ENV_FILE"
 # The local Schema Registry stands in for Confluent's; it keeps its schemas in the broker's _schemas topic.
 if [[ -f "$REPO_ROOT/services/schema-registry/dist/main.js" ]]; then
   "$INFRA_DIR/scripts/services.sh" start schema-registry
+  # Everything after the stack needs the registry answering, not only up.
+  "$INFRA_DIR/scripts/services.sh" wait-ready schema-registry
   echo "SCHEMA_REGISTRY_URL=http://127.0.0.1:${SCHEMA_REGISTRY_PORT:-8081}" >>"$ENV_FILE"
 else
   log "schema-registry not built yet (run 'make build'); starting without it"

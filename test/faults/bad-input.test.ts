@@ -54,7 +54,7 @@ describe('bad input and a duplicate flood', () => {
     await closeFaultRun({ producer, offsets, harness });
   });
 
-  it('counts and parks each bad record by reason, counts duplicates once, and still detects the campaign', { timeout: 150_000 }, async () => {
+  it('counts and parks each bad record by reason, counts duplicates once, and still detects the campaign', { timeout: 600_000 }, async () => {
     const { topics } = harness;
     const group = `t-${run}-detector`;
     const [first, second] = slices(dataset, 2) as [ReturnType<typeof slices>[number], ReturnType<typeof slices>[number]];

@@ -31,7 +31,7 @@ describe('detector killed with SIGKILL between two halves of a campaign', () => 
     await closeFaultRun({ producer, offsets, harness });
   });
 
-  it('stores exactly what the replay of the whole dataset finds, and re-emits nothing of the first half', { timeout: 150_000 }, async () => {
+  it('stores exactly what the replay of the whole dataset finds, and re-emits nothing of the first half', { timeout: 480_000 }, async () => {
     const { topics } = harness;
     const group = `t-${run}-detector`;
     const [first, second] = slices(dataset, 2) as [ReturnType<typeof slices>[number], ReturnType<typeof slices>[number]];

@@ -39,7 +39,7 @@ describe('three keyed detector instances: one killed, one added mid-run', () => 
   };
   const keyedRead = (name: PipelineService): Promise<number> => metricSum(harness.portOf(name), 'fraud_events_consumed_total', { topic: harness.topics.keyed });
 
-  it('stores what one engine finds in the whole dataset; partitions move with their state', { timeout: 400_000 }, async () => {
+  it('stores what one engine finds in the whole dataset; partitions move with their state', { timeout: 600_000 }, async () => {
     const { topics } = harness;
     const [first, second, third] = slices(dataset, 3) as [ReturnType<typeof slices>[number], ReturnType<typeof slices>[number], ReturnType<typeof slices>[number]];
     await Promise.all([harness.startService('detector-2'), harness.startService('detector-3')]);
@@ -66,6 +66,7 @@ describe('three keyed detector instances: one killed, one added mid-run', () => 
     expect(replayed).toBeGreaterThan(0);
     expect(await keyedRead('detector-4')).toBeGreaterThan(0);
     const routed = await metricSum(harness.portOf('detector'), 'fraud_events_routed_total');
-    console.info(`detector scale-out: ${JSON.stringify({ ...match, replayed, routedByFirstInstance: routed, shares })}`);
+    const late = (await Promise.all(alive.map((n) => metricSum(harness.portOf(n), 'fraud_events_rejected_total', { reason: 'LATE_EVENT' })))).reduce((a, b) => a + b, 0);
+    console.info(`detector scale-out: ${JSON.stringify({ ...match, replayed, routedByFirstInstance: routed, shares, lateRejected: late })}`);
   });
 });

@@ -36,7 +36,7 @@ export class GroupOffsets {
   }
 
   /** Waits until the group has committed everything written to `topics`. */
-  async waitCaughtUp(groupId: string, topics: string[], timeoutMs = 60_000): Promise<void> {
+  async waitCaughtUp(groupId: string, topics: string[], timeoutMs = 120_000): Promise<void> {
     await waitFor(`${groupId} to commit all of ${topics.join(', ')}`, async () => ((await this.lag(groupId, topics)) === 0 ? true : undefined), timeoutMs);
   }
 

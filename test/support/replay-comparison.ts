@@ -8,6 +8,22 @@ import { waitFor } from './wait-for.js';
 const entities = (alerts: Alert[]): string[] => [...new Set(alerts.map((a) => `${a.entity_type}=${a.entity}`))].sort();
 const idsOf = (alerts: Alert[], rule: string): string[] => alerts.filter((a) => a.rule_id === rule).map((a) => a.alert_id).sort();
 
+/** The alerts of `rule` only one side has, with the other side's alerts on the same entity: is a missing id another period's? */
+function differences(replay: Alert[], stored: Alert[], rule: string): string {
+  // ClickHouse answers times as text, the replay as epoch milliseconds.
+  const at = (t: number | string): string => (typeof t === 'number' ? new Date(t).toISOString() : String(t));
+  const brief = (a: Alert): string => `${a.alert_id} ts=${at(a.ts)} window=${at(a.window_start)}..${at(a.window_end)} value=${a.value}`;
+  const lines: string[] = [];
+  for (const [side, mine, other] of [['replay only', replay, stored], ['stored only', stored, replay]] as const) {
+    const theirs = new Set(other.filter((a) => a.rule_id === rule).map((a) => a.alert_id));
+    for (const a of mine.filter((x) => x.rule_id === rule && !theirs.has(x.alert_id))) {
+      lines.push(`${side}: ${a.entity_type}=${a.entity} ${brief(a)}`);
+      for (const o of other.filter((x) => x.rule_id === rule && x.entity === a.entity)) lines.push(`  other side, same entity: ${brief(o)}`);
+    }
+  }
+  return lines.join('\n');
+}
+
 export interface ReplayMatch {
   expectedAlerts: number;
   storedAlerts: number;
@@ -44,11 +60,17 @@ export async function expectStoredToMatchReplay(
   }, timeoutMs).catch(() => undefined);
   const diagnosis = `${await harness.diagnose()}\n--- logs (tail) ---\n${harness.logs().slice(-4_000)}`;
   expect(entities(stored), diagnosis).toEqual(expected);
-  for (const rule of STRICT_RULES) expect(idsOf(stored, rule), `${rule}\n${diagnosis}`).toEqual(idsOf(replay.alerts, rule));
+  for (const rule of STRICT_RULES) expect(idsOf(stored, rule), `${rule}\n${differences(replay.alerts, stored, rule)}\n${diagnosis}`).toEqual(idsOf(replay.alerts, rule));
   const ids = new Set(stored.map((a) => a.alert_id));
   const matched = replay.alerts.filter((a) => ids.has(a.alert_id)).length;
   expect(matched / replay.alerts.length, diagnosis).toBeGreaterThan(0.9);
-  expect(new Set(victims.map(exposure)), diagnosis).toEqual(victimIds);
+  const storedExposures = new Set(victims.map(exposure));
+  const alertOf = new Map([...replay.alerts, ...stored].map((a) => [a.alert_id, `${a.rule_id} ts=${a.ts}`] as const));
+  const victimDiff = [
+    ...replay.victims.filter((v) => !storedExposures.has(exposure(v))).map((v) => `replay only: ${exposure(v)} entity=${v.entity} call ts=${v.ts} under ${alertOf.get(v.alert_id) ?? v.alert_id}`),
+    ...victims.filter((v) => !victimIds.has(exposure(v))).map((v) => `stored only: ${exposure(v)} entity=${v.entity} under ${alertOf.get(v.alert_id) ?? v.alert_id}`),
+  ].slice(0, 20).join('\n');
+  expect(storedExposures, `${victimDiff}\n${diagnosis}`).toEqual(victimIds);
   const [raw] = await harness.db.rows<{ n: string }>(`SELECT count() AS n FROM ${harness.db.name}.alerts`);
   return {
     expectedAlerts: replay.alerts.length, storedAlerts: stored.length, matchedAlerts: matched, rawAlertRows: Number(raw?.n ?? 0),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger, type PartitionPositions } from '@telfraud/common';
-import type { DetectionEngine } from '@telfraud/core';
+import { DEFAULT_RULE_PACK, DetectionEngine, EMPTY_REFERENCE, type CallEvent } from '@telfraud/core';
 import { PartitionProgressMonitor } from './partition-progress-monitor.js';
 
 function setup(positions: () => Promise<PartitionPositions[]>, clock = { now: 100_000 }, onAllQuiet?: () => Promise<void>) {
@@ -90,5 +90,32 @@ describe('PartitionProgressMonitor with keyed routing', () => {
     monitor.onAssignment([{ topic: 'keyed', partitions: [0] }]);
     await new Promise((r) => setTimeout(r, 10));
     expect(Object.fromEntries(calls)).toEqual({ 'keyed/0': true, 'keyed/0<calls/1': false });
+  });
+
+  it('holds the watermark for an origin not seen yet in a keyed partition: its first records, behind other origins\' newer ones, are not late', async () => {
+    const engine = new DetectionEngine(DEFAULT_RULE_PACK, EMPTY_REFERENCE);
+    const monitor = new PartitionProgressMonitor({
+      reader: {
+        positions: async (group, topic) => (group === 'g-router'
+          ? (topic === 'calls' ? [0, 1].map((partition) => ({ partition, low: 0, high: 10, committed: 10 })) : [])
+          : [{ partition: 0, low: 0, high: 100, committed: 0 }]),
+        offsetsAtTime: async () => [], close: async () => {},
+      },
+      groupId: 'g', routerGroupId: 'g-router', topics: { calls: 'calls', sms: undefined, keyed: 'keyed' }, engine: () => engine,
+      fromBeginning: true, intervalMs: 1_000, idleMs: 0, logger: createLogger({ level: 'error' }), now: () => 100_000,
+    });
+    monitor.onAssignment([{ topic: 'keyed', partitions: [0] }]);
+    await monitor.poll();
+    const T = Date.UTC(2026, 0, 5, 9, 0, 0);
+    const call = (id: string, ts: number): CallEvent => ({
+      event_id: `${id}/start`, call_id: id, type: 'START', ts, calling_number: '+442071234567', called_number: '+447700900001',
+      ingress_trunk: 'trunk-a', ingress_country: 'GB', attestation: 'NONE', duration_ms: null, sip_code: null,
+    });
+    const out = { alerts: [], victims: [] };
+    // The router of calls/0 ran ahead: 10 minutes of its calls reach keyed/0 before calls/1's first.
+    for (let i = 0; i <= 20; i++) expect(engine.processCall(call(`a${i}`, T + i * 30_000), out, 'keyed/0<calls/0', 'ingress_trunk')).toBe('accepted');
+    expect(engine.processCall(call('c', T + 60_000), out, 'keyed/0<calls/1', 'ingress_trunk')).toBe('accepted');
+    // Now both have reported: the slower one holds the watermark (minus the allowed lateness).
+    expect(engine.stats().callWatermark).toBe(T + 60_000 - DEFAULT_RULE_PACK.settings.allowedLatenessMs);
   });
 });

@@ -38,6 +38,8 @@ export interface PartitionProgressMonitorOptions {
  */
 export class PartitionProgressMonitor {
   private assigned: { topic: string; partition: number; streams: Stream[] }[] = [];
+  /** Keyed routing: every partition of the event topics (`topic/partition`), known from the router's positions. */
+  private origins: { origin: string; stream: Stream }[] = [];
   private readonly nextOffset = new Map<string, number>();
   private readonly lastBatchAt = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
@@ -56,7 +58,25 @@ export class PartitionProgressMonitor {
     const owned = new Set(this.assigned.map((p) => `${p.topic}/${p.partition}`));
     engine.retainSources((s) => owned.has(s));
     for (const p of this.assigned) for (const stream of p.streams) engine.addPendingSource(stream, `${p.topic}/${p.partition}`);
+    this.holdUnseenOrigins();
     void this.poll();
+  }
+
+  /**
+   * Keyed routing: each origin partition is a watermark source inside every keyed partition, and
+   * one not seen there yet must hold the watermark back like a partition not read yet: routers
+   * write at their own pace, so its first records may come long after other origins' newer ones
+   * (a router joining late, or one catching up), and must not be late on arrival. It stops holding
+   * back when it reports, or when the keyed partition is caught up and the router has routed it.
+   */
+  private holdUnseenOrigins(): void {
+    const keyed = this.options.topics.keyed;
+    if (keyed === undefined || this.origins.length === 0) return;
+    const engine = this.options.engine();
+    for (const p of this.assigned) {
+      if (p.topic !== keyed) continue;
+      for (const { origin, stream } of this.origins) engine.addPendingSource(stream, `${p.topic}/${p.partition}<${origin}`);
+    }
   }
 
   onBatchProcessed(topic: string, partition: number, lastOffset: string): void {
@@ -139,13 +159,17 @@ export class PartitionProgressMonitor {
     const behind = new Map<string, Stream>();
     const { routerGroupId, topics } = this.options;
     if (routerGroupId === undefined || topics.keyed === undefined) return behind;
+    const origins: { origin: string; stream: Stream }[] = [];
     for (const [topic, stream] of [[topics.calls, 'calls'], [topics.sms, 'sms']] as const) {
       if (topic === undefined) continue;
       for (const pos of await this.options.reader.positions(routerGroupId, topic)) {
+        origins.push({ origin: `${topic}/${pos.partition}`, stream });
         const start = pos.committed >= 0 ? pos.committed : this.options.fromBeginning ? pos.low : pos.high;
         if (Math.max(start, pos.low) < pos.high) behind.set(`${topic}/${pos.partition}`, stream);
       }
     }
+    this.origins = origins;
+    this.holdUnseenOrigins();
     return behind;
   }
 

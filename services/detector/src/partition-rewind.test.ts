@@ -106,6 +106,32 @@ describe('PartitionRewind', () => {
     expect(seeks.map(([, p]) => p)).toEqual([0, 1]);
   });
 
+  it('resumes a replay cut by a rebalance that kept the partition (the consumer restarts it at the committed offset)', async () => {
+    const { rewind, seeks } = setup();
+    expect(await rewind.rewound(batch(0, [400, 401]))).toBe(true);
+    expect(await rewind.rewound(batch(0, [250, 251]))).toBe(false);
+    rewind.onBatchProcessed('calls', 0, '300');
+    rewind.onAssignment([{ topic: 'calls', partitions: [0] }]);
+    // kafkajs resumes every partition of a new generation at the group's committed offset (400):
+    // read from there, records 301..399 would never rebuild their state.
+    expect(await rewind.rewound(batch(0, [400, 401]))).toBe(true);
+    expect(seeks).toEqual([['calls', 0, 250], ['calls', 0, 301]]);
+    expect(rewind.replayBelow('calls', 0)).toBe(400);
+    expect(await rewind.rewound(batch(0, [301, 302]))).toBe(false);
+    rewind.onBatchProcessed('calls', 0, '399');
+    expect(rewind.replayBelow('calls', 0)).toBeUndefined();
+  });
+
+  it('carries on without seeking when the first batch after a rebalance is where the replay was', async () => {
+    const { rewind, seeks } = setup();
+    expect(await rewind.rewound(batch(0, [400]))).toBe(true);
+    rewind.onBatchProcessed('calls', 0, '300');
+    rewind.onAssignment([{ topic: 'calls', partitions: [0, 1] }]);
+    expect(await rewind.rewound(batch(0, [301]))).toBe(false);
+    expect(rewind.replayBelow('calls', 0)).toBe(400);
+    expect(seeks).toHaveLength(1);
+  });
+
   it('never seeks when the rewind is 0 or the group is new', async () => {
     for (const opts of [{ rewindMs: 0 }, { committed: -1 }]) {
       const { rewind, seeks } = setup(opts);

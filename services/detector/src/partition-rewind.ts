@@ -52,7 +52,12 @@ export function planRewind(input: RewindInput): RewindPlan {
 
 type PartitionState =
   | { kind: 'unchecked' }
-  | { kind: 'replaying'; from: number; replayBelow: number; since: number }
+  /**
+   * `next`: the first offset not replayed yet. `resume`: a rebalance kept the partition here
+   * mid-replay; the consumer then restarts it at the committed position, so its next batch must
+   * seek back to `next` or the rest of the replay would be skipped.
+   */
+  | { kind: 'replaying'; from: number; next: number; replayBelow: number; since: number; resume: boolean }
   | { kind: 'live' };
 
 export interface PartitionRewindOptions {
@@ -87,7 +92,8 @@ export class PartitionRewind {
     for (const { topic, partitions } of assignment) {
       for (const partition of partitions) {
         const key = `${topic}/${partition}`;
-        next.set(key, this.partitions.get(key) ?? { kind: 'unchecked' });
+        const kept = this.partitions.get(key);
+        next.set(key, kept?.kind === 'replaying' ? { ...kept, resume: true } : kept ?? { kind: 'unchecked' });
       }
     }
     this.partitions = next;
@@ -100,7 +106,9 @@ export class PartitionRewind {
   async rewound(batch: ConsumedBatch): Promise<boolean> {
     const key = `${batch.topic}/${batch.partition}`;
     const first = batch.records[0];
-    if (this.partitions.get(key)?.kind !== 'unchecked' || !first) return false;
+    const state = this.partitions.get(key);
+    if (state?.kind === 'replaying' && state.resume && first) return this.resumed(batch, state, Number(first.offset));
+    if (state?.kind !== 'unchecked' || !first) return false;
     const rewindMs = this.options.rewindMs();
     const plan: RewindPlan = rewindMs > 0 ? await this.plan(batch, rewindMs) : { kind: 'live', reason: 'disabled' };
     if (plan.kind === 'live') {
@@ -113,8 +121,19 @@ export class PartitionRewind {
       this.options.logger.warn('the broker cannot look offsets up by time; rewinding partitions to the start of their log instead', log);
     }
     this.options.logger.info('rewinding partition to rebuild window state (re-read records are not re-emitted)', log);
-    this.partitions.set(key, { kind: 'replaying', from: plan.from, replayBelow: plan.replayBelow, since: this.now() });
+    this.partitions.set(key, { kind: 'replaying', from: plan.from, next: plan.from, replayBelow: plan.replayBelow, since: this.now(), resume: false });
     this.options.seek(batch.topic, batch.partition, plan.from);
+    return true;
+  }
+
+  /** The first batch of a partition kept mid-replay across a rebalance: back to where the replay was. */
+  private resumed(batch: ConsumedBatch, state: Extract<PartitionState, { kind: 'replaying' }>, firstOffset: number): boolean {
+    state.resume = false;
+    if (firstOffset === state.next) return false;
+    this.options.logger.info('rebalanced while rewinding: resuming the replay where it was', {
+      topic: batch.topic, partition: batch.partition, from: state.next, readAt: firstOffset, committed: state.replayBelow,
+    });
+    this.options.seek(batch.topic, batch.partition, state.next);
     return true;
   }
 
@@ -141,7 +160,9 @@ export class PartitionRewind {
   onBatchProcessed(topic: string, partition: number, lastOffset: string): void {
     const key = `${topic}/${partition}`;
     const state = this.partitions.get(key);
-    if (state?.kind !== 'replaying' || Number(lastOffset) + 1 < state.replayBelow) return;
+    if (state?.kind !== 'replaying') return;
+    state.next = Math.max(state.next, Number(lastOffset) + 1);
+    if (state.next < state.replayBelow) return;
     this.partitions.set(key, { kind: 'live' });
     this.options.logger.info('window state rebuilt; partition live again', {
       topic, partition, replayed: state.replayBelow - state.from, ms: this.now() - state.since,

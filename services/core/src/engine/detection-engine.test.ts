@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { EMPTY_REFERENCE } from '../reference/reference-data.js';
 import { burst, callEvent, callEvents, MIN, run, SEC, smsEvent, T0, timeline } from '../test-support/call-builder.js';
-import { burstRule, pack, reference } from '../test-support/fixtures.js';
-import { DetectionEngine } from './detection-engine.js';
+import { BANK_DNO, burstRule, pack, reference, START } from '../test-support/fixtures.js';
+import { DetectionEngine, type EngineOutput } from './detection-engine.js';
 
 // These timelines are a handful of sparse events ending after a gap: the event-time guard, which
 // would hold such a tail until later traffic confirms it, is tested in detection-engine-event-time.test.ts.
@@ -220,6 +220,32 @@ describe('DetectionEngine: records routed by key', () => {
     expect(feed(true, false)).toEqual([]);
   });
 
+  it('lists a partition\'s victims at the same records whatever other partitions the instance holds (a rewound partition re-lists exactly what its previous owner listed)', () => {
+    const dnoCli = {
+      id: 'dno-cli', key: ['calling_number'], filter: { ref: 'dno' }, window: { type: 'sliding', size: '10m', hop: '30s' },
+      measures: { spoofed: { fn: 'count', where: START } }, when: [{ measure: 'spoofed', op: '>=', value: 1 }],
+    };
+    // On the caller ID's partition the flagging call comes first (its origin partition ran ahead),
+    // then the victim's call, connected 2 min from before the flag.
+    const flagging = callEvents({ id: 'f', at: T0 + 3 * MIN, from: BANK_DNO[0] });
+    const victim = callEvents({ id: 'v', at: T0, talkMs: 2 * MIN, from: BANK_DNO[0], to: '+447700900042' });
+    const yields = (alsoHoldsTheTrunk: boolean): string[] => {
+      const e = engine([dnoCli], { allowedLateness: '5m' });
+      const out: EngineOutput = { alerts: [], victims: [] };
+      // The victim's call on the trunk's route, from another partition this instance may also hold.
+      if (alsoHoldsTheTrunk) for (const x of victim) e.processCall(x, out, 'keyed/1', 'ingress_trunk');
+      const listed: string[] = [];
+      for (const x of [...flagging, ...victim]) {
+        out.victims.length = 0;
+        e.processCall(x, out, 'keyed/0', 'calling_number');
+        for (const v of out.victims) listed.push(`${x.event_id} lists ${v.entity_type} ${v.call_id}`);
+      }
+      return listed;
+    };
+    expect(yields(false)).toEqual(['v/end lists calling_number v']);
+    expect(yields(true)).toEqual(yields(false));
+  });
+
   it('takes flags only from alerts of rules that list victims', () => {
     const e = engine([burstRule(3, { victims: false }), otp]);
     const out = { alerts: [], victims: [] };
@@ -230,5 +256,44 @@ describe('DetectionEngine: records routed by key', () => {
       window_start: T0, window_end: T0 + MIN, ts: T0 + MIN, value: 3, threshold: 3, summary: '', evidence: [],
     }, out);
     expect(out.alerts).toEqual([]);
+  });
+});
+
+describe('DetectionEngine: one entity read from several partitions', () => {
+  // A threshold-1 rule, as the DNO rules: every event of a spoofed call whose window holds a START fires.
+  const dno = {
+    id: 'dno', key: ['ingress_trunk'], filter: { ref: 'dno' }, window: { type: 'sliding', size: '10m', hop: '30s' },
+    measures: { spoofed: { fn: 'count', where: START } }, when: [{ measure: 'spoofed', op: '>=', value: 1 }],
+  };
+  // Two DNO calls on one trunk, on two partitions (call ids spread calls over partitions): a long
+  // one on p0 whose END is 40 min after its START, and one on p1 crossing into the next incident period.
+  const calls = [
+    { id: 'long', at: T0 + 5 * MIN, talkMs: 40 * MIN - 5 * SEC, from: BANK_DNO[0], trunk: 't' },
+    { id: 'cross', at: T0 + 14 * MIN, talkMs: 8 * MIN, from: BANK_DNO[1], trunk: 't' },
+  ];
+  const [long, cross] = calls.map(callEvents) as [ReturnType<typeof callEvents>, ReturnType<typeof callEvents>];
+  // Two calls and nothing else: gaps of minutes between records are the traffic, not a wrong clock.
+  const SPARSE = { maxEventTimeJump: '1h' };
+  const idsOf = (out: { alerts: { alert_id: string }[] }): string[] => [...new Set(out.alerts.map((a) => a.alert_id))].sort();
+
+  it('finds the alerts of one reader in event-time order when a partition runs ahead (its newest event drops no state the watermark still needs)', () => {
+    const inOrder = run(engine([dno], SPARSE), timeline(calls));
+    // Two incident periods: [09:00, 09:15) from the STARTs, [09:15, 09:30) from the crossing call's ANSWER and END.
+    expect(idsOf(inOrder)).toHaveLength(2);
+
+    const e = engine([dno], SPARSE);
+    e.addPendingSource('calls', 'p0');
+    e.addPendingSource('calls', 'p1');
+    const out: EngineOutput = { alerts: [], victims: [] };
+    const read = (events: typeof long, source: string): void => {
+      for (const x of events) expect(e.processCall(x, out, source)).toBe('accepted');
+    };
+    // p0 is read ahead: its END (09:45) is far beyond what p1 has delivered, and the watermark
+    // (held by p1 at 09:14 minus the lateness) still accepts p1's events up to then.
+    read(long.filter((x) => x.type === 'START'), 'p0');
+    read(cross.filter((x) => x.type === 'START'), 'p1');
+    read(long.filter((x) => x.type !== 'START'), 'p0');
+    read(cross.filter((x) => x.type !== 'START'), 'p1');
+    expect(idsOf(out)).toEqual(idsOf(inOrder));
   });
 });

@@ -203,6 +203,8 @@ export class DetectionEngine {
   }
 
   private admitCall(e: CallEvent, out: EngineOutput, source: string | undefined, route: string | undefined): EventOutcome {
+    // Before this event moves it: windows keep what any event not yet late may need.
+    const watermark = this.callWatermark.value;
     // One instance may own several routes of a call: each is a sighting of its own.
     if (!this.registry.firstSighting(route === undefined ? e.call_id : `${route}\u0000${e.call_id}`, e.type, e.ts)) {
       this.counters.duplicates++;
@@ -219,7 +221,7 @@ export class DetectionEngine {
     const evaluators = route === undefined ? this.evaluators : this.evaluatorsByRoute.get(route);
     if (evaluators) {
       for (const ev of evaluators) {
-        const f = ev.onEvent(e);
+        const f = ev.onEvent(e, watermark);
         if (f) firings.push(f);
       }
     }

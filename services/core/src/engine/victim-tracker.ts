@@ -24,8 +24,11 @@ export interface VictimSettings {
  * flagged origin, both before the flag (from a bounded log of connected calls) and after it.
  */
 export class VictimTracker {
-  /** Connected calls long enough to matter, in arrival order, pruned by event time and count. */
-  private log: CallEvent[] = [];
+  /**
+   * Connected calls long enough to matter, in arrival order, pruned by event time and count; with
+   * the route each arrived on when detection is spread by key.
+   */
+  private log: { e: CallEvent; route: string | undefined }[] = [];
   private logHead = 0;
   /** entityType → entity → flags on it. */
   private readonly flags = new Map<string, { key: KeyExtractor; byEntity: Map<string, Flag[]> }>();
@@ -58,7 +61,7 @@ export class VictimTracker {
   onCallEnded(e: CallEvent, out: VictimExposure[], route?: string): void {
     if (!this.isVictimCall(e)) return;
     if (this.settings.lookbackMs > 0) {
-      this.log.push(e);
+      this.log.push({ e, route });
       if (this.log.length - this.logHead > this.settings.maxLoggedCalls) this.logHead++;
     }
     for (const [entityType, { key, byEntity }] of this.flags) {
@@ -105,7 +108,12 @@ export class VictimTracker {
   private lookBack(flag: Flag, key: KeyExtractor, out: VictimExposure[]): void {
     const entity = flag.entity;
     for (let i = this.logHead; i < this.log.length; i++) {
-      const e = this.log[i]!;
+      const { e, route } = this.log[i]!;
+      // Routed by key, only calls that came on the flagged origin's own route count: they are that
+      // partition's records, so what a flag lists depends on nothing else this instance holds (the
+      // same call seen on another route, from another partition, would make a rewound partition
+      // list it at the flag, as if the previous owner had, and never when the call arrives).
+      if (route !== undefined && route !== flag.entityType) continue;
       if (e.ts >= flag.from && key.entityOf(e) === entity) {
         const x = this.exposure(flag, e);
         if (x) out.push(x);
@@ -120,7 +128,7 @@ export class VictimTracker {
 
   sweep(watermark: number): void {
     const oldest = watermark - this.settings.lookbackMs;
-    while (this.logHead < this.log.length && this.log[this.logHead]!.ts < oldest) this.logHead++;
+    while (this.logHead < this.log.length && this.log[this.logHead]!.e.ts < oldest) this.logHead++;
     if (this.logHead > 4096 && this.logHead > this.log.length / 2) {
       this.log = this.log.slice(this.logHead);
       this.logHead = 0;

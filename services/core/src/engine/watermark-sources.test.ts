@@ -63,4 +63,29 @@ describe('Watermark: partitions fed by a repartitioning step', () => {
     w.retainSources((s) => s !== 'keyed/0');
     expect(w.value).toBe(5_000);
   });
+
+  it('a partition kept across a rebalance is not pending again: its origins keep their progress', () => {
+    const w = new Watermark(0);
+    w.addPendingSource('keyed/0');
+    w.observe(1_000, 'keyed/0<calls/0');
+    w.observe(5_000, 'keyed/0<calls/1');
+    w.addPendingSource('keyed/0'); // the same assignment again after a rebalance
+    expect(w.value).toBe(1_000);
+    w.observe(2_000, 'keyed/0<calls/0');
+    expect(w.value).toBe(2_000);
+  });
+
+  it('pending origins of a partition hold the watermark back until each has reported, or the partition is caught up', () => {
+    const w = new Watermark(0);
+    w.addPendingSource('keyed/0');
+    w.addPendingSource('keyed/0<calls/0');
+    w.addPendingSource('keyed/0<calls/1');
+    w.observe(9_000, 'keyed/0<calls/0');
+    expect(w.value).toBe(Number.NEGATIVE_INFINITY); // calls/1 may still send anything
+    w.observe(2_000, 'keyed/0<calls/1');
+    expect(w.value).toBe(2_000);
+    w.addPendingSource('keyed/0<calls/2');
+    w.setCaughtUp('keyed/0', true);
+    expect(w.value).toBe(9_000);
+  });
 });

@@ -56,7 +56,16 @@ export class Watermark {
   /** A source about to be read (a newly assigned partition): it holds the watermark back until it reports. */
   addPendingSource(source: string): void {
     if (this.sources.has(source)) return;
-    this.sources.set(source, { maxTs: Number.NEGATIVE_INFINITY, caughtUp: false, group: groupOf(source) });
+    const group = groupOf(source);
+    if (group === source) {
+      // A partition kept across a rebalance keeps its sub-sources: a placeholder would hold the
+      // watermark at -Infinity until an origin it has never seen reports, perhaps never.
+      for (const s of this.sources.values()) if (s.group === source) return;
+    } else if (this.sources.get(group)?.maxTs === Number.NEGATIVE_INFINITY) {
+      // Pending sub-sources (the origins a partition may hold) take over from its placeholder.
+      this.sources.delete(group);
+    }
+    this.sources.set(source, { maxTs: Number.NEGATIVE_INFINITY, caughtUp: false, group });
     this.dirty = true;
   }
 

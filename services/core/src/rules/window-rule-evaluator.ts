@@ -44,8 +44,12 @@ export class WindowRuleEvaluator {
     this.thresholdIndex = rule.when.map((t) => this.layout.names.indexOf(t.measure));
   }
 
-  /** Feeds one event; returns a firing when every threshold holds for the event's entity. */
-  onEvent(event: CallEvent): FiringHead | undefined {
+  /**
+   * Feeds one event; returns a firing when every threshold holds for the event's entity.
+   * `watermark`: the engine's (events below it are rejected as late), which bounds what the
+   * window may forget.
+   */
+  onEvent(event: CallEvent, watermark?: number): FiringHead | undefined {
     if (this.filter && !this.filter(event)) return undefined;
     const entity = this.key.entityOf(event);
     let st = this.states.get(entity);
@@ -53,7 +57,7 @@ export class WindowRuleEvaluator {
       st = { window: this.window.create(event.ts), evidence: [] };
       this.states.set(entity, st);
     }
-    if (!this.window.add(st.window, event, event.ts)) return undefined;
+    if (!this.window.add(st.window, event, event.ts, watermark)) return undefined;
     const ev = st.evidence;
     if (ev[ev.length - 1] !== event.call_id && !ev.includes(event.call_id)) {
       ev.push(event.call_id);

@@ -67,6 +67,22 @@ describe('BucketedWindow: sliding with hop', () => {
     expect(seq(0)).toEqual({ n: 1, start: 70_000, end: 130_000 });
   });
 
+  it('keeps what the watermark still accepts, however far ahead this key\'s newest event is (another partition read ahead)', () => {
+    const layout = new MeasureLayout({ n: { fn: 'count' } }, () => EMPTY_REFERENCE);
+    const w = new BucketedWindow(layout, 60 * S, 10 * S, 0);
+    const st = w.create();
+    const add = (offset: number, watermark?: number): boolean => w.add(st, callEvent({ ts: T0 + offset }), T0 + offset, watermark);
+    add(0);
+    add(600_000, T0); // far ahead, but a slower partition holds the watermark at +0 s
+    expect(st.buckets.map((b) => b.idx - T0 / 10_000)).toEqual([0, 60]);
+    add(30_000, T0);
+    const into = layout.newSlots();
+    expect(w.evaluateAsOf(st, T0 + 30_000, into)).toEqual({ start: T0 - 20_000, end: T0 + 40_000 });
+    expect(layout.values(into)).toEqual({ n: 2 });
+    add(610_000, T0 + 600_000); // the watermark moved on: now the old buckets can go
+    expect(st.buckets.map((b) => b.idx - T0 / 10_000)).toEqual([60, 61]);
+  });
+
   it('judges a late event in the newest window that holds it, including what arrived after it', () => {
     const { add, at } = setup(60 * S, 10 * S, 120 * S);
     add(100_000);

@@ -25,7 +25,8 @@ const MIN_PRUNE_AT = 64;
 /**
  * Sliding (hopping) windows of `size` advancing by `hop`, kept as hop-sized buckets; a tumbling
  * window is the special case hop = size. Buckets are kept for size + allowed lateness so a late
- * event still lands in the bucket of its own event time.
+ * event still lands in the bucket of its own event time, and never dropped while the watermark
+ * still accepts events that need them.
  */
 export class BucketedWindow implements KeyedWindow<BucketedState> {
   private readonly span: number;
@@ -75,7 +76,7 @@ export class BucketedWindow implements KeyedWindow<BucketedState> {
     return undefined;
   }
 
-  add(state: BucketedState, event: CallEvent, ts: number): boolean {
+  add(state: BucketedState, event: CallEvent, ts: number, watermark = Number.POSITIVE_INFINITY): boolean {
     const idx = Math.floor(ts / this.hopMs);
     if (ts > state.maxTs) state.maxTs = ts;
     const sum = state.sum;
@@ -84,7 +85,10 @@ export class BucketedWindow implements KeyedWindow<BucketedState> {
       const newest = Math.floor(state.maxTs / this.hopMs);
       if (newest > state.sumEnd) this.advance(state, sum, newest);
     }
-    this.dropBefore(state, Math.floor((state.maxTs - this.latenessMs) / this.hopMs) - this.span + 1);
+    // This key's newest event is no clock: read from a partition that runs ahead, it is ahead of
+    // events other partitions still hold. Only the watermark says what can no longer arrive.
+    const horizon = Math.min(state.maxTs - this.latenessMs, watermark);
+    this.dropBefore(state, Math.floor(horizon / this.hopMs) - this.span + 1);
     const bucket = this.bucketFor(state, idx);
     if (sum) {
       const delta = this.delta;

@@ -9,8 +9,13 @@ export interface WindowBounds {
 /** A window kind (sliding, tumbling, session) holding per-key state of type S. */
 export interface KeyedWindow<S> {
   create(ts: number): S;
-  /** Adds the event; returns false if the event falls outside what the state can still change. */
-  add(state: S, event: CallEvent, ts: number): boolean;
+  /**
+   * Adds the event; returns false if the event falls outside what the state can still change.
+   * `watermark`: the engine's, below which events are rejected as late; state an event above it
+   * may still need is kept even when this key has seen much newer events (read from another
+   * partition that runs ahead).
+   */
+  add(state: S, event: CallEvent, ts: number, watermark?: number): boolean;
   /** Aggregated slots of the newest window (or the session) holding `ts`; for an in-order event, the one ending with its bucket. */
   evaluate(state: S, ts: number, into: Float64Array): WindowBounds;
   /**
