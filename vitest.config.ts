@@ -15,7 +15,12 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: 'unit', include: ['services/*/src/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/scenarios/**/*.test.ts'], environment: 'node' },
+        test: {
+          name: 'unit', include: ['services/*/src/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/scenarios/**/*.test.ts'], environment: 'node',
+          // A deadline, not a speed check (benchmarks measure speed): simulation-sized tests must
+          // not fail because CI's 2 cores are busy with something else.
+          testTimeout: 30_000,
+        },
       },
       {
         resolve: { alias },

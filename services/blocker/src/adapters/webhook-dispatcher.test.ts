@@ -27,9 +27,15 @@ async function receiver(refuse?: (a: BlockAction) => number | undefined): Promis
   return r;
 }
 
+/**
+ * No test here is about slow receivers: a request timing out on a loaded machine would be retried
+ * and counted as a second attempt, so the timeout is far above any loopback round trip.
+ */
+const REQUEST_TIMEOUT_MS = 30_000;
+
 function dispatcher(targets: string[], maxAttempts = 5, secret = SECRET): WebhookDispatcher {
   return new WebhookDispatcher({
-    targets, client: new WebhookClient({ secret, timeoutMs: 1_000, now: Date.now }), maxAttempts, retryInitialMs: 20, retryMaxMs: 100, logger, random: () => 0.5,
+    targets, client: new WebhookClient({ secret, timeoutMs: REQUEST_TIMEOUT_MS, now: Date.now }), maxAttempts, retryInitialMs: 20, retryMaxMs: 100, logger, random: () => 0.5,
   });
 }
 

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { validateCallEvent, validateSmsEvent, type CallEvent } from '@telfraud/core';
 import { callsOf, testRun } from '../test-support/test-runs.js';
 
-describe('every emitted record honours the contract', () => {
+// Each check walks a whole simulated run (hundreds of thousands of records): the default 5 s is
+// a deadline a loaded 2-core machine can miss with nothing wrong, so give them room.
+describe('every emitted record honours the contract', { timeout: 60_000 }, () => {
   const { emissions, labels } = testRun();
 
   it('passes validateCallEvent / validateSmsEvent', () => {
