@@ -4,36 +4,20 @@
  * alert or victim on anything legitimate.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RULE_PACK, DetectionEngine, type Alert, type EngineOutput, type VictimExposure } from '@telfraud/core';
-import { ALLOWLIST, buildSimulation, dnoEntries } from '@telfraud/generator';
 import { parseAllowlistCsv, parseDnoCsv, parseNetworkJson } from '@telfraud/core';
-import { allowlistCsv, dnoCsv, networkJson } from '@telfraud/generator';
-import { scoreAgainstLabels, type ScoringLabel } from '../support/label-scoring.js';
+import { ALLOWLIST, allowlistCsv, dnoCsv, dnoEntries, networkJson } from '@telfraud/generator';
+import { scoreAgainstLabels } from '../support/label-scoring.js';
+import { detectOverSimulation } from '../support/simulated-detection.js';
 
 const MINUTES = 40;
 const START = Date.UTC(2026, 0, 5, 9, 0, 0);
 
 function runSeed(seed: number) {
-  const sim = buildSimulation({
+  const { alerts, victims, labels } = detectOverSimulation({
     seed, startTs: START, horizonMs: MINUTES * 60_000, backgroundRate: 40,
     scenarios: ['ispoof', 'cli-rotation', 'low-and-slow', 'bank-call-centre', 'notification-run', 'roaming-mobiles', 'heavy-human', 'small-pbx'],
   });
-  const reference = { dno: parseDnoCsv(dnoCsv()), allowlist: parseAllowlistCsv(allowlistCsv()), network: parseNetworkJson(networkJson()) };
-  const engine = new DetectionEngine(DEFAULT_RULE_PACK, reference);
-  const out: EngineOutput = { alerts: [], victims: [] };
-  const alerts = new Map<string, Alert>();
-  const victims: VictimExposure[] = [];
-  for (let e = sim.engine.next(); e; e = sim.engine.next()) {
-    sim.labels.observe(e);
-    if (e.topic === 'call-events') engine.processCall(e.event, out);
-    else engine.processSms(e.event, out);
-    for (const a of out.alerts) if (!alerts.has(a.alert_id)) alerts.set(a.alert_id, a);
-    victims.push(...out.victims);
-    out.alerts.length = 0;
-    out.victims.length = 0;
-  }
-  const labels = sim.labels.labels() as ScoringLabel[];
-  return { ...scoreAgainstLabels(labels, [...alerts.values()], victims), alerts: [...alerts.values()], labels };
+  return { ...scoreAgainstLabels(labels, alerts, victims), alerts, labels };
 }
 
 describe.each([1, 2, 3, 4])('default rule pack on labelled traffic, seed %i', (seed) => {

@@ -8,28 +8,15 @@
  * prints the alerts per rule; the same bound holds there.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_RULE_PACK, DetectionEngine, parseAllowlistCsv, parseDnoCsv, parseNetworkJson, type EngineOutput,
-} from '@telfraud/core';
-import { allowlistCsv, buildSimulation, dnoCsv, networkJson } from '@telfraud/generator';
+import { detectOverSimulation } from '../support/simulated-detection.js';
 
 const LARGE = Number(process.env['LOW_VOLUME_SCAN_SEEDS'] ?? 0);
 const SEEDS = LARGE > 0 ? Array.from({ length: LARGE }, (_, i) => 1_001 + i) : Array.from({ length: 12 }, (_, i) => 2_001 + i);
 const HOURS = 6;
 
 function alertedEntities(seed: number): string[] {
-  const sim = buildSimulation({ seed, startTs: Date.UTC(2026, 0, 5, 8), horizonMs: HOURS * 3_600_000, backgroundRate: 0, scenarios: ['low-volume-trunks'] });
-  const engine = new DetectionEngine(DEFAULT_RULE_PACK, { dno: parseDnoCsv(dnoCsv()), allowlist: parseAllowlistCsv(allowlistCsv()), network: parseNetworkJson(networkJson()) });
-  const out: EngineOutput = { alerts: [], victims: [] };
-  const alerted = new Set<string>();
-  for (let e = sim.engine.next(); e; e = sim.engine.next()) {
-    if (e.topic === 'call-events') engine.processCall(e.event, out);
-    else engine.processSms(e.event, out);
-    for (const a of out.alerts) alerted.add(`${a.rule_id} ${a.entity}`);
-    out.alerts.length = 0;
-    out.victims.length = 0;
-  }
-  return [...alerted];
+  const { alerts } = detectOverSimulation({ seed, startTs: Date.UTC(2026, 0, 5, 8), horizonMs: HOURS * 3_600_000, backgroundRate: 0, scenarios: ['low-volume-trunks'] });
+  return [...new Set(alerts.map((a) => `${a.rule_id} ${a.entity}`))];
 }
 
 describe('low-volume legitimate trunks over six hours', () => {

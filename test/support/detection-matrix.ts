@@ -4,12 +4,10 @@
  * ordinary subscribers, scored against the generator's labels. Shared by the matrix test (which
  * also checks the README's copy of the table) and `npm run -s detection-matrix`.
  */
-import {
-  DEFAULT_RULE_PACK, DetectionEngine, parseAllowlistCsv, parseDnoCsv, parseNetworkJson,
-  type Alert, type EngineOutput, type RulePack, type VictimExposure,
-} from '@telfraud/core';
-import { CAMPAIGN_STYLES, allowlistCsv, buildSimulation, dnoCsv, networkJson, type CampaignStyle } from '@telfraud/generator';
-import { scoreAgainstLabels, type ScoringLabel } from './label-scoring.js';
+import { DEFAULT_RULE_PACK, type RulePack } from '@telfraud/core';
+import { CAMPAIGN_STYLES, type CampaignStyle } from '@telfraud/generator';
+import { scoreAgainstLabels } from './label-scoring.js';
+import { detectOverSimulation } from './simulated-detection.js';
 
 export const MATRIX_STYLES: readonly CampaignStyle[] = CAMPAIGN_STYLES;
 /** Attempts per minute; 3/min is reported, not required. */
@@ -61,27 +59,12 @@ const campaignName = (style: CampaignStyle, rate: number): string => `${style}-$
 
 /** One simulation: every style at one rate, every look-alike, the background. */
 export function runMatrixSimulation(seed: number, rate: number, pack: RulePack = DEFAULT_RULE_PACK): MatrixRun {
-  const sim = buildSimulation({
+  const { alerts, victims, labels } = detectOverSimulation({
     seed, startTs: START, horizonMs: HORIZON_MS, backgroundRate: BACKGROUND_RATE,
     scenarios: LOOK_ALIKES,
     campaigns: MATRIX_STYLES.map((style) => ({ name: campaignName(style, rate), style, perMinute: rate, startMs: CAMPAIGN_START_MS, durationMs: CAMPAIGN_MS })),
-  });
-  const reference = { dno: parseDnoCsv(dnoCsv()), allowlist: parseAllowlistCsv(allowlistCsv()), network: parseNetworkJson(networkJson()) };
-  const engine = new DetectionEngine(pack, reference);
-  const out: EngineOutput = { alerts: [], victims: [] };
-  const alerts = new Map<string, Alert>();
-  const victims: VictimExposure[] = [];
-  for (let e = sim.engine.next(); e; e = sim.engine.next()) {
-    sim.labels.observe(e);
-    if (e.topic === 'call-events') engine.processCall(e.event, out);
-    else engine.processSms(e.event, out);
-    for (const a of out.alerts) if (!alerts.has(a.alert_id)) alerts.set(a.alert_id, a);
-    victims.push(...out.victims);
-    out.alerts.length = 0;
-    out.victims.length = 0;
-  }
-  const labels = sim.labels.labels() as ScoringLabel[];
-  const score = scoreAgainstLabels(labels, [...alerts.values()], victims);
+  }, pack);
+  const score = scoreAgainstLabels(labels, alerts, victims);
   const campaigns = MATRIX_STYLES.map((style): CampaignResult => {
     const s = score.fraud.find((f) => f.scenario === campaignName(style, rate))!;
     return { style, rate, seed, delayMs: s.detectionDelayMs, rules: s.rules, victimsLabelled: s.victimsLabelled, victimsFound: s.victimsFound };

@@ -207,7 +207,7 @@ describe('DetectionEngine: records routed by key', () => {
     };
     const feed = (flagFirst: boolean, withFlag = true) => {
       const e = engine([burstRule(3), otp]);
-      const out = { alerts: [] as { rule_id: string; entity: string }[], victims: [] };
+      const out: EngineOutput = { alerts: [], victims: [] };
       if (flagFirst && withFlag) e.processRemoteAlert(remote, out);
       for (const x of call) e.processCall(x as never, out, 'keyed/0', 'called_number');
       e.processSms(sms, out, 'keyed/0');
