@@ -101,7 +101,7 @@ export class DetectionEngine {
     const s = pack.settings;
     this.callWatermark = new Watermark(s.allowedLatenessMs);
     this.smsWatermark = new Watermark(s.allowedLatenessMs);
-    this.guard = new EventTimeGuard(s.maxEventTimeJumpMs);
+    this.guard = new EventTimeGuard(s.maxEventTimeJumpMs, s.allowedLatenessMs);
     this.alertBook = new AlertBook(s.escalateOnAgreement);
     this.victims = new VictimTracker({ minDurationMs: s.victimMinDurationMs, lookbackMs: s.victimLookbackMs, followMs: s.victimFollowMs, maxLoggedCalls: s.victimLogMaxCalls });
     this.buildRules(pack, new Map());
@@ -142,7 +142,7 @@ export class DetectionEngine {
     this.pack = pack;
     this.callWatermark.setLateness(pack.settings.allowedLatenessMs);
     this.smsWatermark.setLateness(pack.settings.allowedLatenessMs);
-    this.guard.setMaxJump(pack.settings.maxEventTimeJumpMs);
+    this.guard.setMaxJump(pack.settings.maxEventTimeJumpMs, pack.settings.allowedLatenessMs);
   }
 
   setReference(reference: ReferenceData): void {
@@ -170,7 +170,14 @@ export class DetectionEngine {
       }
       this.takeBackConfirmed(out);
     }
-    return this.admitCall(e, out, source, route);
+    const outcome = this.admitCall(e, out, source, route);
+    this.takeBackInReach(out);
+    return outcome;
+  }
+
+  /** Event time caught up with records held as early: they are processed now, after the one that moved it. */
+  private takeBackInReach(out: EngineOutput): void {
+    if (this.guard.hasInReach) this.takeBack(this.guard.takeInReach(), out);
   }
 
   /**
@@ -194,7 +201,11 @@ export class DetectionEngine {
 
   private takeBack(records: ParkedRecord[], out: EngineOutput): void {
     for (const r of records) {
-      if ((r.kind === 'call' ? this.callWatermark : this.smsWatermark).isLate(r.event.ts)) continue;
+      // Held so long that it is behind the watermark now: dropped as late, counted, not silently.
+      if ((r.kind === 'call' ? this.callWatermark : this.smsWatermark).isLate(r.event.ts)) {
+        this.counters.late++;
+        continue;
+      }
       this.counters.futureTakenBack++;
       this.takenBack.add(r.event);
       if (r.kind === 'call') this.admitCall(r.event, out, r.source, r.route);
@@ -250,7 +261,9 @@ export class DetectionEngine {
       }
       this.takeBackConfirmed(out);
     }
-    return this.admitSms(s, out, source);
+    const outcome = this.admitSms(s, out, source);
+    this.takeBackInReach(out);
+    return outcome;
   }
 
   private admitSms(s: SmsEvent, out: EngineOutput, source: string | undefined): EventOutcome {

@@ -64,4 +64,32 @@ describe('EventTimeGuard', () => {
     expect(g.eventTime).toBe(3_000 + 20 * MIN);
     expect(g.takeUncontradicted()).toEqual([]);
   });
+
+  it('a sparse source read ahead of sources still catching up is early, not misdated: its records wait and are handed back once event time reaches them', () => {
+    // Seen in a loaded fault run: an SMS partition's next records lay 2.5 minutes ahead of the calls
+    // still being caught up; the calls then moved on, and an SMS of the same partition delivered
+    // a little out of order parked the early ones for good (lost records).
+    const g = new EventTimeGuard<number>(JUMP, 3 * MIN);
+    expect([g.admit(0, 'calls/0'), g.admit(0, 'sms/0')]).toEqual([true, true]);
+    expect(g.admit(150_000, 'sms/0')).toBe(false);
+    expect(g.farAhead(150_000, 150_000, 'sms/0')).toBe('park');
+    expect(g.admit(20_000, 'calls/0')).toBe(true);
+    expect(g.hasInReach).toBe(false);
+    // An SMS of that partition, out of order by under the allowed lateness: not a contradiction.
+    expect(g.admit(10_000, 'sms/0')).toBe(true);
+    expect(g.admit(35_000, 'calls/0')).toBe(true);
+    expect(g.hasInReach).toBe(true);
+    expect(g.takeInReach()).toEqual([150_000]);
+    expect(g.eventTime).toBe(150_000);
+    expect(g.takeUncontradicted()).toEqual([]);
+  });
+
+  it('a record further ahead of its own source than the source can be out of order is still parked at once', () => {
+    const g = new EventTimeGuard<number>(JUMP, 3 * MIN);
+    expect(feed(g, [0, 1_000])).toEqual([true, true]);
+    expect(g.admit(4 * MIN, 'p')).toBe(false);
+    expect(g.farAhead(4 * MIN, 4 * MIN, 'p')).toBe('park');
+    expect(g.admit(2_000, 'p')).toBe(true);
+    expect(g.takeUncontradicted()).toEqual([]);
+  });
 });

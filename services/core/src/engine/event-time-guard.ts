@@ -49,10 +49,18 @@ export class EventTimeGuard<T> {
   /** Newest admitted event time per source: only a record that moves its source on is news about it. */
   private readonly sourceNewest = new Map<string | undefined, number>();
 
-  constructor(private maxJumpMs: number) {}
+  /**
+   * `contradictionMs`: how far behind a held record its own source may move on before the record
+   * counts as misdated. The allowed lateness: records of a source arrive at most that far out of
+   * order (or they are late anyway), so a held record further ahead of its own source's in-order
+   * progress than that is a wrong clock, while one nearer is only early (a sparse partition read
+   * ahead of partitions still catching up) and is processed once event time comes within reach.
+   */
+  constructor(private maxJumpMs: number, private contradictionMs: number = maxJumpMs) {}
 
-  setMaxJump(ms: number): void {
+  setMaxJump(ms: number, contradictionMs: number = this.contradictionMs): void {
     this.maxJumpMs = ms;
+    this.contradictionMs = contradictionMs;
     this.bound = this.newest + ms;
   }
 
@@ -72,17 +80,44 @@ export class EventTimeGuard<T> {
     if (previous === undefined || ts > previous) {
       this.sourceNewest.set(source, ts);
       // A late or re-sent record of the source says nothing about where its time is now.
-      if (this.parked.length > 0) this.contradict(source);
+      if (this.parked.length > 0) this.contradict(source, ts);
     }
     return true;
   }
 
-  /** A record of `source` moved it on in range: the source's held records were misdated, parked for good. */
-  private contradict(source: string | undefined): void {
+  /**
+   * A record of `source` moved it on in range: its held records still further ahead than the
+   * source can be out of order were misdated, parked for good.
+   */
+  private contradict(source: string | undefined, ts: number): void {
     const parked = this.parked;
     let kept = 0;
-    for (const p of parked) if (p.source !== source) parked[kept++] = p;
+    for (const p of parked) if (p.source !== source || p.ts - ts <= this.contradictionMs) parked[kept++] = p;
     parked.length = kept;
+  }
+
+  /** Whether event time has come within reach of a held record (call `takeInReach`). */
+  get hasInReach(): boolean {
+    const parked = this.parked;
+    for (let i = 0; i < parked.length; i++) if (parked[i]!.ts <= this.bound) return true;
+    return false;
+  }
+
+  /**
+   * Held records that event time has come within reach of (they were early, not misdated), oldest
+   * first; taking them may bring more within reach.
+   */
+  takeInReach(): T[] {
+    const out: T[] = [];
+    while (this.hasInReach) {
+      const taken = this.parked.filter((p) => p.ts <= this.bound).sort((a, b) => a.ts - b.ts);
+      this.parked = this.parked.filter((p) => p.ts > this.bound);
+      for (const p of taken) {
+        this.noteTaken(p);
+        out.push(p.item);
+      }
+    }
+    return out;
   }
 
   /** A record `admit` refused; `item` is what `takeConfirmed` hands back if it is confirmed later. */
