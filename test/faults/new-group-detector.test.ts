@@ -6,11 +6,9 @@
  * record: ClickHouse ends up with what the replay of the whole dataset finds.
  */
 import { randomBytes } from 'node:crypto';
-import avro from 'avsc';
-import { COMPATIBILITY, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRegistryClient, loadTopicSchema } from '@telfraud/common';
 import { slices, type CampaignDataset, type EventRecord } from '../support/campaign-dataset.js';
+import { evolvedSchemaWriter } from '../support/evolved-schema-writer.js';
 import type { EventProducer, RawMessage } from '../support/event-producer.js';
 import { closeFaultRun, openFaultRun } from '../support/fault-run.js';
 import { FlakyLink } from '../support/flaky-link.js';
@@ -23,22 +21,6 @@ import { waitFor } from '../support/wait-for.js';
 
 const env = requireStackEnv();
 const REGISTRY = env['SCHEMA_REGISTRY_URL'] ?? 'http://127.0.0.1:8081';
-
-/** The contract's schema of `topic` with one optional field more: compatible, with a schema id of its own. */
-async function evolvedWriter(subject: string, topic: 'call-events' | 'sms-events'): Promise<(e: EventRecord) => Buffer> {
-  const schema = loadTopicSchema(topic).schema as { fields: unknown[] };
-  const evolved = { ...schema, fields: [...schema.fields, { name: 'switch_id', type: ['null', 'string'], default: null }] };
-  const registry = createRegistryClient({ schemaRegistryUrl: REGISTRY, schemaRegistryUsername: undefined, schemaRegistryPassword: undefined });
-  const { id } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(evolved) }, { subject, compatibility: COMPATIBILITY.NONE });
-  const type = avro.Type.forSchema(evolved as avro.Schema);
-  return (e) => {
-    const body = type.toBuffer({ ...e, switch_id: 'sw-1' });
-    const value = Buffer.alloc(5 + body.length);
-    value.writeInt32BE(id, 1);
-    body.copy(value, 5);
-    return value;
-  };
-}
 
 describe('a new detector group killed before its first commit', () => {
   const run = `ngdet-${randomBytes(3).toString('hex')}`;
@@ -62,7 +44,7 @@ describe('a new detector group killed before its first commit', () => {
     const group = `t-${run}-fresh`;
     const overrides = { DETECTOR_GROUP_ID: group, DETECTOR_FROM_BEGINNING: 'false', SCHEMA_REGISTRY_URL: link.url };
     const [first, second] = slices(dataset, 2) as [ReturnType<typeof slices>[number], ReturnType<typeof slices>[number]];
-    const [encodeCall, encodeSms] = await Promise.all([evolvedWriter(`t-${run}-calls-evolved-value`, 'call-events'), evolvedWriter(`t-${run}-sms-evolved-value`, 'sms-events')]);
+    const [encodeCall, encodeSms] = await Promise.all([evolvedSchemaWriter(REGISTRY, `t-${run}-calls-evolved-value`, 'call-events'), evolvedSchemaWriter(REGISTRY, `t-${run}-sms-evolved-value`, 'sms-events')]);
 
     // The harness's detector runs under another group; this one starts fresh, at the end of the (empty) topics.
     expect(await harness.stopService('detector')).toBe(0);

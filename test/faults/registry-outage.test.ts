@@ -5,12 +5,10 @@
  * and records of a writer schema it has never seen wait (retried, not parked) until it is back.
  */
 import { randomBytes } from 'node:crypto';
-import avro from 'avsc';
-import { COMPATIBILITY, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRegistryClient, loadTopicSchema } from '@telfraud/common';
 import { campaignDataset, slices, type CampaignDataset } from '../support/campaign-dataset.js';
 import { EventProducer } from '../support/event-producer.js';
+import { evolvedSchemaWriter } from '../support/evolved-schema-writer.js';
 import { FlakyLink } from '../support/flaky-link.js';
 import { GroupOffsets } from '../support/group-offsets.js';
 import { httpStatus } from '../support/net.js';
@@ -22,18 +20,6 @@ import { sleep, waitFor } from '../support/wait-for.js';
 
 const env = requireStackEnv();
 const REGISTRY = env['SCHEMA_REGISTRY_URL'] ?? 'http://127.0.0.1:8081';
-
-/** The contract's call event with one optional field more: a compatible writer schema with an id of its own. */
-async function evolvedWriter(run: string): Promise<{ id: number; type: avro.Type }> {
-  const schema = loadTopicSchema('call-events').schema as { fields: unknown[] };
-  const evolved = { ...schema, fields: [...schema.fields, { name: 'switch_id', type: ['null', 'string'], default: null }] };
-  const registry = createRegistryClient({ schemaRegistryUrl: REGISTRY, schemaRegistryUsername: undefined, schemaRegistryPassword: undefined });
-  const { id } = await registry.register(
-    { type: SchemaType.AVRO, schema: JSON.stringify(evolved) },
-    { subject: `t-${run}-calls-evolved-value`, compatibility: COMPATIBILITY.NONE },
-  );
-  return { id, type: avro.Type.forSchema(evolved as avro.Schema) };
-}
 
 describe('schema registry outages', () => {
   const run = `registry-${randomBytes(3).toString('hex')}`;
@@ -81,16 +67,10 @@ describe('schema registry outages', () => {
     await offsets.waitCaughtUp(group, [topics.calls, topics.sms]);
 
     // A writer schema never seen cannot be fetched: its records wait, nothing is skipped or parked.
-    const evolved = await evolvedWriter(run);
+    const encode = await evolvedSchemaWriter(REGISTRY, `t-${run}-calls-evolved-value`, 'call-events');
     // Copies of the newest calls (older ones would be late by now).
     const newest = [...second.calls].sort((a, b) => Number(b['ts']) - Number(a['ts'])).slice(0, 20);
-    const copies = newest.map((e) => {
-      const body = evolved.type.toBuffer({ ...e, switch_id: 'sw-1' });
-      const value = Buffer.alloc(5 + body.length);
-      value.writeInt32BE(evolved.id, 1);
-      body.copy(value, 5);
-      return { key: String(e['call_id']), value };
-    });
+    const copies = newest.map((e) => ({ key: String(e['call_id']), value: encode(e) }));
     await producer.send(topics.calls, copies);
     await sleep(4_000);
     expect(await offsets.lag(group, [topics.calls])).toBeGreaterThan(0);
