@@ -29,10 +29,12 @@ const QUORUM = 3;
  * inside the allowance cannot make on-time events late either.
  *
  * Time may still jump when traffic really does (a gap in a file, a sparse partition read while the
- * others are behind, a stream resuming). A parked record is contradicted by each later record of its
- * own source (partition) admitted in range that moves that source on (late or re-sent records do
- * not count): a wrong clock amid on-time traffic is contradicted at once. Three parked records that agree (within `maxJumpMs`) and that nothing contradicted confirm
- * the jump: they are taken back, oldest first. When the input ends, uncontradicted parked records
+ * others are behind, a stream resuming). A parked record is contradicted when a later record of its
+ * own source (partition) admitted in range moves that source on while the parked one is still more
+ * than `contradictionMs` ahead of it (late or re-sent records do not count): a wrong clock amid
+ * on-time traffic is contradicted at once. A parked record event time comes within reach of was
+ * early, not misdated: it is taken back (`takeInReach`). Three parked records that agree (within
+ * `maxJumpMs`) and that nothing contradicted confirm the jump: they are taken back, oldest first. When the input ends, uncontradicted parked records
  * are taken back too (`takeUncontradicted`). A minority of misdated traffic never confirms itself,
  * and a lone record never does.
  *
