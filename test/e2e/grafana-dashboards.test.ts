@@ -19,7 +19,8 @@ import type { DetectionEngine } from '@telfraud/core';
 import { Registry } from 'prom-client';
 import { TestDatabase } from '../support/clickhouse-db.js';
 import {
-  SCRAPE_SERIES, declaredServiceMetrics, defaultProcessMetrics, promqlMetricNames, seriesNames, type DeclaredMetric,
+  SCRAPE_SERIES, TARGET_LABELS, declaredServiceMetrics, defaultProcessMetrics, legendLabels, promqlGroupingLabels, promqlMatcherLabels,
+  promqlMetricNames, seriesNames,
 } from '../support/exported-metrics.js';
 import {
   expandClickHouseMacros, leftoverVariables, substituteVariables, type QueryTime, type VariableValue,
@@ -33,7 +34,7 @@ const STACK_DATABASE = env['CLICKHOUSE_DATABASE'] ?? 'fraud';
 const GRAFANA_DIR = path.join(ROOT, 'infra/grafana');
 const DASHBOARDS_DIR = path.join(GRAFANA_DIR, 'dashboards');
 
-interface Target { refId: string; datasource?: DataSourceRef; expr?: string; rawSql?: string; format?: number; range?: boolean; instant?: boolean }
+interface Target { refId: string; datasource?: DataSourceRef; expr?: string; legendFormat?: string; rawSql?: string; format?: number; range?: boolean; instant?: boolean }
 interface DataSourceRef { type: string; uid: string }
 interface Panel { id: number; type: string; title: string; datasource?: DataSourceRef; gridPos: { x: number; y: number; w: number; h: number }; targets?: Target[]; panels?: Panel[] }
 interface TemplateVariable { name: string; type: string; datasource?: DataSourceRef; query?: string | { query: string }; includeAll?: boolean; allValue?: string | null; multi?: boolean }
@@ -228,12 +229,18 @@ describe('the metrics the services export', () => {
 });
 
 describe.each(promDashboards)('PromQL of %s', (_file, dashboard) => {
-  let known: Map<string, DeclaredMetric>;
+  /** Series name -> the label names its series can carry (several services may declare one name). */
+  let known: Map<string, Set<string>>;
 
   beforeAll(async () => {
     known = new Map();
     for (const m of [...declaredServiceMetrics(), ...(await defaultProcessMetrics()), ...SCRAPE_SERIES]) {
-      for (const s of seriesNames(m)) known.set(s, m);
+      for (const s of seriesNames(m)) {
+        const labels = known.get(s) ?? new Set(TARGET_LABELS);
+        for (const l of m.labels) labels.add(l);
+        if (s.endsWith('_bucket') && m.type === 'histogram') labels.add('le');
+        known.set(s, labels);
+      }
     }
   });
 
@@ -252,6 +259,18 @@ describe.each(promDashboards)('PromQL of %s', (_file, dashboard) => {
       if (metric && !known.has(metric)) unknown.push(`variable ${v.name}: ${metric}`);
     }
     expect(unknown, 'metrics no service exports (see services/*/src/*metrics*.ts)').toEqual([]);
+  });
+
+  it('groups, matches and names legends only by labels those metrics carry', () => {
+    const wrong: string[] = [];
+    for (const p of queryPanels(dashboard).filter((q) => q.datasource?.type === 'prometheus')) {
+      for (const t of p.targets!) {
+        const carried = new Set(promqlMetricNames(t.expr ?? '').flatMap((n) => [...(known.get(n) ?? [])]));
+        const used = [...promqlGroupingLabels(t.expr ?? ''), ...promqlMatcherLabels(t.expr ?? ''), ...legendLabels(t.legendFormat)];
+        wrong.push(...used.filter((l) => !carried.has(l)).map((l) => `${p.title} ${t.refId}: label ${l}`));
+      }
+    }
+    expect(wrong, 'labels the selected metrics do not have').toEqual([]);
   });
 
   it('runs every expression on the local Prometheus (instant and range queries), for every variable selection', async () => {

@@ -5,12 +5,16 @@ import { ROOT } from './stack.js';
 
 export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'untyped';
 
-/** A metric a service declares, and the file that declares it. */
+/** A metric a service declares, its label names, and the file that declares it. */
 export interface DeclaredMetric {
   name: string;
   type: MetricType;
+  labels: string[];
   declaredIn: string;
 }
+
+/** Labels every series carries besides its own: Prometheus's target labels and the registry's default. */
+export const TARGET_LABELS = ['job', 'instance', 'service'];
 
 const DECLARATION = /new (Counter|Gauge|Histogram|Summary)\s*(?:<[^>]*>)?\(\s*\{\s*name:\s*'([a-zA-Z_:][a-zA-Z0-9_:]*)'/g;
 
@@ -40,8 +44,13 @@ export function declaredServiceMetrics(): DeclaredMetric[] {
       continue;
     }
     for (const file of sourceFiles(src)) {
-      for (const m of readFileSync(file, 'utf8').matchAll(DECLARATION)) {
-        found.push({ name: m[2]!, type: m[1]!.toLowerCase() as MetricType, declaredIn: path.relative(ROOT, file) });
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(DECLARATION)) {
+        // The declaration's options object, up to its registers/collect or its end.
+        const rest = text.slice(m.index! + m[0].length);
+        const options = rest.slice(0, rest.search(/registers|collect|\}\s*\)/));
+        const labels = /labelNames:\s*\[([^\]]*)\]/.exec(options)?.[1]?.match(/'[^']+'/g)?.map((l) => l.slice(1, -1)) ?? [];
+        found.push({ name: m[2]!, type: m[1]!.toLowerCase() as MetricType, labels, declaredIn: path.relative(ROOT, file) });
       }
     }
   }
@@ -52,18 +61,45 @@ export function declaredServiceMetrics(): DeclaredMetric[] {
 export async function defaultProcessMetrics(): Promise<DeclaredMetric[]> {
   const registry = createMetricsRegistry('probe');
   const metrics = await registry.getMetricsAsJSON();
-  return metrics.map((m) => ({ name: m.name, type: String(m.type) as MetricType, declaredIn: 'prom-client default metrics' }));
+  return metrics.map((m) => ({
+    name: m.name, type: String(m.type) as MetricType, declaredIn: 'prom-client default metrics',
+    labels: [...new Set(m.values.flatMap((v) => Object.keys(v.labels)))].filter((l) => !TARGET_LABELS.includes(l) && l !== 'le'),
+  }));
 }
 
 /** Series Prometheus itself adds to every scrape target. */
 export const SCRAPE_SERIES: DeclaredMetric[] = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped', 'scrape_samples_post_metric_relabeling', 'scrape_series_added']
-  .map((name) => ({ name, type: 'gauge', declaredIn: 'Prometheus (per scrape target)' }));
+  .map((name) => ({ name, type: 'gauge', labels: [], declaredIn: 'Prometheus (per scrape target)' }));
 
 /** The series names a metric appears under in the exposition format (histograms: _bucket, _sum, _count). */
 export function seriesNames(m: DeclaredMetric): string[] {
   if (m.type === 'histogram') return [`${m.name}_bucket`, `${m.name}_sum`, `${m.name}_count`];
   if (m.type === 'summary') return [m.name, `${m.name}_sum`, `${m.name}_count`];
   return [m.name];
+}
+
+/** The label names an expression groups by (`by (...)`, `without (...)`, `on (...)`, ...). */
+export function promqlGroupingLabels(expr: string): string[] {
+  const labels = new Set<string>();
+  for (const m of expr.matchAll(/\b(?:by|without|on|ignoring|group_left|group_right)\s*\(([^)]*)\)/g)) {
+    for (const l of m[1]!.split(',').map((s) => s.trim()).filter(Boolean)) labels.add(l);
+  }
+  return [...labels];
+}
+
+/** The label names an expression's selectors match on (`{job=~"..."}`). */
+export function promqlMatcherLabels(expr: string): string[] {
+  const labels = new Set<string>();
+  const noStrings = expr.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+  for (const m of noStrings.matchAll(/\{([^}]*)\}/g)) {
+    for (const l of m[1]!.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:=~|!~|!=|=)/g)) labels.add(l[1]!);
+  }
+  return [...labels];
+}
+
+/** The label names a legend format interpolates (`{{label}}`). */
+export function legendLabels(legendFormat: string | undefined): string[] {
+  return [...(legendFormat ?? '').matchAll(/\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g)].map((m) => m[1]!);
 }
 
 const PROMQL_WORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'and', 'or', 'unless', 'offset', 'inf', 'nan', 'atan2']);
