@@ -18,6 +18,11 @@ import { createRegistryMetrics, type SchemaStore } from '@telfraud/schema-regist
 import type { DetectionEngine } from '@telfraud/core';
 import { Registry } from 'prom-client';
 import { TestDatabase } from '../support/clickhouse-db.js';
+import { freePort } from '../support/net.js';
+import { PipelineHarness } from '../support/pipeline-harness.js';
+import { addScrapeTargets, promQuery } from '../support/prometheus.js';
+import { ServiceProcess } from '../support/service-process.js';
+import { waitFor } from '../support/wait-for.js';
 import {
   SCRAPE_SERIES, TARGET_LABELS, declaredServiceMetrics, defaultProcessMetrics, legendLabels, promqlGroupingLabels, promqlMatcherLabels,
   promqlMetricNames, seriesNames,
@@ -295,6 +300,60 @@ describe.each(promDashboards)('PromQL of %s', (_file, dashboard) => {
     }
     expect(failures).toEqual([]);
     expect(ran).toBeGreaterThan(0);
+  });
+});
+
+/**
+ * Panels of the pipeline-health dashboard that must show data while a detector and an alert-sink
+ * consume a generator's traffic (the others need alerts, failures, a blocker or time).
+ */
+const LIVE_PANELS = ['Service up', 'Events in per service', 'Consumer lag', 'Event-to-alert latency (detector)', 'Event-time lag (detector)', 'Resident memory', 'Event-loop lag p99'];
+
+describe('the pipeline-health dashboard on a running pipeline', () => {
+  const run = randomBytes(4).toString('hex');
+  let harness: PipelineHarness | undefined;
+  let generator: ServiceProcess | undefined;
+  let removeTargets: () => void = () => {};
+  const health = dashboards.find(([, d]) => d.uid === 'telfraud-pipeline-health')?.[1];
+
+  beforeAll(async () => {
+    harness = await PipelineHarness.start(run, env);
+    const port = await freePort();
+    removeTargets = addScrapeTargets(`${run}-gen`, [{ port, job: 'generator' }]);
+    generator = ServiceProcess.start('generator', 'services/generator/dist/main.js', {
+      ...env, GENERATOR_HTTP_PORT: String(port), GENERATOR_SEED: '5', GENERATOR_RATE: '40', GENERATOR_DURATION_S: '600',
+      GENERATOR_CALL_TOPIC: harness.topics.calls, GENERATOR_SMS_TOPIC: harness.topics.sms, LOG_LEVEL: 'warn',
+    });
+  });
+
+  afterAll(async () => {
+    await generator?.stop();
+    removeTargets();
+    await harness?.stop();
+  });
+
+  it('shows series on the panels a consuming pipeline feeds', async () => {
+    expect(health, 'the pipeline-health dashboard').toBeDefined();
+    await waitFor('Prometheus to scrape the run\'s consumed events', async () => {
+      const v = await promQuery(PROMETHEUS, `sum(rate(fraud_events_consumed_total{run="${run}"}[30s]))`);
+      return v !== undefined && v > 0 ? v : undefined;
+    }, 90_000).catch((err: Error) => { throw new Error(`${err.message}\n${harness?.logs() ?? ''}\n${generator?.log ?? ''}`); });
+    const panels = allPanels(health!.panels);
+    const all: Record<string, VariableValue> = { job: { values: [], all: true, allValue: '.+' } };
+    const empty: string[] = [];
+    for (const title of LIVE_PANELS) {
+      const panel = panels.find((p) => p.title === title);
+      expect(panel, title).toBeDefined();
+      const now = Date.now();
+      let series = 0;
+      for (const t of panel!.targets!) {
+        const expr = substituteVariables(t.expr!, all, { ...TIME, fromMs: now - 3_600_000, toMs: now }, 'prometheus');
+        const body = await getJson<{ data: { result: unknown[] } }>(`${PROMETHEUS}/api/v1/query?query=${encodeURIComponent(expr)}&time=${now / 1000}`);
+        series += body.data.result.length;
+      }
+      if (series === 0) empty.push(title);
+    }
+    expect(empty, 'panels without data on a running pipeline').toEqual([]);
   });
 });
 
