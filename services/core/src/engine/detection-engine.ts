@@ -87,6 +87,8 @@ export class DetectionEngine {
   /** One event clock for calls and SMS: a sparse SMS stream is judged by the calls' progress too. */
   private readonly guard: EventTimeGuard<ParkedRecord>;
   private readonly takenBack = new WeakSet<CallEvent | SmsEvent>();
+  /** Why a held record was given up as FUTURE_EVENT (for its dead letter). */
+  private readonly dropReasons = new WeakMap<CallEvent | SmsEvent, string>();
   private lastSweep = Number.NEGATIVE_INFINITY;
   private lastOtpSweep = Number.NEGATIVE_INFINITY;
   private readonly counters = { eventsAccepted: 0, duplicates: 0, late: 0, future: 0, futureTakenBack: 0, allowlisted: 0, alertsEmitted: 0, victimsEmitted: 0 };
@@ -101,7 +103,7 @@ export class DetectionEngine {
     const s = pack.settings;
     this.callWatermark = new Watermark(s.allowedLatenessMs);
     this.smsWatermark = new Watermark(s.allowedLatenessMs);
-    this.guard = new EventTimeGuard(s.maxEventTimeJumpMs, s.allowedLatenessMs);
+    this.guard = new EventTimeGuard<ParkedRecord>(s.maxEventTimeJumpMs, s.allowedLatenessMs, (r, why) => this.dropReasons.set(r.event, why));
     this.alertBook = new AlertBook(s.escalateOnAgreement);
     this.victims = new VictimTracker({ minDurationMs: s.victimMinDurationMs, lookbackMs: s.victimLookbackMs, followMs: s.victimFollowMs, maxLoggedCalls: s.victimLogMaxCalls });
     this.buildRules(pack, new Map());
@@ -356,6 +358,16 @@ export class DetectionEngine {
   futureStatus(e: CallEvent | SmsEvent): FutureStatus {
     if (this.takenBack.has(e)) return 'processed';
     return this.guard.isWaiting((r) => r.event === e) ? 'waiting' : 'parked';
+  }
+
+  /** The newest admitted event time, calls and SMS alike (−∞ before the first). */
+  get eventTime(): number {
+    return this.guard.eventTime;
+  }
+
+  /** Why a record `futureStatus` calls `parked` was given up (undefined if it never was). */
+  futureDropReason(e: CallEvent | SmsEvent): string | undefined {
+    return this.dropReasons.get(e);
   }
 
   /** Parked records processed after all (cheap, for per-batch metrics). */
