@@ -69,6 +69,11 @@ const OTP_SWEEP_EVERY_MS = 120_000;
  * the watermark, runs every rule, turns firings into alerts with a lifecycle, and lists victims.
  * Pure and synchronous: time is the events' own.
  */
+/** The call registry's key: one instance may own several routes of a call, each a sighting of its own. */
+function registryKey(callId: string, route: string | undefined): string {
+  return route === undefined ? callId : `${route}\u0000${callId}`;
+}
+
 export class DetectionEngine {
   private pack: RulePack;
   private reference: ReferenceData;
@@ -165,7 +170,19 @@ export class DetectionEngine {
       this.counters.late++;
       return 'late';
     }
+    // A re-sent record is news about nothing: it must neither move event time nor, read from
+    // another partition than the first copy, count as that partition moving on.
+    const callKey = registryKey(e.call_id, route);
+    if (this.registry.hasSeen(callKey, e.type)) {
+      this.counters.duplicates++;
+      return 'duplicate';
+    }
     if (!this.guard.admit(e.ts, source)) {
+      // A copy of a record already held does not vote for it.
+      if (this.guard.isWaiting((r) => r.kind === 'call' && r.event.type === e.type && registryKey(r.event.call_id, r.route) === callKey)) {
+        this.counters.duplicates++;
+        return 'duplicate';
+      }
       if (this.guard.farAhead(e.ts, { kind: 'call', event: e, source, route }, source) === 'park') {
         this.counters.future++;
         return 'future';
@@ -219,7 +236,7 @@ export class DetectionEngine {
     // Before this event moves it: windows keep what any event not yet late may need.
     const watermark = this.callWatermark.value;
     // One instance may own several routes of a call: each is a sighting of its own.
-    if (!this.registry.firstSighting(route === undefined ? e.call_id : `${route}\u0000${e.call_id}`, e.type, e.ts)) {
+    if (!this.registry.firstSighting(registryKey(e.call_id, route), e.type, e.ts)) {
       this.counters.duplicates++;
       return 'duplicate';
     }
@@ -256,7 +273,15 @@ export class DetectionEngine {
       this.counters.late++;
       return 'late';
     }
+    if (this.smsSeen.has(s.event_id)) {
+      this.counters.duplicates++;
+      return 'duplicate';
+    }
     if (!this.guard.admit(s.ts, source)) {
+      if (this.guard.isWaiting((r) => r.kind === 'sms' && r.event.event_id === s.event_id)) {
+        this.counters.duplicates++;
+        return 'duplicate';
+      }
       if (this.guard.farAhead(s.ts, { kind: 'sms', event: s, source }, source) === 'park') {
         this.counters.future++;
         return 'future';
