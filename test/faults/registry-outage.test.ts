@@ -17,6 +17,7 @@ import { expectStoredToMatchReplay } from '../support/replay-comparison.js';
 import { metricSum } from '../support/service-metrics.js';
 import { requireStackEnv } from '../support/stack.js';
 import { sleep, waitFor } from '../support/wait-for.js';
+import { readTopic } from '../support/topic-reader.js';
 
 const env = requireStackEnv();
 const REGISTRY = env['SCHEMA_REGISTRY_URL'] ?? 'http://127.0.0.1:8081';
@@ -77,15 +78,18 @@ describe('schema registry outages', () => {
     link.restore();
     await offsets.waitCaughtUp(group, [topics.calls, topics.sms], 120_000);
     // Nothing parked for the outage. LATE_EVENT is allowed: the generator delays some deliveries on
-    // purpose, and whether one lands behind the watermark depends on how partitions interleave. So is
-    // FUTURE_EVENT, for now: in some loaded runs the event-time guard parks a few records here (open
-    // bug, not yet diagnosed); the comparison with the replay below still fails on any lost detection.
+    // purpose, and whether one lands behind the watermark depends on how partitions interleave.
+    // FUTURE_EVENT is not: the copies below are re-sent records, and re-sent records once gave up
+    // a campaign's last calls, held as far ahead, as FUTURE_EVENT (a lost alert).
     const rejected = await metricSum(harness.ports.detector, 'fraud_events_rejected_total');
     const late = await metricSum(harness.ports.detector, 'fraud_events_rejected_total', { reason: 'LATE_EVENT' });
-    const future = await metricSum(harness.ports.detector, 'fraud_events_rejected_total', { reason: 'FUTURE_EVENT' });
-    expect(rejected - late - future, await harness.detectorCounters()).toBe(0);
+    if (rejected - late > 0) {
+      const parked = (await Promise.all([topics.calls, topics.sms].map((t) => readTopic(env, `${t}-dlq`)))).flat();
+      const why = parked.filter((r) => r.headers['dlq-reason'] !== 'LATE_EVENT').map((r) => `${r.headers['dlq-source-topic']} p${r.headers['dlq-source-partition']}@${r.headers['dlq-source-offset']} ${r.headers['dlq-reason']}: ${r.headers['dlq-message']}`);
+      expect.fail(`${rejected - late} records parked for no reason of theirs:\n${why.join('\n')}\n${await harness.detectorCounters()}`);
+    }
     // Copies of events already read: counted as duplicates (or late) once decoded with the fetched schema.
-    expect(await metricSum(harness.ports.detector, 'fraud_events_duplicate_total', { topic: topics.calls }) + late + future).toBeGreaterThanOrEqual(copies.length);
+    expect(await metricSum(harness.ports.detector, 'fraud_events_duplicate_total', { topic: topics.calls }) + late).toBeGreaterThanOrEqual(copies.length);
 
     const match = await expectStoredToMatchReplay(harness, dataset.replay);
     expect(await harness.service('detector')?.waitExit(0)).toBe('running');

@@ -55,7 +55,8 @@ export class DetectionPipeline {
    * Records the engine parked as too far ahead that later records may still confirm (then they are
    * processed) or contradict (then they go to the dead-letter topic as FUTURE_EVENT).
    */
-  private readonly waiting = new Map<CallEvent | SmsEvent, { record: ConsumedRecord; error: PipelineError }>();
+  /** Records held as too far ahead: `heldAt` is the stream's event time when they arrived. */
+  private readonly waiting = new Map<CallEvent | SmsEvent, { record: ConsumedRecord; heldAt: number }>();
 
   constructor(private readonly deps: DetectionPipelineDeps) {}
 
@@ -114,7 +115,7 @@ export class DetectionPipeline {
         const outcome = call ? engine.processCall(v.value as CallEvent, out, sourceOf(record), route) : engine.processSms(v.value as SmsEvent, out, sourceOf(record));
         if (outcome === 'late') throw new PipelineError('LATE_EVENT', `event time ${v.value.ts} is behind the watermark`, { path: 'ts' });
         if (outcome === 'future' && !replaying) {
-          this.waiting.set(v.value, { record, error: new PipelineError('FUTURE_EVENT', `event time ${v.value.ts} is too far ahead of the stream's event time (settings.maxEventTimeJump)`, { path: 'ts' }) });
+          this.waiting.set(v.value, { record, heldAt: engine.eventTime });
         }
         if (outcome === 'duplicate' && !replaying) duplicates++;
       } catch (err) {
@@ -194,7 +195,13 @@ export class DetectionPipeline {
       const status = engine.futureStatus(event);
       if (status === 'waiting') continue;
       this.waiting.delete(event);
-      if (status === 'parked') rejected.push(held);
+      if (status === 'parked') {
+        const why = engine.futureDropReason(event) ?? 'given up';
+        rejected.push({
+          record: held.record,
+          error: new PipelineError('FUTURE_EVENT', `event time ${event.ts} was ${event.ts - held.heldAt} ms ahead of the stream's event time ${held.heldAt} (settings.maxEventTimeJump); ${why}`, { path: 'ts' }),
+        });
+      }
     }
   }
 

@@ -28,6 +28,12 @@ export class CallRegistry {
     return true;
   }
 
+  /** Whether this moment of this call was seen already (changes nothing). */
+  hasSeen(callId: string, type: CallEventType): boolean {
+    const rec = this.calls.get(callId);
+    return rec !== undefined && (rec.seen & BIT[type]) !== 0;
+  }
+
   sweep(watermark: number): void {
     for (const [id, rec] of this.calls) if (rec.maxTs < watermark) this.calls.delete(id);
   }

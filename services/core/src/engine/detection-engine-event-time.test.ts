@@ -69,4 +69,41 @@ describe('DetectionEngine: one record far in the future cannot blind it', () => 
     expect(burstAlerts(out)).toBe(2 * burstAlerts(once));
     expect(out.victims).toHaveLength(2 * once.victims.length);
   });
+
+  it('re-sent copies read from another partition neither give up a held record nor vote for one', () => {
+    // Seen in a loaded fault run: the last call of a campaign ends 20 minutes after traffic stopped,
+    // so its END waits as far ahead; copies of the newest records, re-sent to another partition,
+    // moved that partition on and gave the END up as FUTURE_EVENT: its victim was never listed.
+    const calls: CallInput[] = Array.from({ length: 120 }, (_, i) => ({ id: `c${i}`, at: T0 + i * 2 * SEC, trunk: 'trunk-x', to: callee(i) }));
+    calls.push({ id: 'long', at: T0 + MIN, trunk: 'trunk-x', to: callee(500), talkMs: 20 * MIN });
+    const fed = timeline(calls).map((item, i) => ({ item, source: SOURCES[i % 2]! }));
+    const tail = fed.pop()!;
+    expect(tail.item).toMatchObject({ call_id: 'long', type: 'END' });
+    const engine = new DetectionEngine(pack([burstRule(20)]), reference());
+    const out: EngineOutput = { alerts: [], victims: [] };
+    const feed = (f: Fed) => engine.processCall(f.item as CallEvent, out, f.source);
+    fed.forEach(feed);
+    expect(feed({ item: tail.item, source: 'calls/2' })).toBe('future');
+    // Copies of the newest on-time records, read from the END's own partition.
+    const copies = fed.slice(-5).map(({ item }) => ({ item: { ...item }, source: 'calls/2' }));
+    expect(copies.map(feed)).toEqual(copies.map(() => 'duplicate'));
+    // Copies of the held END itself: no quorum out of one record.
+    expect([feed({ item: { ...tail.item }, source: 'calls/2' }), feed({ item: { ...tail.item }, source: 'calls/0' })]).toEqual(['duplicate', 'duplicate']);
+    expect(engine.futureStatus(tail.item)).toBe('waiting');
+    // Traffic went quiet: the END is the stream's last progress, and its victim is listed.
+    expect(engine.releaseQuietTail(out)).toBe(1);
+    expect(out.victims.map((v) => v.call_id)).toEqual(['long']);
+  });
+
+  it('one misdated record re-sent many times never confirms a jump in event time', () => {
+    const fed = onSources(campaign());
+    const engine = new DetectionEngine(pack([burstRule(20)]), reference());
+    const out: EngineOutput = { alerts: [], victims: [] };
+    fed.slice(0, 50).forEach(({ item, source }) => (isSms(item) ? engine.processSms(item, out, source) : engine.processCall(item, out, source)));
+    const before = engine.eventTime;
+    const bogus: CallEvent = { event_id: 'bogus', call_id: 'bogus', type: 'START', ts: before + 30 * MIN, calling_number: '+442071234567', called_number: callee(999), ingress_trunk: 'trunk-y', ingress_country: 'GB', attestation: 'NONE', duration_ms: null, sip_code: null };
+    const outcomes = SOURCES.flatMap((source) => [engine.processCall({ ...bogus }, out, source), engine.processCall({ ...bogus }, out, source)]);
+    expect(outcomes).toEqual(['future', 'duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
+    expect(engine.eventTime).toBe(before);
+  });
 });

@@ -69,6 +69,11 @@ const OTP_SWEEP_EVERY_MS = 120_000;
  * the watermark, runs every rule, turns firings into alerts with a lifecycle, and lists victims.
  * Pure and synchronous: time is the events' own.
  */
+/** The call registry's key: one instance may own several routes of a call, each a sighting of its own. */
+function registryKey(callId: string, route: string | undefined): string {
+  return route === undefined ? callId : `${route}\u0000${callId}`;
+}
+
 export class DetectionEngine {
   private pack: RulePack;
   private reference: ReferenceData;
@@ -87,6 +92,8 @@ export class DetectionEngine {
   /** One event clock for calls and SMS: a sparse SMS stream is judged by the calls' progress too. */
   private readonly guard: EventTimeGuard<ParkedRecord>;
   private readonly takenBack = new WeakSet<CallEvent | SmsEvent>();
+  /** Why a held record was given up as FUTURE_EVENT (for its dead letter). */
+  private readonly dropReasons = new WeakMap<CallEvent | SmsEvent, string>();
   private lastSweep = Number.NEGATIVE_INFINITY;
   private lastOtpSweep = Number.NEGATIVE_INFINITY;
   private readonly counters = { eventsAccepted: 0, duplicates: 0, late: 0, future: 0, futureTakenBack: 0, allowlisted: 0, alertsEmitted: 0, victimsEmitted: 0 };
@@ -101,7 +108,7 @@ export class DetectionEngine {
     const s = pack.settings;
     this.callWatermark = new Watermark(s.allowedLatenessMs);
     this.smsWatermark = new Watermark(s.allowedLatenessMs);
-    this.guard = new EventTimeGuard(s.maxEventTimeJumpMs, s.allowedLatenessMs);
+    this.guard = new EventTimeGuard<ParkedRecord>(s.maxEventTimeJumpMs, s.allowedLatenessMs, (r, why) => this.dropReasons.set(r.event, why));
     this.alertBook = new AlertBook(s.escalateOnAgreement);
     this.victims = new VictimTracker({ minDurationMs: s.victimMinDurationMs, lookbackMs: s.victimLookbackMs, followMs: s.victimFollowMs, maxLoggedCalls: s.victimLogMaxCalls });
     this.buildRules(pack, new Map());
@@ -163,7 +170,19 @@ export class DetectionEngine {
       this.counters.late++;
       return 'late';
     }
+    // A re-sent record is news about nothing: it must neither move event time nor, read from
+    // another partition than the first copy, count as that partition moving on.
+    const callKey = registryKey(e.call_id, route);
+    if (this.registry.hasSeen(callKey, e.type)) {
+      this.counters.duplicates++;
+      return 'duplicate';
+    }
     if (!this.guard.admit(e.ts, source)) {
+      // A copy of a record already held does not vote for it.
+      if (this.guard.isWaiting((r) => r.kind === 'call' && r.event.type === e.type && registryKey(r.event.call_id, r.route) === callKey)) {
+        this.counters.duplicates++;
+        return 'duplicate';
+      }
       if (this.guard.farAhead(e.ts, { kind: 'call', event: e, source, route }, source) === 'park') {
         this.counters.future++;
         return 'future';
@@ -217,7 +236,7 @@ export class DetectionEngine {
     // Before this event moves it: windows keep what any event not yet late may need.
     const watermark = this.callWatermark.value;
     // One instance may own several routes of a call: each is a sighting of its own.
-    if (!this.registry.firstSighting(route === undefined ? e.call_id : `${route}\u0000${e.call_id}`, e.type, e.ts)) {
+    if (!this.registry.firstSighting(registryKey(e.call_id, route), e.type, e.ts)) {
       this.counters.duplicates++;
       return 'duplicate';
     }
@@ -254,7 +273,15 @@ export class DetectionEngine {
       this.counters.late++;
       return 'late';
     }
+    if (this.smsSeen.has(s.event_id)) {
+      this.counters.duplicates++;
+      return 'duplicate';
+    }
     if (!this.guard.admit(s.ts, source)) {
+      if (this.guard.isWaiting((r) => r.kind === 'sms' && r.event.event_id === s.event_id)) {
+        this.counters.duplicates++;
+        return 'duplicate';
+      }
       if (this.guard.farAhead(s.ts, { kind: 'sms', event: s, source }, source) === 'park') {
         this.counters.future++;
         return 'future';
@@ -356,6 +383,16 @@ export class DetectionEngine {
   futureStatus(e: CallEvent | SmsEvent): FutureStatus {
     if (this.takenBack.has(e)) return 'processed';
     return this.guard.isWaiting((r) => r.event === e) ? 'waiting' : 'parked';
+  }
+
+  /** The newest admitted event time, calls and SMS alike (−∞ before the first). */
+  get eventTime(): number {
+    return this.guard.eventTime;
+  }
+
+  /** Why a record `futureStatus` calls `parked` was given up (undefined if it never was). */
+  futureDropReason(e: CallEvent | SmsEvent): string | undefined {
+    return this.dropReasons.get(e);
   }
 
   /** Parked records processed after all (cheap, for per-batch metrics). */

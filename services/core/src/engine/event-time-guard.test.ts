@@ -84,12 +84,24 @@ describe('EventTimeGuard', () => {
     expect(g.takeUncontradicted()).toEqual([]);
   });
 
-  it('a record further ahead of its own source than the source can be out of order is still parked at once', () => {
-    const g = new EventTimeGuard<number>(JUMP, 3 * MIN);
+  it('a record further ahead of its own source than the source can be out of order is still parked at once, and says why', () => {
+    const dropped: [number, string][] = [];
+    const g = new EventTimeGuard<number>(JUMP, 3 * MIN, (item, why) => dropped.push([item, why]));
     expect(feed(g, [0, 1_000])).toEqual([true, true]);
     expect(g.admit(4 * MIN, 'p')).toBe(false);
     expect(g.farAhead(4 * MIN, 4 * MIN, 'p')).toBe('park');
+    expect(dropped).toEqual([]);
     expect(g.admit(2_000, 'p')).toBe(true);
+    expect(dropped).toEqual([[4 * MIN, expect.stringMatching(/^contradicted: its source moved on to event time 2000, 238000 ms behind it/)]]);
     expect(g.takeUncontradicted()).toEqual([]);
+  });
+
+  it('gives up the oldest held record, saying so, when too many are held at once', () => {
+    const dropped: [number, string][] = [];
+    const g = new EventTimeGuard<number>(JUMP, 3 * MIN, (item, why) => dropped.push([item, why]));
+    expect(g.admit(0, 'a')).toBe(true);
+    // Far-ahead records of different sources, each more than the allowance from the next: no quorum.
+    for (let i = 1; i <= 257; i++) expect(g.farAhead(i * 10 * MIN, i * 10 * MIN, `s${i}`)).toBe('park');
+    expect(dropped).toEqual([[10 * MIN, expect.stringMatching(/^more than 256 records were held at once/)]]);
   });
 });

@@ -58,7 +58,12 @@ export class EventTimeGuard<T> {
    * progress than that is a wrong clock, while one nearer is only early (a sparse partition read
    * ahead of partitions still catching up) and is processed once event time comes within reach.
    */
-  constructor(private maxJumpMs: number, private contradictionMs: number = maxJumpMs) {}
+  constructor(
+    private maxJumpMs: number,
+    private contradictionMs: number = maxJumpMs,
+    /** Told why a held record was given up for good, so the dead letter can say it. */
+    private readonly onDrop: (item: T, why: string) => void = () => undefined,
+  ) {}
 
   setMaxJump(ms: number, contradictionMs: number = this.contradictionMs): void {
     this.maxJumpMs = ms;
@@ -94,7 +99,10 @@ export class EventTimeGuard<T> {
   private contradict(source: string | undefined, ts: number): void {
     const parked = this.parked;
     let kept = 0;
-    for (const p of parked) if (p.source !== source || p.ts - ts <= this.contradictionMs) parked[kept++] = p;
+    for (const p of parked) {
+      if (p.source !== source || p.ts - ts <= this.contradictionMs) parked[kept++] = p;
+      else this.onDrop(p.item, `contradicted: its source moved on to event time ${ts}, ${p.ts - ts} ms behind it (more than the allowed lateness)`);
+    }
     parked.length = kept;
   }
 
@@ -138,7 +146,10 @@ export class EventTimeGuard<T> {
       this.note(ts);
       return 'confirmed';
     }
-    if (parked.length >= MAX_REMEMBERED) parked.shift();
+    if (parked.length >= MAX_REMEMBERED) {
+      const oldest = parked.shift()!;
+      this.onDrop(oldest.item, `more than ${MAX_REMEMBERED} records were held at once; the oldest held are given up`);
+    }
     parked.push({ item, ts, source });
     return 'park';
   }
