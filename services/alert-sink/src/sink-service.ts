@@ -5,6 +5,7 @@ import {
 } from '@telfraud/common';
 import type { AlertSinkConfig } from './config.js';
 import type { AlertStore } from './alert-store.js';
+import { startActivityWriter, type ActivityWriterHandle } from './activity/activity-service.js';
 import { ClickHouseAlertStore } from './clickhouse-alert-store.js';
 import { validateAlert, validateVictimExposure } from './record-validation.js';
 import { toAlertRow, toVictimRow } from './rows.js';
@@ -110,6 +111,20 @@ export async function startAlertSink(config: AlertSinkConfig, logger: Logger, st
     });
     resources.push('consumer', () => consumer.close());
     await consumer.run(handler);
+
+    // The second consumer (call events → origin_activity): its own group, stopped first.
+    let activity: ActivityWriterHandle | undefined;
+    if (config.activityEnabled) {
+      activity = await startActivityWriter(config, {
+        kafka, schemaRegistry, metricsRegistry: registry, logger,
+        onCrash: (error) => {
+          if (!stopping) crashed(error);
+        },
+      });
+      const writer = activity;
+      resources.push('activity writer', () => writer.stop());
+      http.addReadinessCheck({ name: 'activity-consumer', check: () => writer.ready() });
+    }
     http.setReady(true);
 
     let stopped: Promise<void> | undefined;
@@ -121,6 +136,7 @@ export async function startAlertSink(config: AlertSinkConfig, logger: Logger, st
         const deadline = setTimeout(() => {
           abandoned = true;
           batcher.abort('shutdown deadline near: unstored rows abandoned, their offsets stay uncommitted');
+          activity?.abort();
         }, Math.floor(config.shutdownTimeoutMs * 0.75));
         void batcher.drain();
         try {
