@@ -5,7 +5,7 @@ import {
 } from '@telfraud/common';
 import type { AlertSinkConfig } from './config.js';
 import type { AlertStore } from './alert-store.js';
-import { startActivityWriter, type ActivityWriterHandle } from './activity/activity-service.js';
+import { startActivityWriter } from './activity/activity-service.js';
 import { ClickHouseAlertStore } from './clickhouse-alert-store.js';
 import { validateAlert, validateVictimExposure } from './record-validation.js';
 import { toAlertRow, toVictimRow } from './rows.js';
@@ -110,21 +110,21 @@ export async function startAlertSink(config: AlertSinkConfig, logger: Logger, st
       },
     });
     resources.push('consumer', () => consumer.close());
-    await consumer.run(handler);
 
-    // The second consumer (call events → origin_activity): its own group, stopped first.
-    let activity: ActivityWriterHandle | undefined;
-    if (config.activityEnabled) {
-      activity = await startActivityWriter(config, {
+    // The second consumer (call events → origin_activity), its own group: joins while the sink's does.
+    const activityStarting = config.activityEnabled
+      ? startActivityWriter(config, {
         kafka, schemaRegistry, metricsRegistry: registry, logger,
         onCrash: (error) => {
           if (!stopping) crashed(error);
         },
-      });
-      const writer = activity;
-      resources.push('activity writer', () => writer.stop());
-      http.addReadinessCheck({ name: 'activity-consumer', check: () => writer.ready() });
-    }
+      })
+      : undefined;
+    // If it fails to start it closes what it opened itself; the failure surfaces from Promise.all.
+    activityStarting?.catch(() => undefined);
+    resources.push('activity writer', async () => (await activityStarting?.catch(() => undefined))?.stop());
+    const [, activity] = await Promise.all([consumer.run(handler), activityStarting]);
+    if (activity) http.addReadinessCheck({ name: 'activity-consumer', check: () => activity.ready() });
     http.setReady(true);
 
     let stopped: Promise<void> | undefined;
