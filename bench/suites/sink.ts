@@ -70,6 +70,8 @@ export async function sinkBench(ctx: BenchContext): Promise<void> {
     sink = ServiceProcess.start('alert-sink', 'services/alert-sink/dist/main.js', {
       ...env, ALERT_SINK_HTTP_PORT: String(port), SINK_GROUP_ID: `bench-${run}-sink`, SINK_ALERT_TOPIC: topics.alerts, SINK_VICTIM_TOPIC: topics.victims,
       CLICKHOUSE_DATABASE: db.name, LOG_LEVEL: 'warn',
+      // Measures the alert path alone; the activity writer would read the shared call-events topic.
+      ALERT_SINK_ACTIVITY_ENABLED: 'false',
     });
     const proc = sink;
     await waitFor('alert-sink ready', async () => ((await httpStatus(`http://127.0.0.1:${port}/readyz`)) === 200 ? true : undefined), 60_000)

@@ -46,7 +46,7 @@ const sinkPid = (): number | undefined => (existsSync(PID_FILE) ? Number(readFil
 
 describe('services.sh: a service up but not ready is left running', () => {
   const run = `notready-${randomBytes(3).toString('hex')}`;
-  const topics = { alerts: `t-${run}-alerts`, victims: `t-${run}-victims` };
+  const topics = { alerts: `t-${run}-alerts`, victims: `t-${run}-victims`, calls: `t-${run}-calls` };
   let sinkEnv: Record<string, string>;
   let port: number;
 
@@ -58,9 +58,12 @@ describe('services.sh: a service up but not ready is left running', () => {
     const control = env['KAFKA_CONTROL'];
     if (!control) throw new Error('KAFKA_CONTROL missing from .data/env');
     // Its own empty topics and group: it has nothing to store, only ClickHouse to reach.
-    for (const topic of [topics.alerts, topics.victims]) await brokerControl(control, `create-topic ${topic} 1`);
+    for (const topic of [topics.alerts, topics.victims, topics.calls]) await brokerControl(control, `create-topic ${topic} 1`);
     port = await freePort();
-    sinkEnv = { ALERT_SINK_HTTP_PORT: String(port), SINK_GROUP_ID: `t-${run}-sink`, SINK_ALERT_TOPIC: topics.alerts, SINK_VICTIM_TOPIC: topics.victims };
+    sinkEnv = {
+      ALERT_SINK_HTTP_PORT: String(port), SINK_GROUP_ID: `t-${run}-sink`, SINK_ALERT_TOPIC: topics.alerts, SINK_VICTIM_TOPIC: topics.victims,
+      ALERT_SINK_ACTIVITY_TOPIC: topics.calls, ALERT_SINK_ACTIVITY_GROUP_ID: `t-${run}-sink-activity`,
+    };
   });
 
   afterAll(async () => {

@@ -97,6 +97,7 @@ describe.skipIf(!stackEnv)('alert-sink on the local stack', () => {
     const started = ServiceProcess.start('alert-sink', 'services/alert-sink/dist/main.js', {
       ...env, SCHEMA_REGISTRY_URL: registryUrl, CLICKHOUSE_URL: clickhouseLink.url, CLICKHOUSE_DATABASE: DATABASE,
       SINK_GROUP_ID: `it-alert-sink-${RUN}`, ALERT_SINK_HTTP_PORT: String(httpPort), SINK_FLUSH_INTERVAL_MS: '100',
+      ALERT_SINK_ACTIVITY_GROUP_ID: `it-alert-sink-${RUN}-activity`,
       SINK_RETRY_INITIAL_MS: '100', SINK_RETRY_MAX_MS: '1000', SHUTDOWN_TIMEOUT_MS: '20000', LOG_LEVEL: 'info', ...extra,
     });
     const url = `http://127.0.0.1:${httpPort}`;
@@ -212,7 +213,8 @@ describe.skipIf(!stackEnv)('alert-sink on the local stack', () => {
     if (!sent) throw new Error('nothing produced');
     await waitFor('failed inserts', async () => (second.sink.log.includes('"msg":"insert failed, retrying"') ? true : undefined));
     await new Promise((resolve) => setTimeout(resolve, 12_000)); // > the 10 s session timeout: heartbeats keep the group
-    expect(second.sink.log.match(/"msg":"partitions assigned"/g)).toHaveLength(1);
+    // The sink's own group (the activity writer's joins under its own group, `…-activity`).
+    expect(second.sink.log.match(new RegExp(`"msg":"partitions assigned","groupId":"it-alert-sink-${RUN}"`, 'g'))).toHaveLength(1);
     expect(second.sink.log).not.toMatch(/consumer crashed/);
 
     const started = Date.now();

@@ -102,6 +102,8 @@ export class PipelineHarness {
       : {
         ...env,
         ALERT_SINK_HTTP_PORT: String(this.ports.sink), SINK_GROUP_ID: `t-${run}-sink`, SINK_ALERT_TOPIC: topics.alerts, SINK_VICTIM_TOPIC: topics.victims,
+        // The activity writer (second consumer) reads the run's own call events under its own group.
+        ALERT_SINK_ACTIVITY_TOPIC: topics.calls, ALERT_SINK_ACTIVITY_GROUP_ID: `t-${run}-sink-activity`,
         CLICKHOUSE_DATABASE: this.db.name, LOG_LEVEL: 'warn',
       };
   }

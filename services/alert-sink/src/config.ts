@@ -1,4 +1,5 @@
-import { clickhouseSettings, defineConfig, kafkaSettings, loadConfig, registrySettings, serviceSettings, type ConfigOf } from '@telfraud/common';
+import { clickhouseSettings, ConfigError, defineConfig, kafkaSettings, loadConfig, registrySettings, serviceSettings, type ConfigOf, type ConfigProblem } from '@telfraud/common';
+import { ACTIVITY_FIELDS, isActivityField, type ActivityField } from './activity/minute-activity.js';
 
 /** The alert sink's whole configuration, declared once; `process.env` is read only through it. */
 export const alertSinkSettings = defineConfig({
@@ -21,11 +22,48 @@ export const alertSinkSettings = defineConfig({
   retryMaxMs: { env: 'SINK_RETRY_MAX_MS', type: 'int', min: 10, max: 600_000, default: 30_000, doc: 'Cap of the exponential insert back-off' },
   alertTopic: { env: 'SINK_ALERT_TOPIC', type: 'string', default: 'fraud-alerts', doc: 'Topic of alerts to store' },
   victimTopic: { env: 'SINK_VICTIM_TOPIC', type: 'string', default: 'victim-exposures', doc: 'Topic of victim exposures to store' },
+  activityEnabled: {
+    env: 'ALERT_SINK_ACTIVITY_ENABLED', type: 'bool', default: true,
+    doc: 'Run the activity writer: per-minute call attempts and answers per origin into `origin_activity` (the SOC console\'s chart)',
+  },
+  activityTopic: { env: 'ALERT_SINK_ACTIVITY_TOPIC', type: 'string', default: 'call-events', doc: 'Call-event topic the activity writer reads' },
+  activityGroupId: { env: 'ALERT_SINK_ACTIVITY_GROUP_ID', type: 'string', default: 'alert-sink-activity', doc: 'Kafka consumer group of the activity writer (its own, apart from the sink\'s)' },
+  activityFields: {
+    env: 'ALERT_SINK_ACTIVITY_FIELDS', type: 'list', minItems: 1, default: ['ingress_trunk', 'calling_number'],
+    doc: `Call-event fields whose values are the origins counted (\`entity_type\` in \`origin_activity\`); any of ${ACTIVITY_FIELDS.join(', ')}`,
+  },
+  activityFlushMs: {
+    env: 'ALERT_SINK_ACTIVITY_FLUSH_MS', type: 'int', min: 100, max: 600_000, default: 5_000,
+    doc: 'The activity writer inserts its counts this often, then commits the offsets they came from',
+  },
+  activityMaxRows: {
+    env: 'ALERT_SINK_ACTIVITY_MAX_ROWS', type: 'int', min: 1, max: 1_000_000, default: 50_000,
+    doc: 'The activity writer flushes early when it holds this many (origin, minute) rows, and stops reading while such a flush is retried',
+  },
   httpPort: { env: 'ALERT_SINK_HTTP_PORT', type: 'int', min: 0, max: 65_535, default: 9102, doc: 'Port of /metrics, /healthz, /readyz' },
 });
 
-export type AlertSinkConfig = ConfigOf<typeof alertSinkSettings>;
+export type AlertSinkConfig = Omit<ConfigOf<typeof alertSinkSettings>, 'activityFields'> & { readonly activityFields: readonly ActivityField[] };
+
+/** The list setting checks the shape; which field names are allowed is checked here, in the same report. */
+function activityFieldsProblem(env: Record<string, string | undefined>): ConfigProblem | undefined {
+  const { env: name } = alertSinkSettings.activityFields;
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const unknown = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0 && !isActivityField(s));
+  if (unknown.length === 0) return undefined;
+  return { key: 'activityFields', env: name, value: raw, expected: `a comma-separated list of ${ACTIVITY_FIELDS.join(', ')} (unknown: ${unknown.join(', ')})` };
+}
 
 export function loadAlertSinkConfig(env: Record<string, string | undefined> = process.env): AlertSinkConfig {
-  return loadConfig('alert-sink', alertSinkSettings, env);
+  const fields = activityFieldsProblem(env);
+  let config: ConfigOf<typeof alertSinkSettings>;
+  try {
+    config = loadConfig('alert-sink', alertSinkSettings, env);
+  } catch (err) {
+    if (err instanceof ConfigError && fields) throw new ConfigError('alert-sink', [...err.problems, fields]);
+    throw err;
+  }
+  if (fields) throw new ConfigError('alert-sink', [fields]);
+  return { ...config, activityFields: [...new Set(config.activityFields.filter(isActivityField))] };
 }

@@ -5,6 +5,7 @@ import {
 } from '@telfraud/common';
 import type { AlertSinkConfig } from './config.js';
 import type { AlertStore } from './alert-store.js';
+import { startActivityWriter } from './activity/activity-service.js';
 import { ClickHouseAlertStore } from './clickhouse-alert-store.js';
 import { validateAlert, validateVictimExposure } from './record-validation.js';
 import { toAlertRow, toVictimRow } from './rows.js';
@@ -109,7 +110,21 @@ export async function startAlertSink(config: AlertSinkConfig, logger: Logger, st
       },
     });
     resources.push('consumer', () => consumer.close());
-    await consumer.run(handler);
+
+    // The second consumer (call events → origin_activity), its own group: joins while the sink's does.
+    const activityStarting = config.activityEnabled
+      ? startActivityWriter(config, {
+        kafka, schemaRegistry, metricsRegistry: registry, logger,
+        onCrash: (error) => {
+          if (!stopping) crashed(error);
+        },
+      })
+      : undefined;
+    // If it fails to start it closes what it opened itself; the failure surfaces from Promise.all.
+    activityStarting?.catch(() => undefined);
+    resources.push('activity writer', async () => (await activityStarting?.catch(() => undefined))?.stop());
+    const [, activity] = await Promise.all([consumer.run(handler), activityStarting]);
+    if (activity) http.addReadinessCheck({ name: 'activity-consumer', check: () => activity.ready() });
     http.setReady(true);
 
     let stopped: Promise<void> | undefined;
@@ -121,6 +136,7 @@ export async function startAlertSink(config: AlertSinkConfig, logger: Logger, st
         const deadline = setTimeout(() => {
           abandoned = true;
           batcher.abort('shutdown deadline near: unstored rows abandoned, their offsets stay uncommitted');
+          activity?.abort();
         }, Math.floor(config.shutdownTimeoutMs * 0.75));
         void batcher.drain();
         try {

@@ -43,8 +43,22 @@ export interface ConsumerOptions {
   sessionTimeoutMs?: number;
   /** Default true. False: never commit offsets (a reader that replays a topic under a throwaway group). */
   autoCommit?: boolean;
+  /**
+   * Default false. True: a resolved handler only marks its batch processed; nothing is committed
+   * until `commitPositions()` is called with a mark from `processedPositions()` (a consumer that
+   * aggregates many batches and stores them later commits only what it has stored). The starting
+   * positions of a new group are still committed at assignment.
+   */
+  deferCommits?: boolean;
   onAssignment?: (assignment: PartitionAssignment[]) => void;
   onCrash?: (error: Error) => void;
+}
+
+/** A consumer's processed positions at one moment (see `MessageConsumer.processedPositions`). */
+export interface ProcessedPositions {
+  /** Bumped on every group join; commits of an older generation are skipped. */
+  readonly generation: number;
+  readonly offsets: readonly { topic: string; partition: number; offset: string }[];
 }
 
 export interface MessageConsumer {
@@ -57,6 +71,18 @@ export interface MessageConsumer {
    * the partition resume once reading passes the furthest offset already committed.
    */
   seek(topic: string, partition: number, offset: number): void;
+  /**
+   * `deferCommits`: where every partition is processed up to (the next offset to read after the
+   * batches whose handlers resolved) in the current group generation. A snapshot: take it together
+   * with what those batches produced.
+   */
+  processedPositions(): ProcessedPositions;
+  /**
+   * `deferCommits`: commits a snapshot's positions that are past what is committed. A snapshot from
+   * an earlier generation (a rebalance since) is skipped: the partitions' new owners read on from
+   * the last commit. Throws if the broker refuses the commit.
+   */
+  commitPositions(positions: ProcessedPositions): Promise<void>;
   /** Stops fetching, waits for the in-flight batch, commits, leaves the group. Idempotent. */
   close(): Promise<void>;
 }

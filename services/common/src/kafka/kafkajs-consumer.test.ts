@@ -46,7 +46,9 @@ function fakeKafkajs(assignment: Record<string, number[]>) {
   };
   /** kafkajs applies a pending seek at the next fetch. */
   const fetched = (topic: string, partition: number): boolean => seeks.delete(`${topic}/${partition}`);
-  return { consumer, calls, batch, fetched };
+  /** A rebalance: kafkajs announces the (new) assignment again. */
+  const rejoin = (next: Record<string, number[]>): void => listeners.get('group_join')?.({ payload: { memberAssignment: next } });
+  return { consumer, calls, batch, fetched, rejoin };
 }
 
 const logger = createLogger({ write: () => undefined });
@@ -115,5 +117,39 @@ describe('KafkajsConsumer: partitions a group never committed', () => {
     k.fetched('t', 0);
     await k.batch('t', 0, 4, 1);
     expect(handled).toEqual(['4']);
+  });
+});
+
+describe('KafkajsConsumer: deferred commits', () => {
+  const committed = { 0: { low: '0', high: '0', committed: 0 }, 1: { low: '0', high: '0', committed: 0 } };
+
+  it('commits nothing when a handler resolves, then exactly a snapshot\'s positions when asked', async () => {
+    const k = fakeKafkajs({ t: [0, 1] });
+    const consumer = new KafkajsConsumer(k.consumer, { groupId: 'g', topics: ['t'], deferCommits: true }, logger, starts(committed, k.calls));
+    await consumer.run(async () => undefined);
+    await k.batch('t', 0, 0, 3);
+    await k.batch('t', 1, 0, 2);
+    expect(k.calls.filter((c) => c.startsWith('commit'))).toEqual([]);
+    const mark = consumer.processedPositions();
+    // A batch handled after the snapshot is not in it: its rows were not stored with the snapshot's.
+    await k.batch('t', 0, 3, 4);
+    await consumer.commitPositions(mark);
+    expect(k.calls.filter((c) => c.startsWith('commit'))).toEqual(['commit t/0@3', 'commit t/1@2']);
+    // Committing the same snapshot again sends nothing; a later one only what moved.
+    await consumer.commitPositions(mark);
+    await consumer.commitPositions(consumer.processedPositions());
+    expect(k.calls.filter((c) => c.startsWith('commit'))).toEqual(['commit t/0@3', 'commit t/1@2', 'commit t/0@7']);
+  });
+
+  it('skips a snapshot taken before a rebalance', async () => {
+    const k = fakeKafkajs({ t: [0, 1] });
+    const consumer = new KafkajsConsumer(k.consumer, { groupId: 'g', topics: ['t'], deferCommits: true }, logger, starts(committed, k.calls));
+    await consumer.run(async () => undefined);
+    await k.batch('t', 0, 0, 3);
+    const before = consumer.processedPositions();
+    k.rejoin({ t: [1] });
+    await consumer.commitPositions(before);
+    expect(k.calls.filter((c) => c.startsWith('commit'))).toEqual([]);
+    expect(consumer.processedPositions().offsets).toEqual([]);
   });
 });

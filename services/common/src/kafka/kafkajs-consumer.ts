@@ -1,6 +1,6 @@
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import type { Logger } from '../logger.js';
-import type { BatchHandler, ConsumedRecord, ConsumerOptions, MessageConsumer } from './kafka-port.js';
+import type { BatchHandler, ConsumedRecord, ConsumerOptions, MessageConsumer, ProcessedPositions } from './kafka-port.js';
 
 type Uncommitted = ReturnType<EachBatchPayload['uncommittedOffsets']>;
 
@@ -29,6 +29,10 @@ export class KafkajsConsumer implements MessageConsumer {
   /** The start of this generation's never-committed partitions, committed; batches wait for it. */
   private anchoring: Promise<void> = Promise.resolve();
   private assignment: { topic: string; partitions: number[] }[] = [];
+  /** Group joins seen: deferred commits of an older generation are skipped. */
+  private generation = 0;
+  /** `deferCommits`: topic/partition → the next offset after the batches handled in this generation. */
+  private readonly processed = new Map<string, bigint>();
 
   constructor(
     private readonly consumer: Consumer,
@@ -43,6 +47,8 @@ export class KafkajsConsumer implements MessageConsumer {
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       const assignment = Object.entries(event.payload.memberAssignment).map(([topic, partitions]) => ({ topic, partitions }));
       this.committed.clear();
+      this.generation++;
+      this.processed.clear();
       this.logger.info('partitions assigned', { groupId: options.groupId, assignment });
       this.anchor(assignment, autoCommit);
     });
@@ -79,7 +85,10 @@ export class KafkajsConsumer implements MessageConsumer {
         // Sought elsewhere while handled: this batch is read again from there.
         if (isStale()) return;
         resolveOffset(batch.lastOffset());
-        if (autoCommit) await this.commitAhead(uncommittedOffsets(), commitOffsetsIfNecessary);
+        if (options.deferCommits) {
+          const next = BigInt(batch.lastOffset()) + 1n;
+          if (next > (this.processed.get(key) ?? -1n)) this.processed.set(key, next);
+        } else if (autoCommit) await this.commitAhead(uncommittedOffsets(), commitOffsetsIfNecessary);
       },
     });
     // kafkajs' run() returns once the group is joined: callers then count as started. A failure is
@@ -127,6 +136,30 @@ export class KafkajsConsumer implements MessageConsumer {
     if (topics.length === 0) return;
     await commit({ topics });
     for (const { topic, partitions } of topics) for (const p of partitions) this.committed.set(`${topic}/${p.partition}`, BigInt(p.offset));
+  }
+
+  processedPositions(): ProcessedPositions {
+    const offsets = [...this.processed].map(([key, offset]) => {
+      const cut = key.lastIndexOf('/');
+      return { topic: key.slice(0, cut), partition: Number(key.slice(cut + 1)), offset: offset.toString() };
+    });
+    return { generation: this.generation, offsets };
+  }
+
+  async commitPositions(positions: ProcessedPositions): Promise<void> {
+    if (positions.generation !== this.generation) {
+      this.logger.info('processed positions of an earlier generation not committed (a rebalance since)', { groupId: this.options.groupId });
+      return;
+    }
+    const ahead = positions.offsets.filter((o) => BigInt(o.offset) > (this.committed.get(`${o.topic}/${o.partition}`) ?? -1n));
+    if (ahead.length === 0) return;
+    await this.consumer.commitOffsets(ahead);
+    // A join during the commit started a new generation: its positions were looked up afresh.
+    if (positions.generation !== this.generation) return;
+    for (const o of ahead) {
+      const key = `${o.topic}/${o.partition}`;
+      if (BigInt(o.offset) > (this.committed.get(key) ?? -1n)) this.committed.set(key, BigInt(o.offset));
+    }
   }
 
   seek(topic: string, partition: number, offset: number): void {
