@@ -143,6 +143,9 @@ export function createSocRoutes(deps: SocApiDeps): (req: HttpRequestContext) => 
         metrics.lifts.inc({ status: String(answer.status) });
         await store.audit({ actor: who, action: 'lift_block', target: `${target.entity_type}:${target.entity}`, format: '', rows: 0, detail: { blocker_status: answer.status, blocker_answer: answer.body } });
         logger.info('block lift forwarded to the blocker', { actor: who.name, entity_type: target.entity_type, blocker_status: answer.status });
+        // The blocker refusing the SOC's own operator token is this service's fault, not the caller's: a 401
+        // passed through would read as the caller's token being wrong.
+        if (answer.status === 401) throw new SocApiError(502, 'the blocker refused SOC_BLOCKER_OPERATOR_TOKEN');
         return { status: answer.status, body: answer.body, headers: { 'cache-control': 'no-store' } };
       },
     },
