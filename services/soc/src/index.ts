@@ -16,6 +16,6 @@ export * from './export/verdict-labels.js';
 export * from './stream/alert-feed.js';
 export * from './stream/alert-stream.js';
 export * from './blocker/blocker-client.js';
-export * from './console/console-files.js';
+export * from './static/console-files.js';
 export * from './soc-metrics.js';
 export * from './soc-service.js';

@@ -1,7 +1,7 @@
 import { PipelineError, SqlLiteralError, type HttpRequestContext, type HttpResponse, type Logger } from '@telfraud/common';
 import { roleAtLeast, type Principal, type Role, type TokenDirectory } from '../access/tokens.js';
 import { parseLiftTarget, type BlockerClient } from '../blocker/blocker-client.js';
-import type { ConsoleFiles } from '../console/console-files.js';
+import type { ConsoleFiles } from '../static/console-files.js';
 import { verdictsCsv, verdictsNdjson } from '../export/verdict-labels.js';
 import { victimsCsv, victimsNdjson } from '../export/victims-export.js';
 import type { SocMetrics } from '../soc-metrics.js';
