@@ -2,6 +2,7 @@ import { sqlString } from '@telfraud/common';
 import { describe, expect, it } from 'vitest';
 import type { AlertFilters } from '../api/alert-filters.js';
 import { alertListSql, alertsByIdSql, relatedIdsSql, verdictsSql } from './alert-sql.js';
+import { queueWindows } from './soc-store.js';
 
 const filters = (patch: Partial<AlertFilters> = {}): AlertFilters => ({
   rules: [], severities: [], statuses: [], entity: undefined, entityType: undefined, from: undefined, to: undefined, limit: 50, cursor: undefined, ...patch,
@@ -35,5 +36,17 @@ describe('alert SQL', () => {
     const sql = verdictsSql(Date.UTC(2026, 10, 30, 0, 30), Date.UTC(2026, 10, 30, 23, 30));
     expect(sql).toContain("event_date >= toDate('2026-11-29')");
     expect(sql).toContain("event_date <= toDate('2026-12-01')");
+  });
+});
+
+describe('queueWindows', () => {
+  const DAY = 86_400_000;
+  const now = 1_000 * DAY;
+  it('tries a day, a week, a month, then what was asked', () => {
+    expect(queueWindows(filters(), now)).toEqual([now - DAY, now - 7 * DAY, now - 30 * DAY, undefined]);
+    expect(queueWindows(filters({ from: now - 3 * DAY }), now)).toEqual([now - DAY, now - 3 * DAY]);
+    expect(queueWindows(filters({ cursor: { ts: now - 100 * DAY, alertId: 'a' } }), now)).toEqual([now - 101 * DAY, now - 107 * DAY, now - 130 * DAY, undefined]);
+    expect(queueWindows(filters({ from: now - DAY / 2 }), now)).toEqual([now - DAY / 2]);
+    expect(queueWindows(filters({ entity: 'trunk-1' }), now)).toEqual([undefined]);
   });
 });
