@@ -7,6 +7,7 @@ export * from './api/soc-routes.js';
 export * from './store/alert-rows.js';
 export * from './store/alert-sql.js';
 export * from './store/soc-store.js';
+export * from './store/queue-windows.js';
 export * from './store/triage-state.js';
 export * from './triage/triage-transition.js';
 export * from './triage/triage-desk.js';

@@ -2,7 +2,7 @@ import { sqlString } from '@telfraud/common';
 import { describe, expect, it } from 'vitest';
 import type { AlertFilters } from '../api/alert-filters.js';
 import { alertListSql, alertsByIdSql, relatedIdsSql, verdictsSql } from './alert-sql.js';
-import { queueWindows } from './soc-store.js';
+import { queueWindows } from './queue-windows.js';
 
 const filters = (patch: Partial<AlertFilters> = {}): AlertFilters => ({
   rules: [], severities: [], statuses: [], entity: undefined, entityType: undefined, from: undefined, to: undefined, limit: 50, cursor: undefined, ...patch,

@@ -10,26 +10,12 @@ import {
   alertItemFromRow, num, str, strings, triageEventFromRow, victimFromRow,
   type AlertItem, type Row, type Triage, type TriageAction, type TriageEvent, type Victim,
 } from './alert-rows.js';
+import { queueWindows } from './queue-windows.js';
 import { triageOf } from './triage-state.js';
 import {
   activitySql, alertListSql, alertsByIdSql, blocksSql, changedAlertIdsSql, deliveriesSql, escalationsSql, relatedIdsSql,
   triageHistorySql, verdictsSql, victimCountsSql, victimsSql,
 } from './alert-sql.js';
-
-const QUEUE_WINDOWS_MS = [86_400_000, 7 * 86_400_000, 30 * 86_400_000];
-
-/**
- * Lower time bounds to try for a page of the queue, narrowest first, the asked `from` (or none)
- * last. The queue is newest first, so a window [upper - span, ...) that already holds a full page
- * (plus one) holds exactly the page the unbounded query would give, reading a few partitions
- * instead of all of them. One entity's alerts are sparse: for them the asked range is read at once.
- */
-export function queueWindows(f: AlertFilters, now: number): (number | undefined)[] {
-  if (f.entity !== undefined) return [f.from];
-  const upper = Math.min(f.to ?? Infinity, f.cursor?.ts ?? Infinity, now);
-  const tries = QUEUE_WINDOWS_MS.map((span) => upper - span).filter((lower) => lower > (f.from ?? -Infinity) && lower > 0);
-  return [...tries, f.from];
-}
 
 /** Every table the API reads or writes; readiness waits for all of them. */
 export const SOC_TABLES = ['alerts', 'victim_exposures', 'block_audit', 'block_deliveries', 'alert_history', 'origin_activity', 'alert_triage', 'soc_audit'] as const;
