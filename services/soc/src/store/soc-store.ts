@@ -205,9 +205,12 @@ export class SocStore {
     }));
   }
 
-  /** ClickHouse's clock, in seconds (inserted_at is written by it or by services on the same host). */
+  /**
+   * Now on the scale of `inserted_at`: writers send it as UTC text and the server reads that text in
+   * its own time zone, so "now" is read the same way (a server not on UTC shifts both alike).
+   */
   async serverNowSeconds(): Promise<number> {
-    const [r] = await this.rows('SELECT toUInt32(now()) AS now');
+    const [r] = await this.rows(`SELECT toUInt32(toDateTime(${sqlString(utcDateTime(this.now()))})) AS now`);
     return num(r?.['now']);
   }
 
