@@ -405,6 +405,37 @@ describe.skipIf(!stackEnv)('soc API on the local stack', () => {
     controller.abort();
   });
 
+  it('refuses a bad token list at start-up (exit 2, entry named, token not printed); is up but not ready without its tables; lifts answer 503 without the blocker token', async () => {
+    const leaked = `short-${RUN}`;
+    const bad = ServiceProcess.start('soc', 'services/soc/dist/main.js', {
+      CLICKHOUSE_URL: env['CLICKHOUSE_URL'] ?? 'http://127.0.0.1:8123', SOC_HTTP_PORT: String(await freePort()), SOC_TOKENS: `eve:admin:${leaked}`,
+    });
+    expect(await bad.waitExit(20_000)).toBe(2);
+    expect(bad.log).toContain('entry 1 (eve): role must be one of viewer, analyst, operator');
+    expect(bad.log).toContain('entry 1 (eve): token shorter than 16 characters');
+    expect(bad.log).not.toContain(leaked);
+
+    const port = await freePort();
+    const bare = ServiceProcess.start('soc', 'services/soc/dist/main.js', {
+      CLICKHOUSE_URL: env['CLICKHOUSE_URL'] ?? 'http://127.0.0.1:8123', CLICKHOUSE_DATABASE: `it_soc_missing_${RUN}`, SOC_HTTP_PORT: String(port),
+      SOC_TOKENS: `cy:operator:${TOKENS.operator}`, LOG_LEVEL: 'info',
+    });
+    try {
+      await waitFor('the bare soc service to be up', async () => ((await httpStatus(`http://127.0.0.1:${port}/healthz`)) === 200 ? true : undefined), 30_000);
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toEqual({ status: 'not ready', checks: { started: true, clickhouse: false } });
+      const lift = await fetch(`http://127.0.0.1:${port}/api/v1/blocks/lift`, {
+        method: 'POST', headers: { authorization: `Bearer ${TOKENS.operator}` }, body: JSON.stringify({ entity_type: 'ingress_trunk', entity: 'x' }),
+      });
+      expect(lift.status).toBe(503);
+      expect(((await lift.json()) as { message: string }).message).toContain('SOC_BLOCKER_OPERATOR_TOKEN');
+      expect((await fetch(`http://127.0.0.1:${port}/api/v1/alerts`, { headers: { authorization: `Bearer ${TOKENS.operator}` } })).status).toBe(503);
+    } finally {
+      expect(await bare.stop()).toBe(0);
+    }
+  });
+
   it('keeps phone numbers out of its info-level logs', () => {
     for (const number of [...VICTIMS, CALLER]) expect(soc.log).not.toContain(number);
     expect(soc.log).toContain('victims exported');
