@@ -3,6 +3,7 @@ import {
   createKafkaPort, createMetricsRegistry, createRegistryClient, loadTopicSchema,
   PipelineError, type Logger, type ServiceHandle,
 } from '@telfraud/common';
+import { CONSUMER_GROUP_OFFSETS_POLL_MS, ConsumerGroupOffsets } from '@telfraud/common';
 import type { AlertSinkConfig } from './config.js';
 import type { AlertStore } from './alert-store.js';
 import { ClickHouseAlertStore } from './clickhouse-alert-store.js';
@@ -109,6 +110,12 @@ export async function startAlertSink(config: AlertSinkConfig, logger: Logger, st
       },
     });
     resources.push('consumer', () => consumer.close());
+    const groupOffsets = new ConsumerGroupOffsets({
+      reader: await kafka.createOffsetsReader(), registry, intervalMs: CONSUMER_GROUP_OFFSETS_POLL_MS, logger,
+      groups: [{ groupId: config.groupId, topics: [config.alertTopic, config.victimTopic] }],
+    });
+    groupOffsets.start();
+    resources.push('group offsets', () => groupOffsets.close());
     await consumer.run(handler);
     http.setReady(true);
 
