@@ -29,7 +29,10 @@ mv -f "$PROMETHEUS_DIR/alertmanagers.d/local.json.tmp" "$PROMETHEUS_DIR/alertman
 
 if pid="$(component_pid "$name")"; then
   if healthy; then
-    log "$name: already running (pid $pid) at http://127.0.0.1:$PROMETHEUS_PORT"
+    # Picks up changed rules and config (a stack started before a pull or an edit).
+    curl -fsS --max-time 5 -X POST "http://127.0.0.1:$PROMETHEUS_PORT/-/reload" >/dev/null ||
+      fail "$name: reloading its config failed; see $logfile"
+    log "$name: already running (pid $pid) at http://127.0.0.1:$PROMETHEUS_PORT; config reloaded"
     exit 0
   fi
   log "$name: pid $pid is running but not ready; waiting"
