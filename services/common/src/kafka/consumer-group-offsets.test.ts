@@ -69,4 +69,20 @@ describe('ConsumerGroupOffsets', () => {
     expect(await values(registry, 'kafka_consumergroup_lag')).toEqual({ 'a calls/0': 1, 'b alerts/0': 4 });
     await offsets.close();
   });
+
+  it('closes at once while a poll hangs on an unreachable broker', async () => {
+    let closed = false;
+    const reader: OffsetsReader = {
+      positions: () => new Promise<PartitionPositions[]>(() => {}),
+      offsetsAtTime: () => Promise.resolve([]),
+      close: () => {
+        closed = true;
+        return Promise.resolve();
+      },
+    };
+    const offsets = new ConsumerGroupOffsets({ reader, registry: new Registry(), groups: [{ groupId: 'g', topics: ['calls'] }], intervalMs: 60_000, logger });
+    offsets.start();
+    await offsets.close();
+    expect(closed).toBe(true);
+  });
 });

@@ -75,6 +75,7 @@ export class ConsumerGroupOffsets {
     let failed = false;
     for (const { groupId, topics } of this.options.groups) {
       for (const topic of topics) {
+        if (this.closed) return;
         try {
           const positions = await this.options.reader.positions(groupId, topic);
           const key = `${groupId}\u0000${topic}`;
@@ -90,7 +91,7 @@ export class ConsumerGroupOffsets {
         } catch (err) {
           failed = true;
           this.clear(groupId, topic);
-          if (!this.failing) this.options.logger.warn('consumer group offsets not readable; their metrics are cleared until they are', { groupId, topic, err });
+          if (!this.failing && !this.closed) this.options.logger.warn('consumer group offsets not readable; their metrics are cleared until they are', { groupId, topic, err });
         }
       }
     }
@@ -106,10 +107,10 @@ export class ConsumerGroupOffsets {
     this.reported.delete(key);
   }
 
+  /** Does not wait for a poll in flight (its broker may be down): closing the reader ends it. */
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
-    await this.polling;
     await this.options.reader.close();
   }
 }
