@@ -42,7 +42,7 @@ services-down: ## Stop the pipeline's services
 demo: up ## Everything, plus a generator with an iSpoof-style campaign and a live alert tally
 	@bash infra/scripts/demo.sh
 
-test: build typecheck ## Type check, unit tests, then integration and end-to-end tests on the real local stack
+test: build typecheck rules-test ## Type check, alerting checks, unit tests, then integration and end-to-end tests on the real local stack
 	@bash infra/scripts/up.sh
 	npx vitest run --project unit --project e2e
 
@@ -67,8 +67,10 @@ soak: build ## Bounded soak: SOAK_SECONDS (180) of traffic while detector and al
 	@bash infra/scripts/up.sh
 	npx vite-node --config vitest.config.ts test/soak/soak.ts
 
-rules-test: install ## Prometheus alerting rules unit tests
-	promtool test rules infra/prometheus/rules/fraud-alerts.test.yml
+rules-test: ## Alerting checks: promtool check config and unit tests of every rule, amtool check-config and routing
+	promtool check config infra/prometheus/prometheus.yml
+	promtool test rules infra/prometheus/rules/*.test.yml
+	@bash infra/alertmanager/check.sh
 
 clean: down ## Stop everything and delete build output and local data
 	rm -rf .data services/*/dist

@@ -2,7 +2,8 @@
 # Starts Prometheus on 127.0.0.1:$PROMETHEUS_PORT (9090) with
 # infra/prometheus/prometheus.yml, TSDB in .data/prometheus/tsdb and
 # --web.enable-lifecycle (POST /-/reload re-reads the config). Idempotent.
-# Extra scrape targets: drop file_sd JSON files into .data/prometheus/targets.d/.
+# Extra scrape targets: drop file_sd JSON files into .data/prometheus/targets.d/. Alerts go to
+# the Alertmanager on 127.0.0.1:$ALERTMANAGER_PORT (9193), written to .data/prometheus/alertmanagers.d/.
 # Healthy when GET /-/ready answers 200.
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/../scripts/lib.sh
@@ -16,13 +17,22 @@ ready_url="http://127.0.0.1:$PROMETHEUS_PORT/-/ready"
 
 healthy() { http_get "$ready_url" >/dev/null 2>&1; }
 
-mkdir -p "$PROMETHEUS_DIR/tsdb" "$PROMETHEUS_DIR/targets.d"
+mkdir -p "$PROMETHEUS_DIR/tsdb" "$PROMETHEUS_DIR/targets.d" "$PROMETHEUS_DIR/alertmanagers.d"
 # Keeps the file_sd glob matching (promtool warns about an empty glob).
 [[ -f "$PROMETHEUS_DIR/targets.d/_empty.json" ]] || echo "[]" >"$PROMETHEUS_DIR/targets.d/_empty.json"
+if ! is_uint "$ALERTMANAGER_PORT" || ((ALERTMANAGER_PORT < 1 || ALERTMANAGER_PORT > 65535)); then
+  fail "ALERTMANAGER_PORT must be a port number, got '$ALERTMANAGER_PORT'"
+fi
+# Rewritten on every start (also when Prometheus is already running): the port may have changed.
+printf '[{ "targets": ["127.0.0.1:%s"] }]\n' "$ALERTMANAGER_PORT" >"$PROMETHEUS_DIR/alertmanagers.d/local.json.tmp"
+mv -f "$PROMETHEUS_DIR/alertmanagers.d/local.json.tmp" "$PROMETHEUS_DIR/alertmanagers.d/local.json"
 
 if pid="$(component_pid "$name")"; then
   if healthy; then
-    log "$name: already running (pid $pid) at http://127.0.0.1:$PROMETHEUS_PORT"
+    # Picks up changed rules and config (a stack started before a pull or an edit).
+    curl -fsS --max-time 5 -X POST "http://127.0.0.1:$PROMETHEUS_PORT/-/reload" >/dev/null ||
+      fail "$name: reloading its config failed; see $logfile"
+    log "$name: already running (pid $pid) at http://127.0.0.1:$PROMETHEUS_PORT; config reloaded"
     exit 0
   fi
   log "$name: pid $pid is running but not ready; waiting"

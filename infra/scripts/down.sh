@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Stops everything started from .data/pids: first any service pid files other
-# scripts left there (.data/pids/*.pid), then Prometheus, ClickHouse and the
+# scripts left there (.data/pids/*.pid), then Prometheus, Alertmanager, ClickHouse and the
 # mock broker. SIGTERM, then SIGKILL after INFRA_STOP_TIMEOUT (10 s). Then
 # sweeps for leftover infra processes of this checkout (a lost pid file) and
 # fails if anything is still running. Not running is a no-op success.
@@ -25,6 +25,7 @@ done
 
 # 2. Infra components, in reverse start order.
 "$INFRA_DIR/prometheus/stop.sh"
+"$INFRA_DIR/alertmanager/stop.sh"
 "$INFRA_DIR/clickhouse/stop.sh"
 "$INFRA_DIR/broker/stop.sh"
 rm -f "$ENV_FILE"
@@ -37,7 +38,7 @@ leftovers() {
     [[ "$pid" == "$$" ]] && continue
     exe="$(readlink "$d/exe" 2>/dev/null)" || continue
     case "$(basename "$exe")" in
-      kafka-mock-broker | clickhouse-server | clickhouse | prometheus) ;;
+      kafka-mock-broker | clickhouse-server | clickhouse | prometheus | prometheus-alertmanager | alertmanager) ;;
       *) continue ;;
     esac
     tr '\0' ' ' <"$d/cmdline" 2>/dev/null | grep -qF "$DATA_DIR/" || continue

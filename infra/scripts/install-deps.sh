@@ -2,7 +2,7 @@
 # Installs the Debian packages listed in infra/apt-packages.txt that are
 # missing (apt-get update first, only when something must be installed).
 # Runs as root, or through sudo when available. Packaged daemons
-# (clickhouse-server, prometheus) are kept from auto-starting during the
+# (clickhouse-server, prometheus, prometheus-alertmanager) are kept from auto-starting during the
 # install, so they do not take the ports the local stack uses.
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh

@@ -24,7 +24,7 @@ STOP_TIMEOUT="${INFRA_STOP_TIMEOUT:-10}"
 }
 
 # Infra components, in start order (down.sh stops them in reverse).
-INFRA_COMPONENTS=(kafka-mock-broker clickhouse prometheus)
+INFRA_COMPONENTS=(kafka-mock-broker clickhouse alertmanager prometheus)
 
 log() { printf '[infra] %s\n' "$*" >&2; }
 fail() {
@@ -280,6 +280,10 @@ CLICKHOUSE_DIR="$DATA_DIR/clickhouse"
 
 PROMETHEUS_PORT="${PROMETHEUS_PORT:-9090}"
 PROMETHEUS_DIR="$DATA_DIR/prometheus"
+
+# Not 9093: the mock brokers use 9092..9094.
+ALERTMANAGER_PORT="${ALERTMANAGER_PORT:-9193}"
+ALERTMANAGER_DIR="$DATA_DIR/alertmanager"
 
 # Sends one line to the broker's control port; prints the reply line.
 # Succeeds only when the reply starts with "ok".

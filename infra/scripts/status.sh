@@ -10,9 +10,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # Addresses: from .data/env when up.sh wrote it, else the defaults/environment.
 ch_url="http://127.0.0.1:$CLICKHOUSE_HTTP_PORT"
 prom_url="http://127.0.0.1:$PROMETHEUS_PORT"
+am_url="http://127.0.0.1:$ALERTMANAGER_PORT"
 if [[ -f "$ENV_FILE" ]]; then
   v="$(sed -n 's/^CLICKHOUSE_URL=//p' "$ENV_FILE")" && [[ -n "$v" ]] && ch_url="$v"
   v="$(sed -n 's/^PROMETHEUS_URL=//p' "$ENV_FILE")" && [[ -n "$v" ]] && prom_url="$v"
+  v="$(sed -n 's/^ALERTMANAGER_URL=//p' "$ENV_FILE")" && [[ -n "$v" ]] && am_url="$v"
 fi
 
 rc=0
@@ -42,6 +44,7 @@ check kafka-mock-broker \
 # shellcheck disable=SC2016
 check clickhouse "$ch_url" \
   bash -c '[[ "$(curl -fsS --max-time 2 "$1")" == "Ok." ]]' _ "$ch_url/ping"
+check alertmanager "$am_url" http_get "$am_url/-/ready"
 check prometheus "$prom_url" http_get "$prom_url/-/ready"
 
 shopt -s nullglob

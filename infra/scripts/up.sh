@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the local stack (idempotent): builds and starts the mock Kafka
-# cluster, starts ClickHouse, applies the migrations, starts Prometheus, and
+# cluster, starts ClickHouse, applies the migrations, starts Alertmanager and Prometheus, and
 # writes .data/env. Each step waits until healthy or fails with the log tail.
 # Ports and paths: see infra/README.md.
 set -euo pipefail
@@ -11,6 +11,7 @@ ensure_dirs
 "$INFRA_DIR/broker/start.sh"
 "$INFRA_DIR/clickhouse/start.sh"
 CLICKHOUSE_URL="http://127.0.0.1:$CLICKHOUSE_HTTP_PORT" "$INFRA_DIR/clickhouse/migrate.sh"
+"$INFRA_DIR/alertmanager/start.sh"
 "$INFRA_DIR/prometheus/start.sh"
 
 # KEY=VALUE lines, no quotes: `set -a; source .data/env; set +a` in bash,
@@ -22,6 +23,7 @@ tmp="$ENV_FILE.tmp.$$"
   echo "CLICKHOUSE_URL=http://127.0.0.1:$CLICKHOUSE_HTTP_PORT"
   echo "CLICKHOUSE_DATABASE=${CLICKHOUSE_DATABASE:-fraud}"
   echo "PROMETHEUS_URL=http://127.0.0.1:$PROMETHEUS_PORT"
+  echo "ALERTMANAGER_URL=http://127.0.0.1:$ALERTMANAGER_PORT"
 } >"$tmp"
 mv -f "$tmp" "$ENV_FILE"
 # The local Schema Registry stands in for Confluent's; it keeps its schemas in the broker's _schemas topic.

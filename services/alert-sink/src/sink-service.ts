@@ -3,6 +3,7 @@ import {
   createKafkaPort, createMetricsRegistry, createRegistryClient, loadTopicSchema,
   PipelineError, type Logger, type ServiceHandle,
 } from '@telfraud/common';
+import { CONSUMER_GROUP_OFFSETS_POLL_MS, ConsumerGroupOffsets } from '@telfraud/common';
 import type { AlertSinkConfig } from './config.js';
 import type { AlertStore } from './alert-store.js';
 import { startActivityWriter } from './activity/activity-service.js';
@@ -125,6 +126,15 @@ export async function startAlertSink(config: AlertSinkConfig, logger: Logger, st
     resources.push('activity writer', async () => (await activityStarting?.catch(() => undefined))?.stop());
     const [, activity] = await Promise.all([consumer.run(handler), activityStarting]);
     if (activity) http.addReadinessCheck({ name: 'activity-consumer', check: () => activity.ready() });
+    const groupOffsets = new ConsumerGroupOffsets({
+      reader: await kafka.createOffsetsReader(), registry, intervalMs: CONSUMER_GROUP_OFFSETS_POLL_MS, logger,
+      groups: [
+        { groupId: config.groupId, topics: [config.alertTopic, config.victimTopic] },
+        ...(config.activityEnabled ? [{ groupId: config.activityGroupId, topics: [config.activityTopic] }] : []),
+      ],
+    });
+    groupOffsets.start();
+    resources.push('group offsets', () => groupOffsets.close());
     http.setReady(true);
 
     let stopped: Promise<void> | undefined;

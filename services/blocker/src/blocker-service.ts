@@ -3,6 +3,7 @@ import {
   createKafkaPort, createMetricsRegistry, createRegistryClient, loadTopicSchema,
   type Logger, type ServiceHandle,
 } from '@telfraud/common';
+import { CONSUMER_GROUP_OFFSETS_POLL_MS, ConsumerGroupOffsets } from '@telfraud/common';
 import type { Alert } from '@telfraud/core';
 import { ActionExecutor } from './action-executor.js';
 import { ActionDeadLetters, ActionJournal } from './adapters/action-journal.js';
@@ -122,6 +123,12 @@ export async function startBlocker(config: BlockerConfig, logger: Logger, store?
       },
     });
     resources.push('consumer', () => consumer.close());
+    const groupOffsets = new ConsumerGroupOffsets({
+      reader: await kafka.createOffsetsReader(), registry, intervalMs: CONSUMER_GROUP_OFFSETS_POLL_MS, logger,
+      groups: [{ groupId: config.groupId, topics: [config.alertTopic] }],
+    });
+    groupOffsets.start();
+    resources.push('group offsets', () => groupOffsets.close());
     await consumer.run(createAlertBatchHandler({
       decoder: alertCodec, core, executor, queue, metrics, logger, now, signal: stopping.signal,
       deadLetters: new DeadLetterPublisher(producer, metrics.rejected, logger),

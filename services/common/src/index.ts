@@ -14,3 +14,4 @@ export * from './kafka/dead-letter.js';
 export * from './avro/avro-codec.js';
 export * from './avro/record-decoding.js';
 export * from './avro/schema-files.js';
+export * from './kafka/consumer-group-offsets.js';

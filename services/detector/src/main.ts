@@ -2,6 +2,7 @@ import {
   AvroTopicCodec, DeadLetterPublisher, ResourceStack, ServiceHttpServer,
   createKafkaPort, createLogger, createMetricsRegistry, createRegistryClient, loadConfig, loadTopicSchema, runService,
 } from '@telfraud/common';
+import { CONSUMER_GROUP_OFFSETS_POLL_MS, ConsumerGroupOffsets } from '@telfraud/common';
 import { hostname } from 'node:os';
 import { DetectionEngine, type Alert, type VictimExposure } from '@telfraud/core';
 import { detectorConfig } from './config.js';
@@ -107,6 +108,14 @@ await runService({
     let crashed: (err: Error) => void = () => {};
     const done = new Promise<void>((_resolve, reject) => (crashed = reject));
     const eventTopics = smsTopic ? [config.callTopic, smsTopic] : [config.callTopic];
+    const groupOffsets = new ConsumerGroupOffsets({
+      reader: await kafka.createOffsetsReader(), registry, intervalMs: CONSUMER_GROUP_OFFSETS_POLL_MS, logger,
+      groups: keyedTopic
+        ? [{ groupId: `${config.groupId}-router`, topics: eventTopics }, { groupId: config.groupId, topics: [keyedTopic] }]
+        : [{ groupId: config.groupId, topics: eventTopics }],
+    });
+    groupOffsets.start();
+    resources.push('group offsets', () => groupOffsets.close());
     const consumer = kafka.createConsumer({
       groupId: config.groupId,
       topics: keyedTopic ? [keyedTopic] : eventTopics,

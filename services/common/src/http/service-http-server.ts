@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { Registry } from 'prom-client';
+import { registerReadinessMetrics, type ReadinessSnapshot } from './readiness-metrics.js';
 import type { Logger } from '../logger.js';
 
 const STREAM_END_GRACE_MS = 2_000;
@@ -52,7 +53,8 @@ export interface ServiceHttpServerOptions {
 
 /**
  * Every service's HTTP face: `/metrics` for Prometheus, `/healthz` (the process is alive),
- * `/readyz` (it is connected and working), plus optional routes. Bodies are capped.
+ * `/readyz` (it is connected and working, also exported as the `service_ready` gauge), plus
+ * optional routes. Bodies are capped.
  */
 export class ServiceHttpServer {
   private readonly server: http.Server;
@@ -65,6 +67,7 @@ export class ServiceHttpServer {
   private constructor(private readonly options: ServiceHttpServerOptions) {
     this.server = http.createServer((req, res) => void this.handle(req, res));
     this.server.keepAliveTimeout = 5_000;
+    registerReadinessMetrics(options.metrics, () => this.readiness());
   }
 
   static async start(options: ServiceHttpServerOptions): Promise<ServiceHttpServer> {
@@ -93,7 +96,7 @@ export class ServiceHttpServer {
     this.ready = ready;
   }
 
-  private async readiness(): Promise<{ ok: boolean; checks: Record<string, boolean> }> {
+  private async readiness(): Promise<ReadinessSnapshot> {
     const checks: Record<string, boolean> = { started: this.ready };
     for (const c of this.checks) {
       try {
