@@ -27,7 +27,8 @@ function packageDir(name) {
 rmSync(out, { recursive: true, force: true });
 mkdirSync(path.join(out, 'vendor'), { recursive: true });
 for (const entry of readdirSync(here, { withFileTypes: true })) {
-  if (entry.name === 'build.mjs' || entry.name.endsWith('.test.js')) continue;
-  cpSync(path.join(here, entry.name), path.join(out, entry.name), { recursive: true });
+  if (entry.name === 'build.mjs') continue;
+  // Type declarations exist for the unit tests only.
+  cpSync(path.join(here, entry.name), path.join(out, entry.name), { recursive: true, filter: (src) => !src.endsWith('.d.ts') });
 }
 for (const [pkg, file, target] of VENDOR) cpSync(path.join(packageDir(pkg), file), path.join(out, 'vendor', target));

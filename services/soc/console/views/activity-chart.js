@@ -1,25 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import { html } from '../lib/html.js';
-
-const MINUTE = 60_000;
-
-/** Attempts and answered calls per minute over [from, to], with the minutes that had no call as zeros. */
-export function minuteSeries(activity) {
-  const byMinute = new Map(activity.minutes.map((m) => [Number(m.minute), m]));
-  const start = Math.floor(Number(activity.from) / MINUTE) * MINUTE;
-  const end = Math.max(start, Math.floor(Number(activity.to) / MINUTE) * MINUTE);
-  const xs = [];
-  const attempts = [];
-  const answered = [];
-  for (let m = start; m <= end; m += MINUTE) {
-    const row = byMinute.get(m);
-    xs.push(m / 1000);
-    attempts.push(row ? Number(row.attempts) : 0);
-    answered.push(row ? Number(row.answered) : 0);
-  }
-  return [xs, attempts, answered];
-}
+import { minuteSeries } from '../lib/activity.js';
 
 /** Shades the alert's window (and a line at the alert's time) under the series. */
 function alertWindowPlugin(windowStart, windowEnd, alertTs) {
