@@ -37,7 +37,7 @@ services-up: up ## Start detector and alert-sink in the background
 	@bash infra/scripts/services.sh start detector alert-sink
 
 services-down: ## Stop the pipeline's services
-	@bash infra/scripts/services.sh stop generator blocker detector alert-sink
+	@bash infra/scripts/services.sh stop soc generator blocker detector alert-sink
 
 demo: up ## Everything, plus a generator with an iSpoof-style campaign and a live alert tally
 	@bash infra/scripts/demo.sh

@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 // Tests import workspace packages from source, so unit tests need no build step.
 const alias = Object.fromEntries(
-  ['common', 'core', 'detector', 'alert-sink', 'generator', 'schema-registry', 'blocker'].map((name) => [
+  ['common', 'core', 'detector', 'alert-sink', 'generator', 'schema-registry', 'blocker', 'soc'].map((name) => [
     `@telfraud/${name}`,
     fileURLToPath(new URL(`./services/${name}/src/index.ts`, import.meta.url)),
   ]),

@@ -243,7 +243,8 @@ health_port() { # NAME
     alert-sink) echo "${ALERT_SINK_HTTP_PORT:-9102}" ;;
     generator) echo "${GENERATOR_HTTP_PORT:-9103}" ;;
     blocker) echo "${BLOCKER_HTTP_PORT:-9104}" ;;
-    *) fail "unknown service $1 (schema-registry, detector, alert-sink, generator, blocker)" ;;
+    soc) echo "${SOC_HTTP_PORT:-9105}" ;;
+    *) fail "unknown service $1 (schema-registry, detector, alert-sink, generator, blocker, soc)" ;;
   esac
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts or stops the pipeline's own services in the background, with the stack's environment
 # (.data/env) and each service's defaults. Idempotent like the infra scripts.
-#   infra/scripts/services.sh start NAME...       (schema-registry detector alert-sink generator blocker)
+#   infra/scripts/services.sh start NAME...       (schema-registry detector alert-sink generator blocker soc)
 #   infra/scripts/services.sh wait-ready NAME...
 #   infra/scripts/services.sh stop NAME...
 # `start` waits until the process is up (/healthz), then says whether it is ready (/readyz) and
@@ -13,6 +13,14 @@ set -euo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_dirs
+
+# The local stack's blocker operator token (.data/operator.token, made once): the blocker's
+# BLOCKER_OPERATOR_TOKEN and the soc service's SOC_BLOCKER_OPERATOR_TOKEN.
+operator_token() {
+  local file="$DATA_DIR/operator.token"
+  [[ -s "$file" ]] || (umask 077 && od -An -N18 -tx1 /dev/urandom | tr -d ' \n' >"$file")
+  cat "$file"
+}
 
 start_service() {
   local name="$1" port main="$REPO_ROOT/services/$1/dist/main.js"
@@ -34,7 +42,18 @@ start_service() {
     local var=DETECTOR_REFERENCE_DIR
     [[ "$name" == blocker ]] && var=BLOCKER_REFERENCE_DIR
     echo "$var=$DATA_DIR/reference" >"$extra"
+    # The operator API on, with the token the soc service lifts blocks with.
+    if [[ "$name" == blocker ]]; then (umask 077 && echo "BLOCKER_OPERATOR_TOKEN=$(operator_token)" >>"$extra"); fi
     log "$name: demo reference data in .data/reference (override $var in $extra)"
+  fi
+  if [[ "$name" == soc && ! -f "$extra" ]]; then
+    # The SOC API needs tokens: one per role for the local demo, random, kept in .data/soc.env (never
+    # printed here; make demo prints the console's address with the analyst's token).
+    local tokens=() role
+    for role in viewer analyst operator; do tokens+=("$role:$role:$(od -An -N18 -tx1 /dev/urandom | tr -d ' \n')"); done
+    (umask 077 && IFS=, && printf 'SOC_TOKENS=%s\nSOC_BLOCKER_URL=http://127.0.0.1:%s\nSOC_BLOCKER_OPERATOR_TOKEN=%s\n' \
+      "${tokens[*]}" "$(health_port blocker)" "$(operator_token)" >"$extra")
+    log "soc: demo tokens (viewer, analyst, operator) written to .data/soc.env"
   fi
   # The local mock broker needs the delayed assignment when several instances share a group.
   start_bg "$name" "$LOG_DIR/$name.log" env KAFKA_ASSIGNER_DELAY_MS="${KAFKA_ASSIGNER_DELAY_MS:-500}" \

@@ -50,7 +50,7 @@ for f in "$PID_DIR"/*.pid; do
   case " ${INFRA_COMPONENTS[*]} " in *" $n "*) continue ;; esac
   if pid="$(pidfile_pid "$f")"; then
     case "$n" in
-      schema-registry | detector | alert-sink | generator | blocker)
+      schema-registry | detector | alert-sink | generator | blocker | soc)
         # Up but not ready (a dependency down) is a state of its own, with the reason from /readyz.
         port="$(health_port "$n")"
         if why="$(service_not_ready "$port")"; then

@@ -11,6 +11,7 @@ import { blockerSettings } from '../../services/blocker/src/config.js';
 import { detectorConfig } from '../../services/detector/src/config.js';
 import { generatorSettings } from '../../services/generator/src/config.js';
 import { registryConfig } from '../../services/schema-registry/src/config.js';
+import { socSettings } from '../../services/soc/src/config.js';
 import { ROOT } from '../support/stack.js';
 
 const shared = new Set<string>([...Object.values(kafkaSettings), ...Object.values(registrySettings), ...Object.values(serviceSettings)].map((s) => s.env));
@@ -28,6 +29,7 @@ function render(): string {
     ['alert-sink', own(alertSinkSettings)],
     ['generator (streaming service)', own(generatorSettings)],
     ['blocker', own(blockerSettings)],
+    ['soc (SOC API and console)', own(socSettings)],
     ['schema-registry (local stand-in)', own(registryConfig)],
   ];
   return sections.map(([title, decl]) => `#### ${title}\n\n${renderConfigTable(decl)}\n`).join('\n');

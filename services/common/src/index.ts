@@ -4,6 +4,7 @@ export * from './config.js';
 export * from './common-settings.js';
 export * from './clickhouse/clickhouse-settings.js';
 export * from './clickhouse/clickhouse-client.js';
+export * from './clickhouse/sql-literal.js';
 export * from './lifecycle.js';
 export * from './metrics-registry.js';
 export * from './http/service-http-server.js';

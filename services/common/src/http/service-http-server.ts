@@ -2,6 +2,8 @@ import http from 'node:http';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../logger.js';
 
+const STREAM_END_GRACE_MS = 2_000;
+
 export interface HttpRequestContext {
   method: string;
   path: string;
@@ -10,11 +12,25 @@ export interface HttpRequestContext {
   body: Buffer;
 }
 
+/** What a streaming handler writes to: chunks as they come, and a signal that ends the stream. */
+export interface HttpResponseStream {
+  /** Writes a chunk; false when the client is gone (or the socket's buffer is full). */
+  write(chunk: string): boolean;
+  /** Aborted when the client disconnects or the server closes: the handler must return soon after. */
+  readonly signal: AbortSignal;
+}
+
 export interface HttpResponse {
   status: number;
+  /** A string is sent as text, a Buffer as is, anything else as JSON. */
   body?: unknown;
   contentType?: string;
   headers?: Record<string, string>;
+  /**
+   * A streaming response (server-sent events): the head is sent at once, then `stream` writes
+   * until it resolves or its signal aborts; `body` is ignored.
+   */
+  stream?: (out: HttpResponseStream) => Promise<void>;
 }
 
 export type RouteHandler = (req: HttpRequestContext) => Promise<HttpResponse> | HttpResponse;
@@ -42,6 +58,8 @@ export class ServiceHttpServer {
   private readonly server: http.Server;
   private readonly checks: ReadinessCheck[] = [];
   private ready = false;
+  /** Open streaming responses: their abort switch and the promise of their end. */
+  private readonly streams = new Map<AbortController, Promise<void>>();
   private closing: Promise<void> | undefined;
 
   private constructor(private readonly options: ServiceHttpServerOptions) {
@@ -119,23 +137,55 @@ export class ServiceHttpServer {
     }
   }
 
-  private send(res: http.ServerResponse, r: HttpResponse, close = false): void {
+  private send(res: http.ServerResponse, r: HttpResponse, close = false): void | Promise<void> {
     if (res.headersSent) return;
+    if (r.stream) return this.sendStream(res, r, r.stream);
     const isText = typeof r.body === 'string';
-    const payload = r.body === undefined ? '' : isText ? (r.body as string) : JSON.stringify(r.body);
+    const isBytes = Buffer.isBuffer(r.body);
+    const payload = r.body === undefined ? '' : isText || isBytes ? (r.body as string | Buffer) : JSON.stringify(r.body);
     res.writeHead(r.status, {
-      'content-type': r.contentType ?? (isText ? 'text/plain; charset=utf-8' : 'application/json'),
+      'content-type': r.contentType ?? (isText ? 'text/plain; charset=utf-8' : isBytes ? 'application/octet-stream' : 'application/json'),
       ...(close ? { connection: 'close' } : {}),
       ...r.headers,
     });
     res.end(payload);
   }
 
+  private async sendStream(res: http.ServerResponse, r: HttpResponse, stream: NonNullable<HttpResponse['stream']>): Promise<void> {
+    const abort = new AbortController();
+    res.once('close', () => abort.abort());
+    res.writeHead(r.status, { 'content-type': r.contentType ?? 'text/plain; charset=utf-8', 'cache-control': 'no-cache', ...r.headers });
+    res.flushHeaders();
+    if (this.closing) abort.abort();
+    const done = (async () => {
+      try {
+        await stream({ write: (chunk) => !res.destroyed && res.write(chunk), signal: abort.signal });
+      } catch (err) {
+        this.options.logger.error('http stream failed', { err });
+      } finally {
+        this.streams.delete(abort);
+        res.end();
+      }
+    })();
+    this.streams.set(abort, done);
+    return done;
+  }
+
+  /**
+   * Stops listening, ends open streams (their handlers see the abort and finish their response,
+   * for at most STREAM_END_GRACE_MS), then drops every connection left.
+   */
   close(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
+    this.closing ??= (async () => {
+      const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+      const ending = [...this.streams.values()];
+      for (const abort of this.streams.keys()) abort.abort();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(ending), new Promise((resolve) => (timer = setTimeout(resolve, STREAM_END_GRACE_MS)))]);
+      clearTimeout(timer);
       this.server.closeAllConnections();
-    });
+      await closed;
+    })();
     return this.closing;
   }
 }

@@ -1,0 +1,137 @@
+import { sqlList, sqlNumber, sqlString } from '@telfraud/common';
+import type { AlertFilters } from '../api/alert-filters.js';
+
+/**
+ * The SQL of the SOC's reads, built from validated values: every value goes through common's
+ * quoting functions (ClickHouse 18.16 has no query parameters). Portable to 18.16 and modern
+ * ClickHouse. `alerts` is read FINAL in a subquery and filtered outside it: a filter on a
+ * non-key column next to FINAL could otherwise see a superseded version.
+ */
+// Enum8 severity comes out of JSONEachRow as its name.
+const ALERT_COLUMNS = 'alert_id, rule_id, severity, entity_type, entity, window_start, window_end, ts, value, threshold, summary, version';
+
+/** Latest triage state per alert: the row with the greatest (ts, event_id). */
+export function latestTriageSql(where = ''): string {
+  return `SELECT alert_id, argMax(status, (ts, event_id)) AS t_status, argMax(assignee, (ts, event_id)) AS t_assignee,
+    argMax(verdict, (ts, event_id)) AS t_verdict, argMax(actor, (ts, event_id)) AS t_actor, max(ts) AS t_ts
+  FROM alert_triage ${where} GROUP BY alert_id`;
+}
+
+/** Alerts joined with their latest triage state; `inner` filters the FINAL read on the key (alert_id) only. */
+function itemsSource(inner: string, withEvidence = false): string {
+  return `SELECT ${ALERT_COLUMNS}${withEvidence ? ', evidence' : ''},
+    if(t_status = '', 'open', t_status) AS status, t_assignee AS assignee, t_verdict AS verdict, t_ts AS triaged_at
+  FROM (SELECT ${ALERT_COLUMNS}${withEvidence ? ', evidence' : ''} FROM alerts FINAL ${inner})
+  ANY LEFT JOIN (${latestTriageSql(inner)}) USING alert_id`;
+}
+
+/** The queue: filters, keyset cursor, newest first; one row more than the page tells whether there is a next page. */
+export function alertListSql(f: AlertFilters): string {
+  const where: string[] = [];
+  if (f.rules.length > 0) where.push(`rule_id IN ${sqlList(f.rules)}`);
+  if (f.severities.length > 0) where.push(`severity IN ${sqlList(f.severities)}`);
+  if (f.statuses.length > 0) where.push(`status IN ${sqlList(f.statuses)}`);
+  if (f.entity !== undefined) where.push(`entity = ${sqlString(f.entity)}`);
+  if (f.entityType !== undefined) where.push(`entity_type = ${sqlString(f.entityType)}`);
+  if (f.from !== undefined) where.push(`ts >= ${sqlNumber(f.from)}`);
+  if (f.to !== undefined) where.push(`ts <= ${sqlNumber(f.to)}`);
+  if (f.cursor) where.push(`(ts < ${sqlNumber(f.cursor.ts)} OR (ts = ${sqlNumber(f.cursor.ts)} AND alert_id < ${sqlString(f.cursor.alertId)}))`);
+  return `SELECT * FROM (${itemsSource('')})
+  ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+  ORDER BY ts DESC, alert_id DESC LIMIT ${sqlNumber(f.limit + 1)}`;
+}
+
+/** Items of the given alerts (newest first). */
+export function alertsByIdSql(ids: readonly string[], withEvidence = false): string {
+  return `SELECT * FROM (${itemsSource(`WHERE alert_id IN ${sqlList(ids)}`, withEvidence)}) ORDER BY ts DESC, alert_id DESC`;
+}
+
+export function victimCountsSql(ids: readonly string[]): string {
+  return `SELECT alert_id, uniqExact(victim_number) AS victims FROM victim_exposures WHERE alert_id IN ${sqlList(ids)} GROUP BY alert_id`;
+}
+
+/** One line per victim over the given alerts (a campaign), in order of first exposure. */
+export function victimsSql(ids: readonly string[], limit?: number): string {
+  return `SELECT victim_number, min(ts) AS first_exposure, max(ts) AS last_exposure, max(duration_ms) AS longest_call_ms,
+    uniqExact(call_id) AS calls, groupUniqArray(concat(entity_type, ':', entity)) AS flagged_origins, groupUniqArray(alert_id) AS alert_ids
+  FROM victim_exposures WHERE alert_id IN ${sqlList(ids)}
+  GROUP BY victim_number ORDER BY first_exposure, victim_number${limit === undefined ? '' : ` LIMIT ${sqlNumber(limit)}`}`;
+}
+
+export function triageHistorySql(alertId: string): string {
+  return `SELECT event_id, ts, actor, role, action, status, assignee, verdict, comment FROM alert_triage
+  WHERE alert_id = ${sqlString(alertId)} ORDER BY ts, event_id`;
+}
+
+export function escalationsSql(alertId: string): string {
+  return `SELECT version, severity, ts, window_end, value FROM alert_history FINAL
+  WHERE alert_id = ${sqlString(alertId)} ORDER BY version`;
+}
+
+export function activitySql(entityType: string, entity: string, from: number, to: number): string {
+  return `SELECT minute, sum(attempts) AS attempts, sum(answered) AS answered FROM origin_activity
+  WHERE entity_type = ${sqlString(entityType)} AND entity = ${sqlString(entity)} AND minute BETWEEN ${sqlNumber(from)} AND ${sqlNumber(to)}
+  GROUP BY minute ORDER BY minute`;
+}
+
+export const RELATED_WINDOW_MS = 24 * 3_600_000;
+const MAX_EVIDENCE_LINKS = 500;
+
+export interface RelatedTo {
+  alertId: string;
+  ts: number;
+  entityType: string;
+  entity: string;
+  evidence: readonly string[];
+}
+
+/**
+ * The campaign around an alert: alerts within +-24 h on the same entity (any rule), or sharing an
+ * evidence item or a victim call (a spoofed call over a flagged trunk presenting a flagged caller
+ * ID is listed under both alerts).
+ */
+export function relatedIdsSql(a: RelatedTo, limit: number): string {
+  const links = [
+    `(entity_type = ${sqlString(a.entityType)} AND entity = ${sqlString(a.entity)})`,
+    `alert_id IN (SELECT DISTINCT alert_id FROM victim_exposures WHERE call_id IN (SELECT call_id FROM victim_exposures WHERE alert_id = ${sqlString(a.alertId)}))`,
+  ];
+  const evidence = [...new Set(a.evidence)].slice(0, MAX_EVIDENCE_LINKS);
+  if (evidence.length > 0) links.push(`hasAny(evidence, [${evidence.map(sqlString).join(', ')}])`);
+  return `SELECT alert_id FROM (SELECT alert_id, entity_type, entity, ts, evidence FROM alerts FINAL)
+  WHERE ts BETWEEN ${sqlNumber(Math.max(0, a.ts - RELATED_WINDOW_MS))} AND ${sqlNumber(a.ts + RELATED_WINDOW_MS)}
+    AND alert_id != ${sqlString(a.alertId)} AND (${links.join(' OR ')})
+  ORDER BY ts DESC, alert_id DESC LIMIT ${sqlNumber(limit)}`;
+}
+
+/** The blocker's decisions on the alert, or on its entity since the alert's window began. */
+export function blocksSql(alertId: string, entityType: string, entity: string, since: number): string {
+  return `SELECT decision_id, ts, action, result, reason, expires_at, dry_run FROM (SELECT * FROM block_audit FINAL)
+  WHERE alert_id = ${sqlString(alertId)} OR (entity_type = ${sqlString(entityType)} AND entity = ${sqlString(entity)} AND ts >= ${sqlNumber(since)})
+  ORDER BY ts, decision_id`;
+}
+
+export function deliveriesSql(decisionIds: readonly string[]): string {
+  return `SELECT decision_id, target, result, attempts, status FROM (SELECT * FROM block_deliveries FINAL)
+  WHERE decision_id IN ${sqlList(decisionIds)} ORDER BY ts, target`;
+}
+
+/** Closed alerts with a verdict, alerts first fired in [from, to], oldest first. */
+export function verdictsSql(from: number | undefined, to: number | undefined): string {
+  const where = ["t_status = 'closed'", "t_verdict != ''"];
+  if (from !== undefined) where.push(`ts >= ${sqlNumber(from)}`);
+  if (to !== undefined) where.push(`ts <= ${sqlNumber(to)}`);
+  return `SELECT alert_id, rule_id, entity_type, entity, ts, t_verdict AS verdict, t_ts AS closed_at, t_actor AS closed_by
+  FROM (SELECT alert_id, rule_id, entity_type, entity, ts FROM alerts FINAL)
+  ANY INNER JOIN (${latestTriageSql()}) USING alert_id
+  WHERE ${where.join(' AND ')} ORDER BY ts, alert_id`;
+}
+
+/** Alerts whose row or triage changed since `sinceSeconds` (ClickHouse's own clock, inserted_at). */
+export function changedAlertIdsSql(sinceSeconds: number, limit: number): string {
+  const since = `toDateTime(${sqlNumber(sinceSeconds)})`;
+  return `SELECT alert_id, max(at) AS at FROM (
+    SELECT alert_id, toUInt32(inserted_at) AS at FROM alerts WHERE inserted_at >= ${since}
+    UNION ALL
+    SELECT alert_id, toUInt32(inserted_at) AS at FROM alert_triage WHERE inserted_at >= ${since}
+  ) GROUP BY alert_id ORDER BY at LIMIT ${sqlNumber(limit)}`;
+}
