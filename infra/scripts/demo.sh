@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The demo: with the stack and services up (make services-up), starts the traffic generator with
 # ordinary subscribers, legitimate look-alikes and fraud campaigns, then shows alerts arriving, and
-# the SOC console (service soc) with an operator token in its address.
+# the SOC console's address (service soc) with the analyst's token.
 #   DEMO_SECONDS   how long the live tally runs (default 180; services keep running afterwards)
 #   DEMO_RATE      background events per second (default 300)
 set -euo pipefail
@@ -14,26 +14,6 @@ source "$ENV_FILE"
 set +a
 
 seconds="${DEMO_SECONDS:-180}"
-
-# A random token of 48 hex characters.
-new_token() { node -e "process.stdout.write(require('node:crypto').randomBytes(24).toString('hex'))"; }
-
-# The console's role tokens (services.sh hands .data/soc.env to the soc service), made once and
-# kept: a console tab left open stays signed in across demos. The operator's block lifts reach the
-# blocker's operator API with a token of their own, shared through blocker.env.
-soc_env="$DATA_DIR/soc.env"
-if ! grep -q '^SOC_TOKENS=' "$soc_env" 2>/dev/null; then
-  echo "SOC_TOKENS=demo-viewer:viewer:$(new_token),demo-analyst:analyst:$(new_token),demo-operator:operator:$(new_token)" >>"$soc_env"
-  chmod 600 "$soc_env"
-  log "soc: role tokens written to .data/soc.env (SOC_TOKENS)"
-fi
-if ! grep -q '^SOC_BLOCKER_OPERATOR_TOKEN=' "$soc_env"; then
-  echo "SOC_BLOCKER_OPERATOR_TOKEN=$(new_token)" >>"$soc_env"
-fi
-console_token="$(sed -n 's/^SOC_TOKENS=.*demo-operator:operator:\([0-9a-f]*\).*/\1/p' "$soc_env")"
-[[ -n "$console_token" ]] || console_token="$(sed -n 's/^SOC_TOKENS=[^:]*:[^:]*:\([^,]*\).*/\1/p' "$soc_env")"
-console_url="http://127.0.0.1:${SOC_HTTP_PORT:-9105}/#token=$console_token"
-
 "$INFRA_DIR/scripts/services.sh" start detector alert-sink
 # A new detector group starts at the end of the topics: it must have joined before traffic starts.
 "$INFRA_DIR/scripts/services.sh" wait-ready detector
@@ -44,16 +24,28 @@ GENERATOR_CAMPAIGN_START_S=${DEMO_CAMPAIGN_START_S:-20}
 GENERATOR_DURATION_S=0
 GENERATOR_LABELS_FILE=$DATA_DIR/demo-labels.json
 ENV
-blocker_env="$DATA_DIR/blocker.env"
-# services.sh writes this reference line itself when blocker.env is absent; the token goes beside it.
-[[ -f "$blocker_env" ]] || echo "BLOCKER_REFERENCE_DIR=$DATA_DIR/reference" >"$blocker_env"
-grep -q '^BLOCKER_OPERATOR_TOKEN=' "$blocker_env" ||
-  echo "BLOCKER_OPERATOR_TOKEN=$(sed -n 's/^SOC_BLOCKER_OPERATOR_TOKEN=//p' "$soc_env")" >>"$blocker_env"
-grep -q '^SOC_BLOCKER_URL=' "$soc_env" || echo "SOC_BLOCKER_URL=http://127.0.0.1:$(health_port blocker)" >>"$soc_env"
+# soc: on its first start services.sh writes one random token per role into .data/soc.env.
 "$INFRA_DIR/scripts/services.sh" start blocker generator soc
+
+# The console's address carries the analyst's token in its fragment (never sent to the server).
+console_token() {
+  local line entry
+  line="$(sed -n 's/^SOC_TOKENS=//p' "$DATA_DIR/soc.env" 2>/dev/null | tail -n 1)"
+  for role in analyst operator viewer; do
+    for entry in ${line//,/ }; do
+      [[ "$entry" == *:"$role":* ]] && { echo "${entry##*:}"; return 0; }
+    done
+  done
+  return 1
+}
+if token="$(console_token)"; then
+  console_url="http://127.0.0.1:$(health_port soc)/#token=$token"
+else
+  console_url="http://127.0.0.1:$(health_port soc)/ (no SOC_TOKENS in .data/soc.env: add name:role:token entries)"
+fi
 echo
 echo "Console: $console_url"
-echo "         (operator token; viewer and analyst tokens are in .data/soc.env)"
+echo "         (the analyst's token; the viewer's and the operator's are in .data/soc.env)"
 
 ch() { curl -fsS --max-time 5 "$CLICKHOUSE_URL/" --data-binary "$1" 2>/dev/null || echo "(ClickHouse not answering)"; }
 metric() { curl -fsS --max-time 2 "http://127.0.0.1:$1/metrics" 2>/dev/null | awk -v m="$2" '$1 ~ "^"m {s+=$NF} END {printf "%d", s}'; }

@@ -58,7 +58,7 @@ function FilterForm({ filters, rules }) {
   return html`
     <form class="filters" onSubmit=${apply} aria-label="Filter alerts">
       <label>Rule
-        <select multiple size="3" value=${draft.rule} onChange=${(e) => set('rule', [...e.currentTarget.selectedOptions].map((o) => o.value))}>
+        <select multiple size="3" onChange=${(e) => set('rule', [...e.currentTarget.selectedOptions].map((o) => o.value))}>
           ${rules.map((r) => html`<option value=${r} selected=${draft.rule.includes(r)}>${r}</option>`)}
         </select>
       </label>
