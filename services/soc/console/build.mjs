@@ -24,11 +24,13 @@ function packageDir(name) {
   }
 }
 
-rmSync(out, { recursive: true, force: true });
+// Only what this script writes is replaced: the service's own compiled code may share the folder
+// (src/console/ compiles to dist/console/), and tsc -b would not write it again.
+const entries = readdirSync(here).filter((name) => name !== 'build.mjs');
+for (const name of [...entries, 'vendor']) rmSync(path.join(out, name), { recursive: true, force: true });
 mkdirSync(path.join(out, 'vendor'), { recursive: true });
-for (const entry of readdirSync(here, { withFileTypes: true })) {
-  if (entry.name === 'build.mjs') continue;
+for (const name of entries) {
   // Type declarations exist for the unit tests only.
-  cpSync(path.join(here, entry.name), path.join(out, entry.name), { recursive: true, filter: (src) => !src.endsWith('.d.ts') });
+  cpSync(path.join(here, name), path.join(out, name), { recursive: true, filter: (src) => !src.endsWith('.d.ts') });
 }
 for (const [pkg, file, target] of VENDOR) cpSync(path.join(packageDir(pkg), file), path.join(out, 'vendor', target));
