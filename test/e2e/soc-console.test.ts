@@ -59,13 +59,11 @@ describe('the SOC console', () => {
   const consoleLines: string[] = [];
   let socUrl = '';
   let alertId = '';
-  const topics = { calls: `t-${run}-calls`, actions: `t-${run}-actions` };
+  const topics = { actions: `t-${run}-actions` };
 
   beforeAll(async () => {
-    // The activity writer reads this run's call topic (its default is the demo's call-events).
-    harness = await PipelineHarness.start(run, {
-      ...env, ALERT_SINK_ACTIVITY_TOPIC: topics.calls, ALERT_SINK_ACTIVITY_GROUP_ID: `t-${run}-activity`, ALERT_SINK_ACTIVITY_FLUSH_MS: '1000',
-    });
+    // The harness points the alert-sink's activity writer at the run's call topic; it flushes each second here.
+    harness = await PipelineHarness.start(run, { ...env, ALERT_SINK_ACTIVITY_FLUSH_MS: '1000' });
     for (const topic of [topics.actions, `${topics.actions}-dlq`]) await brokerControl(env['KAFKA_CONTROL']!, `create-topic ${topic} 1`);
     const [socPort, blockerPort] = [await freePort(), await freePort()];
     const operatorToken = token();
@@ -156,7 +154,7 @@ describe('the SOC console', () => {
     expect(await generator.stop()).toBe(0);
     await offsets.waitCaughtUp(harness.detectorGroup, [harness.topics.calls, harness.topics.sms]);
     await offsets.waitCaughtUp(`t-${run}-sink`, [harness.topics.alerts, harness.topics.victims]);
-    await offsets.waitCaughtUp(`t-${run}-activity`, [harness.topics.calls]);
+    await offsets.waitCaughtUp(`t-${run}-sink-activity`, [harness.topics.calls]);
     await offsets.waitCaughtUp(`t-${run}-blocker`, [harness.topics.alerts]);
     await page.reload();
     await page.locator('[data-testid="victims"] tbody tr').first().waitFor({ timeout: 15_000 });
