@@ -107,7 +107,13 @@ describe('the SOC console', () => {
     return page;
   }
 
-  const failureContext = (): string => `\n--- soc ---\n${soc.log}\n--- pipeline ---\n${harness.logs()}\n--- generator ---\n${generator?.log ?? ''}\n--- browser console ---\n${consoleLines.join('\n')}`;
+  /** What the stores hold and the services said, for a failure message. */
+  const failureContext = async (): Promise<string> => {
+    const victims = await harness.db.rows(`SELECT alert_id, count() AS exposures FROM ${harness.db.name}.victim_exposures FINAL GROUP BY alert_id`).catch((e: Error) => e.message);
+    const alerts = await harness.db.rows(`SELECT alert_id, rule_id, entity, ts FROM ${harness.db.name}.alerts FINAL ORDER BY ts`).catch((e: Error) => e.message);
+    return `\n--- alerts ---\n${JSON.stringify(alerts)}\n--- victims by alert ---\n${JSON.stringify(victims)}\n--- counters ---\n${await harness.diagnose()}`
+      + `\n--- soc ---\n${soc.log}\n--- pipeline ---\n${harness.logs()}\n--- generator ---\n${generator?.log ?? ''}\n--- browser console ---\n${consoleLines.join('\n')}`;
+  };
 
   it('shows the campaign alert live, its chart and victims, exports them as ClickHouse has them, and keeps a verdict', async () => {
     const page = await openConsole('analyst');
@@ -121,12 +127,14 @@ describe('the SOC console', () => {
     const labelsFile = path.join(mkdtempSync(path.join(tmpdir(), `telfraud-soc-${run}-`)), 'labels.json');
     generator = ServiceProcess.start('generator', 'services/generator/dist/main.js', {
       ...env, GENERATOR_HTTP_PORT: String(await freePort()), GENERATOR_SEED: '11', GENERATOR_RATE: '40', GENERATOR_SCENARIOS: 'ispoof',
+      // Twice the operators: more hooked victims, so the first calls past a minute end sooner.
+      GENERATOR_SCENARIO_PARAMS: 'ispoof.intensity=2',
       GENERATOR_CAMPAIGN_START_S: '3', GENERATOR_DURATION_S: '600', GENERATOR_LABELS_FILE: labelsFile,
       GENERATOR_CALL_TOPIC: harness.topics.calls, GENERATOR_SMS_TOPIC: harness.topics.sms, LOG_LEVEL: 'warn',
     });
 
     const row = page.locator(`tr[data-rule="${CAMPAIGN_RULE}"]`).first();
-    await row.waitFor({ timeout: 150_000 }).catch((err: Error) => { throw new Error(`${err.message}${failureContext()}`); });
+    await row.waitFor({ timeout: 150_000 }).catch(async (err: Error) => { throw new Error(`${err.message}${await failureContext()}`); });
     expect(await page.evaluate('window.__sameDocument')).toBe(true);
     alertId = (await row.getAttribute('data-alert-id')) ?? '';
     expect(alertId).toMatch(/^[\w:.-]+$/);
@@ -135,7 +143,7 @@ describe('the SOC console', () => {
     await page.locator(`[data-testid="alert-detail"][data-alert-id="${alertId}"]`).waitFor({ timeout: 15_000 });
     // The chart: a canvas on which uPlot drew the attempts series (its stroke colour).
     const canvas = page.locator('[data-testid="activity-chart"] canvas');
-    await canvas.waitFor({ timeout: 90_000 }).catch((err: Error) => { throw new Error(`${err.message}${failureContext()}`); });
+    await canvas.waitFor({ timeout: 90_000 }).catch(async (err: Error) => { throw new Error(`${err.message}${await failureContext()}`); });
     expect(Number(await page.locator('[data-testid="activity-chart"]').getAttribute('data-attempts'))).toBeGreaterThan(0);
     const strokePixels = await page.evaluate(`(() => {
       const c = document.querySelector('[data-testid="activity-chart"] canvas');
@@ -146,9 +154,9 @@ describe('the SOC console', () => {
     })()`);
     expect(strokePixels).toBeGreaterThan(50);
 
-    // Victims appear once calls from the flagged trunk pass 60 s (the page refreshes itself).
-    await page.locator('[data-testid="victims"] tbody tr').first().waitFor({ timeout: 180_000 })
-      .catch((err: Error) => { throw new Error(`${err.message}${failureContext()}`); });
+    // Victims appear as hooked calls (over a minute, most of them several) end; the page refreshes itself.
+    await page.locator('[data-testid="victims"] tbody tr').first().waitFor({ timeout: 330_000 })
+      .catch(async (err: Error) => { throw new Error(`${err.message}${await failureContext()}`); });
 
     // Stop the traffic and let every service catch up, so the export and ClickHouse see the same rows.
     expect(await generator.stop()).toBe(0);
@@ -160,7 +168,7 @@ describe('the SOC console', () => {
     await page.locator('[data-testid="victims"] tbody tr').first().waitFor({ timeout: 15_000 });
     await page.locator('[data-testid="activity-chart"] canvas').waitFor({ timeout: 15_000 });
     mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
-    await page.screenshot({ path: SCREENSHOT });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), page.locator('[data-testid="victims-csv"]').click()]);
     const [header, ...lines] = parseCsv(readFileSync((await download.path())!, 'utf8'));
@@ -191,7 +199,7 @@ describe('the SOC console', () => {
     await page.locator('[data-testid="triage-state"] [data-verdict="false_positive"]').waitFor({ timeout: 15_000 });
     await page.goto(`${socUrl}/#/`);
     await page.locator(`tr[data-alert-id="${alertId}"] [data-verdict="false_positive"]`).waitFor({ timeout: 15_000 });
-  }, 480_000);
+  }, 720_000);
 
   it('lets a viewer read but not triage: no triage controls, and the API answers 403', async () => {
     expect(alertId).not.toBe('');

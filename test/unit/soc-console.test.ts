@@ -37,6 +37,11 @@ describe("the activity chart's minutes", () => {
     expect(answered).toEqual([0, 3, 0, 0, 0]);
   });
 
+  it('stops at the current minute: the future has no calls yet, not zero calls', () => {
+    const [xs] = minuteSeries({ from: t0, to: t0 + 60 * MIN, minutes: [{ minute: t0 + MIN, attempts: 1, answered: 1 }] }, t0 + 2 * MIN + 30_000);
+    expect(xs).toEqual([0, 1, 2].map((i) => (t0 + i * MIN) / 1000));
+  });
+
   it('draws only the recorded minutes when the range is too long to fill', () => {
     const [xs, attempts] = minuteSeries({ from: t0, to: t0 + 30 * 24 * 60 * MIN, minutes: [{ minute: t0 + 2 * MIN, attempts: 4, answered: 1 }] });
     expect(xs).toEqual([(t0 + 2 * MIN) / 1000]);

@@ -3,4 +3,4 @@ export interface Activity {
   to: number;
   minutes: { minute: number | string; attempts: number | string; answered: number | string }[];
 }
-export function minuteSeries(activity: Activity): [number[], number[], number[]];
+export function minuteSeries(activity: Activity, now?: number): [number[], number[], number[]];

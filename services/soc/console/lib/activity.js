@@ -7,13 +7,14 @@ const MAX_FILLED = 7 * 24 * 60;
 
 /**
  * Attempts and answered calls per minute over [from, to], the minutes without a call as zeros, as
- * uPlot's columns: minute starts in seconds, attempts, answered.
+ * uPlot's columns: minute starts in seconds, attempts, answered. Minutes after `now` are left out:
+ * they have not happened yet, and zeros there would read as the traffic stopping.
  */
-export function minuteSeries(activity) {
+export function minuteSeries(activity, now = Infinity) {
   const byMinute = new Map(activity.minutes.map((m) => [Number(m.minute), m]));
   const recorded = [...byMinute.keys()].sort((a, b) => a - b);
   let start = Math.floor(Number(activity.from) / MINUTE) * MINUTE;
-  let end = Math.floor(Number(activity.to) / MINUTE) * MINUTE;
+  let end = Math.floor(Math.min(Number(activity.to), now) / MINUTE) * MINUTE;
   // Minutes the server sent outside [from, to] are still drawn.
   if (recorded.length > 0) {
     start = Math.min(start, recorded[0]);

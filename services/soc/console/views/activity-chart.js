@@ -29,7 +29,7 @@ function alertWindowPlugin(windowStart, windowEnd, alertTs) {
 
 export function ActivityChart({ activity, alert }) {
   const box = useRef(null);
-  const data = minuteSeries(activity);
+  const data = minuteSeries(activity, Date.now());
   const total = data[1].reduce((s, v) => s + v, 0);
 
   useEffect(() => {

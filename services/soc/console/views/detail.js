@@ -13,7 +13,7 @@ const REFRESH_MS = 10_000;
 function Summary({ alert }) {
   return html`
     <dl class="summary">
-      <div><dt>Severity</dt><dd><${SeverityBadge} severity=${alert.severity} /> <span class="muted">version ${alert.version}</span></dd></div>
+      <div><dt>Severity</dt><dd><${SeverityBadge} severity=${alert.severity} /></dd></div>
       <div><dt>Origin</dt><dd><span class="etype">${alert.entity_type}</span> <strong>${alert.entity}</strong></dd></div>
       <div><dt>Window (UTC)</dt><dd>${utc(alert.window_start)} – ${utc(alert.window_end).slice(11)}</dd></div>
       <div><dt>Alerted</dt><dd>${utc(alert.ts)}</dd></div>
@@ -49,8 +49,8 @@ function Escalations({ escalations }) {
   return html`
     <table class="compact">
       <caption>Escalations</caption>
-      <thead><tr><th scope="col">Version</th><th scope="col">Severity</th><th scope="col">At (UTC)</th><th scope="col" class="num">Value</th></tr></thead>
-      <tbody>${escalations.map((e) => html`<tr key=${e.version}><td>${e.version}</td><td><${SeverityBadge} severity=${e.severity} /></td><td>${utc(e.ts)}</td><td class="num">${number(e.value)}</td></tr>`)}</tbody>
+      <thead><tr><th scope="col">#</th><th scope="col">Severity</th><th scope="col">Window end (UTC)</th><th scope="col" class="num">Value</th></tr></thead>
+      <tbody>${escalations.map((e, i) => html`<tr key=${e.version} title=${`version ${e.version}, emitted ${utc(e.ts)}`}><td>${i + 1}</td><td><${SeverityBadge} severity=${e.severity} /></td><td>${utc(e.window_end)}</td><td class="num">${number(e.value)}</td></tr>`)}</tbody>
     </table>`;
 }
 
