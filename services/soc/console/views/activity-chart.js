@@ -47,8 +47,8 @@ export function ActivityChart({ activity, alert }) {
       ],
       series: [
         {},
-        { label: 'attempts', stroke: '#1d4ed8', width: 2, fill: 'rgba(29, 78, 216, 0.08)' },
-        { label: 'answered', stroke: '#15803d', width: 2 },
+        { label: 'attempts', stroke: '#1d4ed8', width: 2, fill: 'rgba(29, 78, 216, 0.08)', points: { show: false } },
+        { label: 'answered', stroke: '#15803d', width: 2, points: { show: false } },
       ],
       plugins: [alertWindowPlugin(Number(alert.window_start), Number(alert.window_end), Number(alert.ts))],
     }, data, box.current);

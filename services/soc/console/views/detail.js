@@ -54,23 +54,36 @@ function Escalations({ escalations }) {
     </table>`;
 }
 
+/** The first `shown` items, and a button for the rest: long lists must not push the page away. */
+function useShowAll(items, shown) {
+  const [all, setAll] = useState(false);
+  const visible = all ? items : items.slice(0, shown);
+  const toggle = items.length > shown
+    ? html`<button type="button" class="link" onClick=${() => setAll(!all)}>${all ? 'Show fewer' : `Show all ${items.length}`}</button>`
+    : null;
+  return [visible, toggle];
+}
+
 function Related({ related }) {
+  const [visible, toggle] = useShowAll(related, 6);
   if (related.length === 0) return html`<p class="muted">No related alert in ±24 h.</p>`;
   return html`
     <table class="compact" data-testid="related">
-      <caption>Related alerts (same campaign)</caption>
-      <thead><tr><th scope="col">Time (UTC)</th><th scope="col">Rule</th><th scope="col">Origin</th><th scope="col">Status</th></tr></thead>
-      <tbody>${related.map((a) => html`
+      <caption>Related alerts, same campaign (${related.length})</caption>
+      <thead><tr><th scope="col">Time (UTC)</th><th scope="col">Rule and origin</th><th scope="col">Status</th></tr></thead>
+      <tbody>${visible.map((a) => html`
         <tr key=${a.alert_id}>
-          <td>${utc(a.ts)}</td>
-          <td><a href=${`#/alerts/${encodeURIComponent(a.alert_id)}`}>${a.rule_id}</a> <${SeverityBadge} severity=${a.severity} /></td>
-          <td><span class="etype">${a.entity_type}</span> ${a.entity}</td>
+          <td title=${utc(a.ts)}>${utc(a.ts).slice(11)}</td>
+          <td><a href=${`#/alerts/${encodeURIComponent(a.alert_id)}`}>${a.rule_id}</a> <${SeverityBadge} severity=${a.severity} />
+            <div><span class="etype">${a.entity_type}</span> ${a.entity}</div></td>
           <td><${StatusBadge} status=${a.status} verdict=${a.verdict} /></td>
         </tr>`)}</tbody>
-    </table>`;
+    </table>
+    ${toggle}`;
 }
 
 function Blocks({ api, me, alert, blocks }) {
+  const [visible, toggle] = useShowAll(blocks, 5);
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
   const lift = async () => {
@@ -92,16 +105,18 @@ function Blocks({ api, me, alert, blocks }) {
         ? html`<p class="muted">The blocker took no action on this alert.</p>`
         : html`
           <table class="compact" data-testid="blocks">
+            <caption>Decisions (${blocks.length})</caption>
             <thead><tr><th scope="col">At (UTC)</th><th scope="col">Action</th><th scope="col">Result</th><th scope="col">Expires</th><th scope="col">Deliveries</th></tr></thead>
-            <tbody>${blocks.map((b) => html`
+            <tbody>${visible.map((b) => html`
               <tr key=${b.decision_id}>
-                <td>${utc(b.ts)}</td>
+                <td title=${utc(b.ts)}>${utc(b.ts).slice(11)}</td>
                 <td>${b.action}${b.dry_run ? html` <span class="muted">(dry run)</span>` : ''}</td>
                 <td title=${b.reason}>${b.result}</td>
                 <td>${utc(b.expires_at)}</td>
-                <td>${b.deliveries.map((d) => html`<div>${d.target}: ${d.result || d.status} (${d.attempts}×)</div>`)}</td>
+                <td>${b.deliveries.length === 0 ? '—' : b.deliveries.map((d) => html`<div>${d.target}: ${d.result || d.status} (${d.attempts}×)</div>`)}</td>
               </tr>`)}</tbody>
-          </table>`}
+          </table>
+          ${toggle}`}
       ${can(me.role, 'operator') && html`<p><button type="button" class="danger" disabled=${busy} onClick=${lift}>Lift block on this origin</button></p>`}
       ${message && html`<p role="status">${message}</p>`}
     </section>`;
