@@ -200,6 +200,15 @@ describe('the SOC console', () => {
     await page.locator('[data-testid="triage-state"] [data-verdict="false_positive"]').waitFor({ timeout: 15_000 });
     await page.goto(`${socUrl}/#/`);
     await page.locator(`tr[data-alert-id="${alertId}"] [data-verdict="false_positive"]`).waitFor({ timeout: 15_000 });
+    // The queue's status filter, through the form: only the closed alert is left.
+    await page.getByRole('group', { name: 'Status' }).getByLabel('closed').check();
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(/status=closed/, { timeout: 15_000 });
+    const shown = (): Promise<(string | null)[]> => page.locator('tr[data-alert-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-alert-id')));
+    await waitFor('the queue filtered to closed alerts', async () => {
+      const ids = await shown();
+      return ids.length === 1 && ids[0] === alertId ? true : undefined;
+    }, 15_000).catch(async (err: Error) => { throw new Error(`${err.message}: shown ${JSON.stringify(await shown())}`); });
   }, 720_000);
 
   it('lets a viewer read but not triage: no triage controls, and the API answers 403', async () => {
