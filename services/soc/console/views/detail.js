@@ -83,7 +83,8 @@ function Related({ related }) {
 }
 
 function Blocks({ api, me, alert, blocks }) {
-  const [visible, toggle] = useShowAll(blocks, 5);
+  // Newest first: the latest decision (a lift, an expiry) says what holds now.
+  const [visible, toggle] = useShowAll([...blocks].sort((a, b) => Number(b.ts) - Number(a.ts)), 5);
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
   const lift = async () => {
