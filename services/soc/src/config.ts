@@ -45,7 +45,12 @@ export function loadSocConfig(env: Record<string, string | undefined> = process.
   const items = (env[s.tokens.env] ?? '').split(',').map((t) => t.trim()).filter((t) => t !== '');
   const tokens = parseTokenEntries(items);
   for (const p of tokens.problems) problems.push({ key: 'tokens', env: s.tokens.env, value: '***', expected: p });
-  const operatorToken = settings?.blockerOperatorToken;
+  let operatorToken: string | undefined;
+  try {
+    operatorToken = loadConfig('soc', { blockerOperatorToken: s.blockerOperatorToken }, env).blockerOperatorToken;
+  } catch {
+    // Its own problems are reported by the full load above.
+  }
   if (operatorToken !== undefined && operatorToken.length < MIN_TOKEN_LENGTH) {
     problems.push({ key: 'blockerOperatorToken', env: s.blockerOperatorToken.env, value: '***', expected: `a token of at least ${MIN_TOKEN_LENGTH} characters` });
   }

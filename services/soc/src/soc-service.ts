@@ -4,7 +4,7 @@ import { TokenDirectory } from './access/tokens.js';
 import { createSocRoutes } from './api/soc-routes.js';
 import { BlockerClient } from './blocker/blocker-client.js';
 import type { SocConfig } from './config.js';
-import { ConsoleFiles } from './console/console-files.js';
+import { ConsoleFiles } from './static/console-files.js';
 import { createSocMetrics } from './soc-metrics.js';
 import { SocStore } from './store/soc-store.js';
 import { AlertFeed } from './stream/alert-feed.js';

@@ -31,7 +31,7 @@ export function parseTokenEntries(items: readonly string[]): { entries: TokenEnt
     const name = first === -1 ? '' : item.slice(0, first).trim();
     const at = `entry ${i + 1}${NAME.test(name) ? ` (${name})` : ''}`;
     if (second === -1) {
-      problems.push(`${at}: expected name:role:token`);
+      problems.push(`${at}: not name:role:token`);
       return;
     }
     const role = item.slice(first + 1, second).trim();

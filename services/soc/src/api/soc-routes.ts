@@ -1,7 +1,7 @@
 import { PipelineError, SqlLiteralError, type HttpRequestContext, type HttpResponse, type Logger } from '@telfraud/common';
 import { roleAtLeast, type Principal, type Role, type TokenDirectory } from '../access/tokens.js';
 import { parseLiftTarget, type BlockerClient } from '../blocker/blocker-client.js';
-import type { ConsoleFiles } from '../console/console-files.js';
+import type { ConsoleFiles } from '../static/console-files.js';
 import { verdictsCsv, verdictsNdjson } from '../export/verdict-labels.js';
 import { victimsCsv, victimsNdjson } from '../export/victims-export.js';
 import type { SocMetrics } from '../soc-metrics.js';
@@ -143,6 +143,9 @@ export function createSocRoutes(deps: SocApiDeps): (req: HttpRequestContext) => 
         metrics.lifts.inc({ status: String(answer.status) });
         await store.audit({ actor: who, action: 'lift_block', target: `${target.entity_type}:${target.entity}`, format: '', rows: 0, detail: { blocker_status: answer.status, blocker_answer: answer.body } });
         logger.info('block lift forwarded to the blocker', { actor: who.name, entity_type: target.entity_type, blocker_status: answer.status });
+        // The blocker refusing the SOC's own operator token is this service's fault, not the caller's: a 401
+        // passed through would read as the caller's token being wrong.
+        if (answer.status === 401) throw new SocApiError(502, 'the blocker refused SOC_BLOCKER_OPERATOR_TOKEN');
         return { status: answer.status, body: answer.body, headers: { 'cache-control': 'no-store' } };
       },
     },

@@ -4,11 +4,14 @@ import type { AlertFilters } from '../api/alert-filters.js';
 /**
  * The SQL of the SOC's reads, built from validated values: every value goes through common's
  * quoting functions (ClickHouse 18.16 has no query parameters). Portable to 18.16 and modern
- * ClickHouse. `alerts` is read FINAL in a subquery and filtered outside it: a filter on a
- * non-key column next to FINAL could otherwise see a superseded version.
+ * ClickHouse. `alerts` is read FINAL in a subquery. Inside it, filters only on what every version
+ * of an alert shares (alert_id, rule_id, entity_type, entity, ts: the identity and the first
+ * firing; event_date follows ts); filters on what changes between versions (severity) or comes
+ * from triage (status) apply outside it, where a superseded version can no longer match.
  */
 // Enum8 severity comes out of JSONEachRow as its name.
 const ALERT_COLUMNS = 'alert_id, rule_id, severity, entity_type, entity, window_start, window_end, ts, value, threshold, summary, version';
+const DAY_MS = 86_400_000;
 
 /** Latest triage state per alert: the row with the greatest (ts, event_id). */
 export function latestTriageSql(where = ''): string {
@@ -17,33 +20,50 @@ export function latestTriageSql(where = ''): string {
   FROM alert_triage ${where} GROUP BY alert_id`;
 }
 
-/** Alerts joined with their latest triage state; `inner` filters the FINAL read on the key (alert_id) only. */
-function itemsSource(inner: string, withEvidence = false): string {
-  return `SELECT ${ALERT_COLUMNS}${withEvidence ? ', evidence' : ''},
-    if(t_status = '', 'open', t_status) AS status, t_assignee AS assignee, t_verdict AS verdict, t_ts AS triaged_at
-  FROM (SELECT ${ALERT_COLUMNS}${withEvidence ? ', evidence' : ''} FROM alerts FINAL ${inner})
-  ANY LEFT JOIN (${latestTriageSql(inner)}) USING alert_id`;
+const whereOf = (conditions: readonly string[]): string => (conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '');
+
+/** Alerts (FINAL, narrowed by `identity` conditions) joined with their latest triage state. */
+function itemsSource(identity: readonly string[], triage: readonly string[], withEvidence = false): string {
+  const columns = `${ALERT_COLUMNS}${withEvidence ? ', evidence' : ''}`;
+  return `SELECT ${columns}, if(t_status = '', 'open', t_status) AS status, t_assignee AS assignee, t_verdict AS verdict, t_ts AS triaged_at
+  FROM (SELECT ${columns} FROM alerts FINAL ${whereOf(identity)})
+  ANY LEFT JOIN (${latestTriageSql(whereOf(triage))}) USING alert_id`;
+}
+
+/**
+ * Partitions that can hold alerts first fired in [from, to]: event_date is the writer's UTC date of
+ * ts; a day of margin either side covers a server in another time zone.
+ */
+function eventDateBounds(from: number | undefined, to: number | undefined): string[] {
+  const out: string[] = [];
+  if (from !== undefined) out.push(`event_date >= toDate(${sqlString(new Date(Math.max(0, from - DAY_MS)).toISOString().slice(0, 10))})`);
+  if (to !== undefined && to + DAY_MS < Date.UTC(2106, 0, 1)) out.push(`event_date <= toDate(${sqlString(new Date(to + DAY_MS).toISOString().slice(0, 10))})`);
+  return out;
 }
 
 /** The queue: filters, keyset cursor, newest first; one row more than the page tells whether there is a next page. */
 export function alertListSql(f: AlertFilters): string {
-  const where: string[] = [];
-  if (f.rules.length > 0) where.push(`rule_id IN ${sqlList(f.rules)}`);
-  if (f.severities.length > 0) where.push(`severity IN ${sqlList(f.severities)}`);
-  if (f.statuses.length > 0) where.push(`status IN ${sqlList(f.statuses)}`);
-  if (f.entity !== undefined) where.push(`entity = ${sqlString(f.entity)}`);
-  if (f.entityType !== undefined) where.push(`entity_type = ${sqlString(f.entityType)}`);
-  if (f.from !== undefined) where.push(`ts >= ${sqlNumber(f.from)}`);
-  if (f.to !== undefined) where.push(`ts <= ${sqlNumber(f.to)}`);
-  if (f.cursor) where.push(`(ts < ${sqlNumber(f.cursor.ts)} OR (ts = ${sqlNumber(f.cursor.ts)} AND alert_id < ${sqlString(f.cursor.alertId)}))`);
-  return `SELECT * FROM (${itemsSource('')})
-  ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+  const identity: string[] = [];
+  if (f.rules.length > 0) identity.push(`rule_id IN ${sqlList(f.rules)}`);
+  if (f.entity !== undefined) identity.push(`entity = ${sqlString(f.entity)}`);
+  if (f.entityType !== undefined) identity.push(`entity_type = ${sqlString(f.entityType)}`);
+  if (f.from !== undefined) identity.push(`ts >= ${sqlNumber(f.from)}`);
+  if (f.to !== undefined) identity.push(`ts <= ${sqlNumber(f.to)}`);
+  const before = f.cursor?.ts;
+  if (f.cursor) identity.push(`(ts < ${sqlNumber(f.cursor.ts)} OR (ts = ${sqlNumber(f.cursor.ts)} AND alert_id < ${sqlString(f.cursor.alertId)}))`);
+  identity.push(...eventDateBounds(f.from, before === undefined ? f.to : Math.min(before, f.to ?? before)));
+  const outer: string[] = [];
+  if (f.severities.length > 0) outer.push(`severity IN ${sqlList(f.severities)}`);
+  if (f.statuses.length > 0) outer.push(`status IN ${sqlList(f.statuses)}`);
+  return `SELECT * FROM (${itemsSource(identity, [])})
+  ${whereOf(outer)}
   ORDER BY ts DESC, alert_id DESC LIMIT ${sqlNumber(f.limit + 1)}`;
 }
 
 /** Items of the given alerts (newest first). */
 export function alertsByIdSql(ids: readonly string[], withEvidence = false): string {
-  return `SELECT * FROM (${itemsSource(`WHERE alert_id IN ${sqlList(ids)}`, withEvidence)}) ORDER BY ts DESC, alert_id DESC`;
+  const byId = [`alert_id IN ${sqlList(ids)}`];
+  return `SELECT * FROM (${itemsSource(byId, byId, withEvidence)}) ORDER BY ts DESC, alert_id DESC`;
 }
 
 export function victimCountsSql(ids: readonly string[]): string {
@@ -97,9 +117,12 @@ export function relatedIdsSql(a: RelatedTo, limit: number): string {
   ];
   const evidence = [...new Set(a.evidence)].slice(0, MAX_EVIDENCE_LINKS);
   if (evidence.length > 0) links.push(`hasAny(evidence, [${evidence.map(sqlString).join(', ')}])`);
-  return `SELECT alert_id FROM (SELECT alert_id, entity_type, entity, ts, evidence FROM alerts FINAL)
-  WHERE ts BETWEEN ${sqlNumber(Math.max(0, a.ts - RELATED_WINDOW_MS))} AND ${sqlNumber(a.ts + RELATED_WINDOW_MS)}
-    AND alert_id != ${sqlString(a.alertId)} AND (${links.join(' OR ')})
+  const from = Math.max(0, a.ts - RELATED_WINDOW_MS);
+  const to = a.ts + RELATED_WINDOW_MS;
+  const window = [`ts BETWEEN ${sqlNumber(from)} AND ${sqlNumber(to)}`, ...eventDateBounds(from, to)];
+  // Evidence changes between versions: matched outside FINAL, on the current version's.
+  return `SELECT alert_id FROM (SELECT alert_id, entity_type, entity, ts, evidence FROM alerts FINAL ${whereOf(window)})
+  WHERE alert_id != ${sqlString(a.alertId)} AND (${links.join(' OR ')})
   ORDER BY ts DESC, alert_id DESC LIMIT ${sqlNumber(limit)}`;
 }
 
@@ -117,21 +140,27 @@ export function deliveriesSql(decisionIds: readonly string[]): string {
 
 /** Closed alerts with a verdict, alerts first fired in [from, to], oldest first. */
 export function verdictsSql(from: number | undefined, to: number | undefined): string {
-  const where = ["t_status = 'closed'", "t_verdict != ''"];
-  if (from !== undefined) where.push(`ts >= ${sqlNumber(from)}`);
-  if (to !== undefined) where.push(`ts <= ${sqlNumber(to)}`);
+  const identity: string[] = [];
+  if (from !== undefined) identity.push(`ts >= ${sqlNumber(from)}`);
+  if (to !== undefined) identity.push(`ts <= ${sqlNumber(to)}`);
+  identity.push(...eventDateBounds(from, to));
   return `SELECT alert_id, rule_id, entity_type, entity, ts, t_verdict AS verdict, t_ts AS closed_at, t_actor AS closed_by
-  FROM (SELECT alert_id, rule_id, entity_type, entity, ts FROM alerts FINAL)
+  FROM (SELECT alert_id, rule_id, entity_type, entity, ts FROM alerts FINAL ${whereOf(identity)})
   ANY INNER JOIN (${latestTriageSql()}) USING alert_id
-  WHERE ${where.join(' AND ')} ORDER BY ts, alert_id`;
+  WHERE t_status = 'closed' AND t_verdict != '' ORDER BY ts, alert_id`;
 }
 
-/** Alerts whose row or triage changed since `sinceSeconds` (ClickHouse's own clock, inserted_at). */
+/**
+ * Alerts whose row or triage changed since `sinceSeconds` (inserted_at, the writers' clock). An
+ * alert changes only within its incident period after its first firing (ts, hence event_date), and
+ * triage rows are dated when written, so two days of partitions hold every change.
+ */
 export function changedAlertIdsSql(sinceSeconds: number, limit: number): string {
   const since = `toDateTime(${sqlNumber(sinceSeconds)})`;
+  const [recent = ''] = eventDateBounds(sinceSeconds * 1000 - DAY_MS, undefined);
   return `SELECT alert_id, max(at) AS at FROM (
-    SELECT alert_id, toUInt32(inserted_at) AS at FROM alerts WHERE inserted_at >= ${since}
+    SELECT alert_id, toUInt32(inserted_at) AS at FROM alerts WHERE ${recent} AND inserted_at >= ${since}
     UNION ALL
-    SELECT alert_id, toUInt32(inserted_at) AS at FROM alert_triage WHERE inserted_at >= ${since}
+    SELECT alert_id, toUInt32(inserted_at) AS at FROM alert_triage WHERE ${recent} AND inserted_at >= ${since}
   ) GROUP BY alert_id ORDER BY at LIMIT ${sqlNumber(limit)}`;
 }

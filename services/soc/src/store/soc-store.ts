@@ -10,6 +10,7 @@ import {
   alertItemFromRow, num, str, strings, triageEventFromRow, victimFromRow,
   type AlertItem, type Row, type Triage, type TriageAction, type TriageEvent, type Victim,
 } from './alert-rows.js';
+import { queueWindows } from './queue-windows.js';
 import { triageOf } from './triage-state.js';
 import {
   activitySql, alertListSql, alertsByIdSql, blocksSql, changedAlertIdsSql, deliveriesSql, escalationsSql, relatedIdsSql,
@@ -105,7 +106,11 @@ export class SocStore {
 
   /** A page of the queue and whether there is more (the page's last item is the next cursor). */
   async listAlerts(f: AlertFilters): Promise<{ alerts: AlertItem[]; more: boolean }> {
-    const rows = await this.rows(alertListSql(f));
+    let rows: Row[] = [];
+    for (const from of queueWindows(f, this.now())) {
+      rows = await this.rows(alertListSql({ ...f, from }));
+      if (rows.length > f.limit) break;
+    }
     const more = rows.length > f.limit;
     return { alerts: await this.items(rows.slice(0, f.limit)), more };
   }
@@ -200,9 +205,12 @@ export class SocStore {
     }));
   }
 
-  /** ClickHouse's clock, in seconds (inserted_at is written by it or by services on the same host). */
+  /**
+   * Now on the scale of `inserted_at`: writers send it as UTC text and the server reads that text in
+   * its own time zone, so "now" is read the same way (a server not on UTC shifts both alike).
+   */
   async serverNowSeconds(): Promise<number> {
-    const [r] = await this.rows('SELECT toUInt32(now()) AS now');
+    const [r] = await this.rows(`SELECT toUInt32(toDateTime(${sqlString(utcDateTime(this.now()))})) AS now`);
     return num(r?.['now']);
   }
 

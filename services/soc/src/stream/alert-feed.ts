@@ -34,6 +34,7 @@ export class AlertFeed {
   private watermark: number | undefined;
   private polling: Promise<void> | undefined;
   private closed = false;
+  private failing = false;
 
   constructor(private readonly source: ChangeSource, private readonly options: AlertFeedOptions) {}
 
@@ -85,10 +86,14 @@ export class AlertFeed {
       this.watermark = Math.max(this.watermark, changed.newest);
       // What falls out of the overlap is never re-read, so its signature is no longer needed.
       for (const [id, s] of this.sent) if (s.at < this.watermark - overlap) this.sent.delete(id);
+      if (this.failing) this.options.logger.info('live alert poll works again');
+      this.failing = false;
       this.options.onPoll?.('ok');
     } catch (err) {
       this.options.onPoll?.('error');
-      this.options.logger.warn('live alert poll failed', { err });
+      // Once per outage, not once per poll (soc_feed_polls_total{result="error"} counts every one).
+      if (!this.failing) this.options.logger.warn('live alert poll failed; retrying every poll', { err });
+      this.failing = true;
     }
   }
 
