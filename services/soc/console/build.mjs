@@ -24,8 +24,8 @@ function packageDir(name) {
   }
 }
 
-// Only what this script writes is replaced: the service's own compiled code may share the folder
-// (src/console/ compiles to dist/console/), and tsc -b would not write it again.
+// Only what this script writes is replaced: anything else tsc -b put there would not be written
+// again while its build info says it is up to date.
 const entries = readdirSync(here).filter((name) => name !== 'build.mjs');
 for (const name of [...entries, 'vendor']) rmSync(path.join(out, name), { recursive: true, force: true });
 mkdirSync(path.join(out, 'vendor'), { recursive: true });
