@@ -23,7 +23,9 @@ const env = requireStackEnv();
 const run = randomBytes(4).toString('hex');
 const token = (): string => randomBytes(18).toString('hex');
 const TOKENS = { viewer: token(), analyst: token(), operator: token() };
-const SCREENSHOT = path.join(ROOT, 'docs/images/soc-console.png');
+// Every run keeps its screenshot under .data; the README's copy is replaced only on request
+// (UPDATE_DOCS=1), so `make test` leaves the working tree as it found it.
+const SCREENSHOT = process.env['UPDATE_DOCS'] === '1' ? path.join(ROOT, 'docs/images/soc-console.png') : path.join(ROOT, '.data/screenshots/soc-console.png');
 const CAMPAIGN_RULE = 'dno-spoofed-cli-trunk';
 
 /** RFC 4180: quoted fields may hold commas, quotes (doubled) and line breaks. */
