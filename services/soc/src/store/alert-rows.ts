@@ -1,6 +1,7 @@
-/** The API's shapes (SOC-SPEC "The SOC HTTP API") and how ClickHouse rows become them. */
-export const SEVERITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+/** The API's shapes (the SOC HTTP API in the service's README) and how ClickHouse rows become them. */
+import { SEVERITIES, type Alert, type Severity } from '@telfraud/core';
+
+export { SEVERITIES, type Severity };
 export const STATUSES = ['open', 'acknowledged', 'closed'] as const;
 export type TriageStatus = (typeof STATUSES)[number];
 export const VERDICTS = ['true_positive', 'false_positive', 'benign'] as const;
@@ -8,18 +9,8 @@ export type Verdict = (typeof VERDICTS)[number];
 export const TRIAGE_ACTIONS = ['acknowledge', 'assign', 'close', 'reopen', 'comment'] as const;
 export type TriageAction = (typeof TRIAGE_ACTIONS)[number];
 
-export interface AlertItem {
-  alert_id: string;
-  rule_id: string;
-  severity: Severity;
-  entity_type: string;
-  entity: string;
-  window_start: number;
-  window_end: number;
-  ts: number;
-  value: number;
-  threshold: number;
-  summary: string;
+/** An alert of the contract (without its evidence) as the queue shows it, with its triage state. */
+export interface AlertItem extends Omit<Alert, 'evidence'> {
   version: number;
   status: TriageStatus;
   assignee: string | null;
