@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NPM_STAMP := node_modules/.package-lock.json
 
-.PHONY: help deps install build up down status services-up services-down demo demo-watch test test-unit test-e2e test-faults typecheck bench soak clean rules-test
+.PHONY: help deps install build up down status services-up services-down demo demo-watch test test-unit test-e2e test-faults typecheck lint bench soak clean rules-test
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -42,9 +42,12 @@ services-down: ## Stop the pipeline's services
 demo: up ## Everything, plus a generator with an iSpoof-style campaign and a live alert tally
 	@bash infra/scripts/demo.sh
 
-test: build typecheck rules-test ## Type check, alerting checks, unit tests, then integration and end-to-end tests on the real local stack
+test: build typecheck lint rules-test ## Type check, alerting checks, unit tests, then integration and end-to-end tests on the real local stack
 	@bash infra/scripts/up.sh
 	npx vitest run --project unit --project e2e
+
+lint: install ## Lint (typescript-eslint): no floating or misused promises, no import cycles
+	npm run -s lint
 
 typecheck: install ## Type-check everything, tests included (the build compiles only the services)
 	npx tsc --noEmit -p tsconfig.json

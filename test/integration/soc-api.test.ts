@@ -47,7 +47,7 @@ const INJECTIONS = [
   "HIGH' OR '1'='1", 'HIGH,LOW\' OR 1=1', `${'x'.repeat(300)}'`, '{x:String}', '$1', '*/ OR 1=1 /*',
 ];
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 describe.skipIf(!stackEnv)('soc API on the local stack', () => {
   const env = stackEnv ?? {};

@@ -50,7 +50,8 @@ export class KafkajsConsumer implements MessageConsumer {
       this.generation++;
       this.processed.clear();
       this.logger.info('partitions assigned', { groupId: options.groupId, assignment });
-      this.anchor(assignment, autoCommit);
+      // Not awaited here (an event handler): run() and every batch await `this.anchoring`.
+      void this.anchor(assignment, autoCommit);
     });
     consumer.on(consumer.events.CRASH, (event) => {
       this.logger.error('consumer crashed', { groupId: options.groupId, err: event.payload.error, restart: event.payload.restart });
