@@ -16,8 +16,8 @@ import { TopicDecoder } from './topic-decoder.js';
 
 const HEARTBEAT_INTERVAL_MS = 1_000;
 /**
- * Batch handlers the consumer runs at once: common's kafkajs adapter sets
- * partitionsConsumedConcurrently to 1. Keep in step with it if that becomes configurable.
+ * Batch handlers the consumer runs at once: the consumer below is created without
+ * `concurrentBatches` (one at a time). Keep in step with it if that changes.
  */
 const CONSUMER_CONCURRENCY = 1;
 

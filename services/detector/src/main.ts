@@ -112,6 +112,7 @@ await runService({
       topics: keyedTopic ? [keyedTopic] : eventTopics,
       fromBeginning: config.fromBeginning,
       maxBytesPerPartition: config.maxBytesPerPartition,
+      concurrentBatches: config.concurrentBatches,
       onAssignment: (assignment) => {
         rewind.onAssignment(assignment);
         progress.onAssignment(assignment);
