@@ -19,10 +19,6 @@ export const detectorConfig = defineConfig({
     env: 'DETECTOR_MAX_BYTES_PER_PARTITION', type: 'int', min: 1024, max: 52_428_800, default: 65_536,
     doc: 'Fetch size per partition. Small fetches keep partitions advancing together in event time, so catching up on a backlog does not push the watermark past other partitions',
   },
-  concurrentBatches: {
-    env: 'DETECTOR_CONCURRENT_BATCHES', type: 'int', min: 1, max: 64, default: 3,
-    doc: 'Batches of different partitions handled at once: while one waits on the brokers (its alerts acknowledged, its offsets committed) the next is processed, so those round trips do not cap the batches handled per second. 1: one at a time',
-  },
   progressPollMs: {
     env: 'DETECTOR_PROGRESS_POLL_MS', type: 'int', min: 100, default: 1_000,
     doc: 'How often partition end offsets are read to know which partitions are still catching up (they hold the watermark back)',

@@ -112,7 +112,6 @@ await runService({
       topics: keyedTopic ? [keyedTopic] : eventTopics,
       fromBeginning: config.fromBeginning,
       maxBytesPerPartition: config.maxBytesPerPartition,
-      concurrentBatches: config.concurrentBatches,
       onAssignment: (assignment) => {
         rewind.onAssignment(assignment);
         progress.onAssignment(assignment);
