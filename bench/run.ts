@@ -1,6 +1,7 @@
 // `make bench`: every sub-benchmark on the local stack, one after the other, each bounded in time;
 // prints the table and writes BENCHMARKS.md (only when every suite ran: `--only a,b` prints only).
-//   node --import ./bench/ts-hooks.mjs bench/run.ts [--only data,replay,engine,throughput,latency,scaling,sink,profiles] [--readme]
+//   node --import ./bench/ts-hooks.mjs bench/run.ts [--only data,replay,engine,throughput,latency,scaling,sink,profiles] [--readme] [--latency-rate N]
+// --latency-rate N: the latency part loads at fractions of N events/s instead of the throughput part's measured maximum.
 // --readme also writes the headline figures between README.md's bench-headline markers (full runs only).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -43,9 +44,18 @@ function parseOnly(argv: string[]): Set<string> | undefined {
   return names;
 }
 
+function parseLatencyRate(argv: string[]): number | undefined {
+  const i = argv.indexOf('--latency-rate');
+  if (i < 0) return undefined;
+  const rate = Number(argv[i + 1]);
+  if (!Number.isInteger(rate) || rate < 4) throw new Error(`--latency-rate: expected events per second (an integer of at least 4); got ${argv[i + 1] ?? 'nothing'}`);
+  return rate;
+}
+
 async function main(): Promise<number> {
   const started = Date.now();
   const only = parseOnly(process.argv.slice(2));
+  const latencyMaxRate = parseLatencyRate(process.argv.slice(2));
   const env = requireStackEnv();
   const run = `b${Date.now().toString(36)}`;
   const ctx: BenchContext = {
@@ -53,6 +63,7 @@ async function main(): Promise<number> {
     workDir: mkdtempSync(path.join(tmpdir(), `telfraud-bench-${run}-`)),
     genDir: '',
     profilesDir: path.join(ROOT, '.data/profiles', run),
+    ...(latencyMaxRate !== undefined ? { latencyMaxRate } : {}),
   };
   ctx.genDir = path.join(ctx.workDir, 'traffic');
   mkdirSync(ctx.profilesDir, { recursive: true });

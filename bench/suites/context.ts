@@ -13,6 +13,8 @@ export interface BenchContext {
   /** .data/profiles/<run>: --cpu-prof output for missed targets. */
   profilesDir: string;
   results: Results;
+  /** `--latency-rate N`: the latency levels are fractions of N events/s instead of the throughput part's measured maximum. */
+  latencyMaxRate?: number;
 }
 
 export type Suite = (ctx: BenchContext) => Promise<void>;

@@ -20,6 +20,9 @@ tmp="$ENV_FILE.tmp.$$"
 {
   echo "KAFKA_BROKERS=$(cat "$KAFKA_BOOTSTRAP_FILE")"
   echo "KAFKA_CONTROL=$(cat "$KAFKA_CONTROL_FILE")"
+  # The mock broker holds an empty fetch for the consumer's whole max wait, even when records
+  # arrive meanwhile (real brokers answer at once): a short wait keeps that out of the latency.
+  echo "KAFKA_FETCH_MAX_WAIT_MS=${KAFKA_FETCH_MAX_WAIT_MS:-20}"
   echo "CLICKHOUSE_URL=http://127.0.0.1:$CLICKHOUSE_HTTP_PORT"
   echo "CLICKHOUSE_DATABASE=${CLICKHOUSE_DATABASE:-fraud}"
   echo "PROMETHEUS_URL=http://127.0.0.1:$PROMETHEUS_PORT"

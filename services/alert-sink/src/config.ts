@@ -15,8 +15,12 @@ export const alertSinkSettings = defineConfig({
     doc: 'Flush as soon as this many rows wait (also the largest single INSERT)',
   },
   flushIntervalMs: {
-    env: 'SINK_FLUSH_INTERVAL_MS', type: 'int', min: 0, max: 60_000, default: 200,
+    env: 'SINK_FLUSH_INTERVAL_MS', type: 'int', min: 0, max: 60_000, default: 20,
     doc: 'Longest a row waits for more rows before it is flushed',
+  },
+  concurrentBatches: {
+    env: 'SINK_CONCURRENT_BATCHES', type: 'int', min: 1, max: 64, default: 6,
+    doc: 'Batches of different partitions handled at once; their rows share one INSERT, so fetching does not stop for every INSERT of one batch',
   },
   retryInitialMs: { env: 'SINK_RETRY_INITIAL_MS', type: 'int', min: 10, max: 60_000, default: 250, doc: 'First back-off after a failed insert' },
   retryMaxMs: { env: 'SINK_RETRY_MAX_MS', type: 'int', min: 10, max: 600_000, default: 30_000, doc: 'Cap of the exponential insert back-off' },

@@ -17,11 +17,6 @@ import { realScheduler } from './scheduler.js';
 import { TopicDecoder } from './topic-decoder.js';
 
 const HEARTBEAT_INTERVAL_MS = 1_000;
-/**
- * Batch handlers the consumer runs at once: common's kafkajs adapter sets
- * partitionsConsumedConcurrently to 1. Keep in step with it if that becomes configurable.
- */
-const CONSUMER_CONCURRENCY = 1;
 
 export interface AlertSinkHandle extends ServiceHandle {
   readonly httpPort: number;
@@ -69,7 +64,8 @@ export async function startAlertSink(config: AlertSinkConfig, logger: Logger, st
       store: alertStore,
       maxRows: config.batchMaxRows,
       flushIntervalMs: config.flushIntervalMs,
-      maxWaitingBatches: CONSUMER_CONCURRENCY,
+      // The consumer's concurrent batch handlers: when all of them wait, no more rows can come.
+      maxWaitingBatches: config.concurrentBatches,
       retryInitialMs: config.retryInitialMs,
       retryMaxMs: config.retryMaxMs,
       logger: logger.child({ component: 'batcher' }),
@@ -105,6 +101,7 @@ export async function startAlertSink(config: AlertSinkConfig, logger: Logger, st
       groupId: config.groupId,
       topics: [config.alertTopic, config.victimTopic],
       fromBeginning: true,
+      concurrentBatches: config.concurrentBatches,
       onAssignment: () => metrics.consumerLag.reset(),
       onCrash: (error) => {
         if (!stopping) crashed(error);

@@ -41,6 +41,11 @@ export interface ConsumerOptions {
   /** Max bytes fetched per partition per request. */
   maxBytesPerPartition?: number;
   sessionTimeoutMs?: number;
+  /**
+   * Batches of different partitions handled at once (default 1). Never two of one partition, and
+   * each batch's offsets are still committed only after its own handler resolved.
+   */
+  concurrentBatches?: number;
   /** Default true. False: never commit offsets (a reader that replays a topic under a throwaway group). */
   autoCommit?: boolean;
   /**

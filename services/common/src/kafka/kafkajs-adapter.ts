@@ -21,6 +21,7 @@ export interface KafkaConnectionConfig {
   kafkaSaslUsername: string | undefined;
   kafkaSaslPassword: string | undefined;
   kafkaAssignerDelayMs: number;
+  kafkaFetchMaxWaitMs: number;
 }
 
 function saslOptions(config: KafkaConnectionConfig): SASLOptions | undefined {
@@ -119,7 +120,7 @@ export function createKafkaPort(config: KafkaConnectionConfig, logger: Logger): 
         sessionTimeout: options.sessionTimeoutMs ?? 10_000,
         heartbeatInterval: 1_000,
         maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
-        maxWaitTimeInMs: 100,
+        maxWaitTimeInMs: config.kafkaFetchMaxWaitMs,
         retry: { retries: 10 },
       });
       return new KafkajsConsumer(consumer, options, log, starts);

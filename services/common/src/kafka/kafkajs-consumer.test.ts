@@ -11,14 +11,16 @@ function fakeKafkajs(assignment: Record<string, number[]>) {
   const calls: string[] = [];
   const listeners = new Map<string, Listener>();
   let eachBatch: ((p: EachBatchPayload) => Promise<void>) | undefined;
+  let runConfig: { partitionsConsumedConcurrently?: number } | undefined;
   const seeks = new Set<string>();
   const consumer = {
     events: { GROUP_JOIN: 'group_join', CRASH: 'crash' },
     on: (event: string, fn: Listener) => void listeners.set(event, fn),
     connect: async () => undefined,
     subscribe: async () => undefined,
-    run: async (config: { eachBatch: (p: EachBatchPayload) => Promise<void> }) => {
+    run: async (config: { eachBatch: (p: EachBatchPayload) => Promise<void>; partitionsConsumedConcurrently?: number }) => {
       eachBatch = config.eachBatch;
+      runConfig = config;
       listeners.get('group_join')?.({ payload: { memberAssignment: assignment } });
     },
     commitOffsets: async (offsets: { topic: string; partition: number; offset: string }[]) => {
@@ -48,7 +50,7 @@ function fakeKafkajs(assignment: Record<string, number[]>) {
   const fetched = (topic: string, partition: number): boolean => seeks.delete(`${topic}/${partition}`);
   /** A rebalance: kafkajs announces the (new) assignment again. */
   const rejoin = (next: Record<string, number[]>): void => listeners.get('group_join')?.({ payload: { memberAssignment: next } });
-  return { consumer, calls, batch, fetched, rejoin };
+  return { consumer, calls, batch, fetched, rejoin, runConfig: () => runConfig };
 }
 
 const logger = createLogger({ write: () => undefined });
@@ -151,5 +153,16 @@ describe('KafkajsConsumer: deferred commits', () => {
     await consumer.commitPositions(before);
     expect(k.calls.filter((c) => c.startsWith('commit'))).toEqual([]);
     expect(consumer.processedPositions().offsets).toEqual([]);
+  });
+});
+
+describe('KafkajsConsumer: batches handled at once', () => {
+  it('hands kafkajs the number of partitions whose batches may be handled at once, one by default', async () => {
+    const one = fakeKafkajs({ t: [0] });
+    await new KafkajsConsumer(one.consumer, { groupId: 'g', topics: ['t'], autoCommit: false }, logger, starts({}, one.calls)).run(async () => undefined);
+    expect(one.runConfig()?.partitionsConsumedConcurrently).toBe(1);
+    const three = fakeKafkajs({ t: [0] });
+    await new KafkajsConsumer(three.consumer, { groupId: 'g', topics: ['t'], autoCommit: false, concurrentBatches: 3 }, logger, starts({}, three.calls)).run(async () => undefined);
+    expect(three.runConfig()?.partitionsConsumedConcurrently).toBe(3);
   });
 });

@@ -62,7 +62,7 @@ export class KafkajsConsumer implements MessageConsumer {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: options.concurrentBatches ?? 1,
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset, uncommittedOffsets, commitOffsetsIfNecessary }) => {
         const first = batch.messages[0];
         if (!isRunning() || isStale() || !first) return;
