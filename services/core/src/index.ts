@@ -3,6 +3,7 @@ export * from './validation.js';
 export * from './duration.js';
 export * from './stable-hash.js';
 export * from './keyed-hash.js';
+export * from './csv.js';
 export * from './alert-identity.js';
 export * from './reference/reference-data.js';
 export * from './reference/neighbour-cli.js';

@@ -87,4 +87,21 @@ describe('parseNetworkJson', () => {
     expect(err.message).toMatch(/^network\.json: /);
     expect(err.message).toMatch(msg);
   });
+
+});
+
+describe('reference CSV files', () => {
+  it('reads quoted fields as a spreadsheet writes them: a comma inside quotes is not a separator, and quotes are not part of the value', () => {
+    const dno = parseDnoCsv('\uFEFFnumber,owner\r\n"+442079460000","Barclays Bank UK, PLC"\r\n');
+    expect([...dno]).toEqual([['+442079460000', 'Barclays Bank UK, PLC']]);
+    const allow = parseAllowlistCsv('entity_type,entity,reason\n"ingress_trunk","trunk, test","probe, nightly"\ncalling_number,+441632960999,"said ""test"""\n');
+    expect([...allow.get('ingress_trunk')!]).toEqual(['trunk, test']);
+    expect([...allow.get('calling_number')!]).toEqual(['+441632960999']);
+  });
+
+  it('names the line of unbalanced quotes', () => {
+    const err = refError(() => parseAllowlistCsv('entity_type,entity,reason\ningress_trunk,t1,ok\ningress_trunk,"t2,oops\n'));
+    expect(err.line).toBe(3);
+    expect(err.message).toMatch(/unbalanced quotes/);
+  });
 });

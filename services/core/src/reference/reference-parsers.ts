@@ -1,3 +1,4 @@
+import { parseCsvLine } from '../csv.js';
 import { CALL_FIELDS } from '../events.js';
 import type { NetworkProfile } from './reference-data.js';
 
@@ -11,14 +12,16 @@ export class ReferenceDataError extends Error {
 
 /** Data rows with their 1-based line numbers (blank and comment lines are skipped, not renumbered). */
 function rows(file: string, text: string, header: string[]): { line: number; cells: string[] }[] {
-  const lines = text.split(/\r?\n/);
-  const head = (lines[0] ?? '').split(',').map((s) => s.trim().toLowerCase());
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const head = (parseCsvLine(lines[0] ?? '') ?? []).map((s) => s.toLowerCase());
   if (header.some((h, i) => head[i] !== h)) throw new ReferenceDataError(file, 1, `header must be ${header.join(',')}`);
   const out: { line: number; cells: string[] }[] = [];
   for (let i = 1; i < lines.length; i++) {
     const line = (lines[i] ?? '').trim();
     if (line === '' || line.startsWith('#')) continue;
-    const cells = line.split(',').map((s) => s.trim());
+    // Quoted as spreadsheets and our own generator write them: a comma inside quotes is not a separator.
+    const cells = parseCsvLine(line);
+    if (!cells) throw new ReferenceDataError(file, i + 1, 'unbalanced quotes');
     if (cells.length < header.length) throw new ReferenceDataError(file, i + 1, `expected ${header.length} columns, got ${cells.length}`);
     out.push({ line: i + 1, cells });
   }
@@ -32,6 +35,7 @@ export function parseDnoCsv(text: string, file = 'dno.csv'): Map<string, string>
   rows(file, text, ['number', 'owner']).forEach(({ line, cells }) => {
     const [number = '', ...owner] = cells;
     if (!E164.test(number)) throw new ReferenceDataError(file, line, `number ${JSON.stringify(number)} is not E.164`);
+    // An owner with an unquoted comma reads as more columns: joined back as it was written.
     out.set(number, owner.join(','));
   });
   return out;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseCsvLine } from '@telfraud/core';
 import { VERDICTS, type AnalystVerdict, type BacktestLabels, type LabelledScenario, type VerdictValue } from './label-backtest.js';
 import { printable } from './printable.js';
 
@@ -147,42 +148,10 @@ function verdictsFromNdjson(name: string, text: string): BacktestLabels {
   return { kind: 'verdicts', verdicts: found.map((f) => f.v) };
 }
 
-/** One CSV record's fields (RFC 4180: quoted fields, "" for a quote; no newline inside quotes). */
-function csvFields(line: string): string[] | undefined {
-  const out: string[] = [];
-  let i = 0;
-  for (;;) {
-    if (line[i] === '"') {
-      let v = '';
-      i++;
-      for (;;) {
-        const q = line.indexOf('"', i);
-        if (q === -1) return undefined;
-        v += line.slice(i, q);
-        if (line[q + 1] === '"') {
-          v += '"';
-          i = q + 2;
-          continue;
-        }
-        i = q + 1;
-        break;
-      }
-      out.push(v);
-      if (i < line.length && line[i] !== ',') return undefined;
-    } else {
-      const c = line.indexOf(',', i);
-      out.push((c === -1 ? line.slice(i) : line.slice(i, c)).trim());
-      i = c === -1 ? line.length : c;
-    }
-    if (i >= line.length) return out;
-    i++;
-  }
-}
-
 function verdictsFromCsv(name: string, text: string): BacktestLabels {
   const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
   const headerAt = lines.findIndex((l) => l.trim() !== '');
-  const header = csvFields(lines[headerAt]!)?.map((h) => h.trim().toLowerCase());
+  const header = parseCsvLine(lines[headerAt]!)?.map((h) => h.trim().toLowerCase());
   const missing = ['entity_type', 'entity', 'verdict'].filter((c) => !header?.includes(c));
   if (!header || missing.length > 0) {
     throw new LabelFileError(name, [`line ${headerAt + 1}: not a labels document, NDJSON verdicts or a CSV header; a CSV header needs the columns entity_type, entity, verdict (missing: ${missing.join(', ') || 'a readable header'}), got ${show(lines[headerAt])}`]);
@@ -192,7 +161,7 @@ function verdictsFromCsv(name: string, text: string): BacktestLabels {
   for (let i = headerAt + 1; i < lines.length; i++) {
     const raw = lines[i]!;
     if (raw.trim() === '') continue;
-    const fields = csvFields(raw);
+    const fields = parseCsvLine(raw);
     if (!fields) {
       problems.push(`line ${i + 1}: unbalanced quotes`);
       continue;

@@ -1,3 +1,4 @@
+import { csvRecord } from '@telfraud/core';
 import { dnoEntries } from '../model/bank-directory.js';
 import { NETWORK } from '../model/network-plan.js';
 
@@ -12,16 +13,12 @@ export const ALLOWLIST: readonly { entity_type: string; entity: string; reason: 
   { entity_type: 'calling_number', entity: '+441632960999', reason: 'operator test line (Ofcom drama range)' },
 ];
 
-function csvField(value: string): string {
-  return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
 export function dnoCsv(): string {
-  return ['number,owner', ...dnoEntries().map((e) => `${e.number},${csvField(e.owner)}`)].join('\n') + '\n';
+  return ['number,owner', ...dnoEntries().map((e) => csvRecord([e.number, e.owner], ''))].join('\n') + '\n';
 }
 
 export function allowlistCsv(): string {
-  return ['entity_type,entity,reason', ...ALLOWLIST.map((a) => [a.entity_type, a.entity, a.reason].map(csvField).join(','))].join('\n') + '\n';
+  return ['entity_type,entity,reason', ...ALLOWLIST.map((a) => csvRecord([a.entity_type, a.entity, a.reason], ''))].join('\n') + '\n';
 }
 
 export function networkJson(): string {

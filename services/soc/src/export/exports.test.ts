@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readLabelFile } from '../../../detector/src/replay/label-file.js';
-import { csvField } from './csv.js';
+import { csvField } from '@telfraud/core';
 import { verdictsCsv, verdictsNdjson, type VerdictLabel } from './verdict-labels.js';
 import { victimsCsv, victimsNdjson } from './victims-export.js';
 
