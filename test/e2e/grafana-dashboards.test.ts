@@ -82,6 +82,8 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
   'Blocker decisions over time': ['time', 'decision', 'decisions'],
   'Blocker decisions by action, result and reason': ['action', 'result', 'reason_code', 'dry_run', 'decisions', 'origins', 'last_decision'],
   'Webhook deliveries by target': ['target', 'result', 'deliveries', 'mean_attempts', 'slowest_ms', 'statuses'],
+  'Triage state of the alerts in range': ['triage_status', 'verdict_given', 'alerts'],
+  'Verdicts by rule (closed alerts)': ['rule_id', 'closed', 'true_positives', 'false_positives', 'benign', 'false_positive_share'],
 };
 
 // ------------------------------------------------------------------------------------------ helpers
@@ -404,6 +406,13 @@ describe.each(sqlDashboards)('SQL of %s', (_file, dashboard) => {
     // victims in range (one called twice), one before the range.
     expect(await run('Alerts in range')).toEqual([{ alerts: '2', critical: '1', victims: '2' }]);
     expect(await run('Alert severity mix')).toEqual([{ level: 'CRITICAL', alerts: '1' }, { level: 'MEDIUM', alerts: '1' }]);
+    // Alert a was acknowledged, then closed as a true positive; b acknowledged only; c fired before the range.
+    expect(await run('Triage state of the alerts in range')).toEqual([
+      { triage_status: 'acknowledged', verdict_given: '-', alerts: '1' }, { triage_status: 'closed', verdict_given: 'true_positive', alerts: '1' },
+    ]);
+    expect(await run('Verdicts by rule (closed alerts)')).toEqual([
+      { rule_id: 'dno-spoofed-cli-trunk', closed: '1', true_positives: '1', false_positives: '0', benign: '0', false_positive_share: 0 },
+    ]);
   });
 });
 
@@ -442,6 +451,13 @@ async function seed(db: TestDatabase): Promise<void> {
   await insert('block_audit', [
     decision('d1', 'block', 'acted', 'policy:critical', inRange + 5_000), decision('d2', 'notify', 'skipped', 'duplicate_alert:a', inRange + 6_000),
     decision('d0', 'block', 'acted', 'policy:critical', before),
+  ]);
+  const triage = (id: string, alertId: string, ts: number, action: string, status: string, verdict: string) => ({
+    event_id: id, alert_id: alertId, ts, actor: 'ana', role: 'analyst', action, status, assignee: '', verdict, comment: '', event_date: day(ts),
+  });
+  await insert('alert_triage', [
+    triage('t1', 'a', inRange + 10_000, 'acknowledge', 'acknowledged', ''), triage('t2', 'a', inRange + 20_000, 'close', 'closed', 'true_positive'),
+    triage('t3', 'b', inRange + 70_000, 'acknowledge', 'acknowledged', ''), triage('t4', 'c', before + 1_000, 'close', 'closed', 'false_positive'),
   ]);
   await insert('block_deliveries', [{
     delivery_id: 'x1', ts: inRange + 5_500, decision_id: 'd1', idempotency_key: 'k1', action: 'block', entity_type: 'ingress_trunk', entity: 'TRUNK-7',

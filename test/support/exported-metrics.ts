@@ -49,7 +49,10 @@ export function declaredServiceMetrics(): DeclaredMetric[] {
         // The declaration's options object, up to its registers/collect or its end.
         const rest = text.slice(m.index! + m[0].length);
         const options = rest.slice(0, rest.search(/registers|collect|\}\s*\)/));
-        const labels = /labelNames:\s*\[([^\]]*)\]/.exec(options)?.[1]?.match(/'[^']+'/g)?.map((l) => l.slice(1, -1)) ?? [];
+        // `labelNames: [...]` inline, or the shorthand `labelNames` naming a `const labelNames = [...]` of the file.
+        const list = /labelNames:\s*\[([^\]]*)\]/.exec(options)?.[1]
+          ?? (/labelNames\s*[,}]/.test(options) ? /const labelNames\s*=\s*\[([^\]]*)\]/.exec(text)?.[1] : undefined);
+        const labels = list?.match(/'[^']+'/g)?.map((l) => l.slice(1, -1)) ?? [];
         found.push({ name: m[2]!, type: m[1]!.toLowerCase() as MetricType, labels, declaredIn: path.relative(ROOT, file) });
       }
     }
