@@ -1,4 +1,4 @@
-import { defineConfig, kafkaSettings, registrySettings, serviceSettings } from '@telfraud/common';
+import { defineConfig, kafkaSettings, loadConfig, registrySettings, serviceSettings, type ConfigOf } from '@telfraud/common';
 
 /** The detector's whole configuration, declared once: validated at start-up and rendered into the README. */
 export const detectorConfig = defineConfig({
@@ -42,3 +42,10 @@ export const detectorConfig = defineConfig({
     doc: 'On partition assignment, window state is rebuilt by re-reading each partition from this long (broker time) before its committed position, without re-emitting. Unset: the rule pack\'s longest window (or victim look-back) plus allowed lateness; 0: no rewind',
   },
 });
+
+export type DetectorConfig = ConfigOf<typeof detectorConfig>;
+
+/** Throws a ConfigError naming every bad key. */
+export function loadDetectorConfig(env: Record<string, string | undefined> = process.env): DetectorConfig {
+  return loadConfig('detector', detectorConfig, env);
+}

@@ -8,6 +8,7 @@ import {
 } from '@telfraud/core';
 import type { DetectorMetrics } from './detector-metrics.js';
 import { ROUTE_HEADERS } from './route-headers.js';
+import { partitionSource, subSource } from './source-id.js';
 
 export interface ValueDecoder<T> {
   prepare(values: Iterable<Buffer | null>): Promise<void>;
@@ -80,18 +81,18 @@ export class DetectionPipeline {
     const rejected: { record: ConsumedRecord; error: PipelineError }[] = [];
     const engine = deps.engine();
     const horizon = deps.now() + deps.maxFutureSkewMs;
-    const partitionSource = `${batch.topic}/${batch.partition}`;
+    const source = partitionSource(batch.topic, batch.partition);
     // A partition delivering a batch is behind by definition until the batch is done: it must not
     // be judged against a watermark that partitions already caught up have pushed forward.
-    if (keyed || isCallsTopic) engine.setSourceCaughtUp('calls', partitionSource, false);
-    if (keyed || !isCallsTopic) engine.setSourceCaughtUp('sms', partitionSource, false);
+    if (keyed || isCallsTopic) engine.setSourceCaughtUp('calls', source, false);
+    if (keyed || !isCallsTopic) engine.setSourceCaughtUp('sms', source, false);
     // Keyed records keep their order per origin partition only: each origin is a source of its own.
     const subSources = new Map<string, string>();
     const sourceOf = (r: ConsumedRecord): string => {
-      if (!keyed) return partitionSource;
+      if (!keyed) return source;
       const origin = r.headers[ROUTE_HEADERS.origin] ?? '';
       let s = subSources.get(origin);
-      if (s === undefined) subSources.set(origin, (s = `${partitionSource}<${origin}`));
+      if (s === undefined) subSources.set(origin, (s = subSource(source, origin)));
       return s;
     };
     let duplicates = 0;

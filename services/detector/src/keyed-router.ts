@@ -6,6 +6,7 @@ import { callRoutes, smsRoute, smsRouteEntity, validateCallEvent, validateSmsEve
 import type { ValueDecoder } from './detection-pipeline.js';
 import type { DetectorMetrics } from './detector-metrics.js';
 import { ROUTE_HEADERS, type RoutedStream } from './route-headers.js';
+import { partitionSource } from './source-id.js';
 
 export interface KeyedRouterDeps {
   rulePack: () => RulePack;
@@ -43,7 +44,7 @@ export class KeyedRouter {
     if (!decoder) return;
     this.refreshRoutes();
     await decoder.prepare(batch.records.map((r) => r.value));
-    const origin = `${batch.topic}/${batch.partition}`;
+    const origin = partitionSource(batch.topic, batch.partition);
     const out: OutgoingRecord[] = [];
     const perRoute = new Map<string, number>();
     const rejected: { record: ConsumedRecord; error: PipelineError }[] = [];

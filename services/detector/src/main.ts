@@ -1,170 +1,21 @@
-import {
-  AvroTopicCodec, DeadLetterPublisher, ResourceStack, ServiceHttpServer,
-  createKafkaPort, createLogger, createMetricsRegistry, createRegistryClient, loadConfig, loadTopicSchema, runService,
-} from '@telfraud/common';
-import { CONSUMER_GROUP_OFFSETS_POLL_MS, ConsumerGroupOffsets } from '@telfraud/common';
-import { hostname } from 'node:os';
-import { DetectionEngine, type Alert, type VictimExposure } from '@telfraud/core';
-import { detectorConfig } from './config.js';
-import { randomHashSeed } from './hash-seed.js';
-import { createDetectorMetrics } from './detector-metrics.js';
-import { DetectionPipeline } from './detection-pipeline.js';
-import { KeyedRouter } from './keyed-router.js';
-import { loadReferenceDir } from './reference-loader.js';
-import { loadRulePackFile } from './rule-pack-loader.js';
-import { PartitionProgressMonitor } from './partition-progress-monitor.js';
-import { PartitionRewind, rewindWindowMs } from './partition-rewind.js';
-import { RulePackWatcher } from './rule-pack-watcher.js';
+#!/usr/bin/env node
+import { createLogger, runService, serviceSettings } from '@telfraud/common';
+import { loadDetectorConfig, type DetectorConfig } from './config.js';
+import { startDetector } from './detector-service.js';
 
-const bootLogger = createLogger({ base: { service: 'detector' } });
+// Only wiring. A bad configuration is thrown inside start(), where runService reports every problem and exits 2.
+let config: DetectorConfig | undefined;
+let configError: unknown;
+try {
+  config = loadDetectorConfig();
+} catch (err) {
+  configError = err;
+}
+const logger = createLogger({ level: config?.logLevel ?? 'info', base: { service: 'detector' } });
 
 await runService({
   name: 'detector',
-  logger: bootLogger,
-  shutdownTimeoutMs: Number(process.env['SHUTDOWN_TIMEOUT_MS'] ?? 15_000),
-  start: async () => {
-    const config = loadConfig('detector', detectorConfig);
-    const logger = createLogger({ level: config.logLevel, base: { service: 'detector' } });
-    const resources = new ResourceStack(logger);
-    const engine = new DetectionEngine(loadRulePackFile(config.rulesFile), loadReferenceDir(config.referenceDir), { hashSeed: randomHashSeed() });
-    logger.info('rule pack loaded', { name: engine.rulePack.name, rules: engine.rulePack.rules.map((r) => r.id) });
-
-    const registry = createMetricsRegistry('detector');
-    const metrics = createDetectorMetrics(registry, () => engine);
-    const http = await ServiceHttpServer.start({ host: config.httpHost, port: config.httpPort, metrics: registry, logger });
-    resources.push('http', () => http.close());
-
-    const schemas = createRegistryClient(config);
-    const smsTopic = config.smsTopic === 'none' ? undefined : config.smsTopic;
-    const [callCodec, smsCodec, alertCodec, victimCodec] = await Promise.all([
-      AvroTopicCodec.create<unknown>(schemas, loadTopicSchema('call-events'), { logger }),
-      smsTopic ? AvroTopicCodec.create<unknown>(schemas, loadTopicSchema('sms-events'), { logger }) : Promise.resolve(undefined),
-      AvroTopicCodec.create<Alert>(schemas, loadTopicSchema('fraud-alerts'), { logger }),
-      AvroTopicCodec.create<VictimExposure>(schemas, loadTopicSchema('victim-exposures'), { logger }),
-    ]);
-
-    const kafka = createKafkaPort(config, logger);
-    const producer = await kafka.createProducer();
-    resources.push('producer', () => producer.close());
-    const keyedTopic = config.routing === 'keyed' ? config.keyedTopic : undefined;
-    const deadLetters = new DeadLetterPublisher(producer, metrics.rejected, logger);
-    let releaseQuietTail: () => Promise<void> = async () => {};
-    const progress = new PartitionProgressMonitor({
-      reader: await kafka.createOffsetsReader(),
-      groupId: config.groupId,
-      topics: { calls: config.callTopic, sms: smsTopic, keyed: keyedTopic },
-      ...(keyedTopic ? { routerGroupId: `${config.groupId}-router` } : {}),
-      engine: () => engine,
-      fromBeginning: config.fromBeginning,
-      intervalMs: config.progressPollMs,
-      idleMs: config.partitionIdleMs,
-      logger,
-      onAllQuiet: () => releaseQuietTail(),
-    });
-    progress.start();
-    resources.push('partition progress', () => progress.close());
-    const rewindReader = await kafka.createOffsetsReader();
-    resources.push('rewind offsets reader', () => rewindReader.close());
-    logger.info('window state is rebuilt on partition assignment by rewinding', {
-      rewindMs: config.rewindMs ?? rewindWindowMs(engine.rulePack), from: config.rewindMs === undefined ? 'rule pack' : 'DETECTOR_REWIND_MS',
-    });
-    let seek: (topic: string, partition: number, offset: number) => void = () => {};
-    const rewind = new PartitionRewind({
-      reader: rewindReader,
-      seek: (topic, partition, offset) => seek(topic, partition, offset),
-      groupId: config.groupId,
-      rewindMs: () => config.rewindMs ?? rewindWindowMs(engine.rulePack),
-      logger,
-    });
-    const pipeline = new DetectionPipeline({
-      engine: () => engine,
-      callDecoder: callCodec,
-      smsDecoder: smsCodec,
-      alertEncoder: alertCodec,
-      victimEncoder: victimCodec,
-      producer,
-      alertDecoder: alertCodec,
-      deadLetters,
-      metrics,
-      logger,
-      topics: { calls: config.callTopic, sms: smsTopic, alerts: config.alertTopic, victims: config.victimTopic, keyed: keyedTopic },
-      now: Date.now,
-      maxFutureSkewMs: config.maxFutureSkewMs,
-      onBatchProcessed: (topic, partition, offset) => {
-        progress.onBatchProcessed(topic, partition, offset);
-        rewind.onBatchProcessed(topic, partition, offset);
-      },
-      replayBelow: (topic, partition) => rewind.replayBelow(topic, partition),
-    });
-
-    releaseQuietTail = () => pipeline.releaseQuietTail();
-
-    if (config.rulesFile) {
-      const watcher = new RulePackWatcher(config.rulesFile, config.rulesPollMs, (pack) => engine.replaceRulePack(pack), (result) => metrics.ruleReloads.inc({ result }), logger);
-      watcher.start();
-      resources.push('rule watcher', () => watcher.close());
-    }
-
-    let crashed: (err: Error) => void = () => {};
-    const done = new Promise<void>((_resolve, reject) => (crashed = reject));
-    const eventTopics = smsTopic ? [config.callTopic, smsTopic] : [config.callTopic];
-    const groupOffsets = new ConsumerGroupOffsets({
-      reader: await kafka.createOffsetsReader(), registry, intervalMs: CONSUMER_GROUP_OFFSETS_POLL_MS, logger,
-      groups: keyedTopic
-        ? [{ groupId: `${config.groupId}-router`, topics: eventTopics }, { groupId: config.groupId, topics: [keyedTopic] }]
-        : [{ groupId: config.groupId, topics: eventTopics }],
-    });
-    groupOffsets.start();
-    resources.push('group offsets', () => groupOffsets.close());
-    const consumer = kafka.createConsumer({
-      groupId: config.groupId,
-      topics: keyedTopic ? [keyedTopic] : eventTopics,
-      fromBeginning: config.fromBeginning,
-      maxBytesPerPartition: config.maxBytesPerPartition,
-      onAssignment: (assignment) => {
-        rewind.onAssignment(assignment);
-        progress.onAssignment(assignment);
-        http.setReady(true);
-      },
-      onCrash: (err) => crashed(err),
-    });
-    resources.push('consumer', () => consumer.close());
-    seek = (topic, partition, offset) => consumer.seek(topic, partition, offset);
-    const runs = [consumer.run(async (batch) => {
-      if (await rewind.rewound(batch)) return;
-      await pipeline.handleBatch(batch);
-    })];
-
-    if (keyedTopic) {
-      // Alerts from every instance flag origins for this instance's OTP correlation: read from the
-      // start by a private, never-committing reader, since the flags are state, not work to share.
-      const instanceId = config.instanceId ?? `${hostname()}-${process.pid}`;
-      const flags = kafka.createConsumer({
-        groupId: `${config.groupId}-flags-${instanceId}`, topics: [config.alertTopic], fromBeginning: true, autoCommit: false, onCrash: (err) => crashed(err),
-      });
-      resources.push('alerts reader', () => flags.close());
-      runs.push(flags.run((batch) => pipeline.handleRemoteAlerts(batch)));
-      const router = new KeyedRouter({
-        rulePack: () => engine.rulePack, callDecoder: callCodec, smsDecoder: smsCodec, producer, deadLetters, metrics, logger,
-        topics: { calls: config.callTopic, sms: smsTopic, keyed: keyedTopic },
-      });
-      const routing = kafka.createConsumer({
-        groupId: `${config.groupId}-router`, topics: eventTopics, fromBeginning: config.fromBeginning,
-        maxBytesPerPartition: config.maxBytesPerPartition, onCrash: (err) => crashed(err),
-      });
-      // Closed first on shutdown: routing stops, then detection finishes what was routed.
-      resources.push('router', () => routing.close());
-      runs.push(routing.run((batch) => router.handleBatch(batch)));
-      logger.info('keyed routing', { keyedTopic, routerGroup: `${config.groupId}-router`, instanceId });
-    }
-    await Promise.all(runs);
-    http.setReady(true);
-    return {
-      stop: async () => {
-        http.setReady(false);
-        await resources.closeAll();
-      },
-      done,
-    };
-  },
+  logger,
+  shutdownTimeoutMs: config?.shutdownTimeoutMs ?? serviceSettings.shutdownTimeoutMs.default,
+  start: () => (config ? startDetector(config, logger) : Promise.reject(configError)),
 });

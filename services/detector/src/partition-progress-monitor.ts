@@ -1,5 +1,6 @@
 import type { Logger, OffsetsReader, PartitionPositions } from '@telfraud/common';
 import type { DetectionEngine } from '@telfraud/core';
+import { partitionSource, subSource } from './source-id.js';
 
 type Stream = 'calls' | 'sms';
 
@@ -55,9 +56,9 @@ export class PartitionProgressMonitor {
   onAssignment(assignment: { topic: string; partitions: number[] }[]): void {
     const engine = this.options.engine();
     this.assigned = assignment.flatMap((a) => a.partitions.map((partition) => ({ topic: a.topic, partition, streams: this.streamsOf(a.topic) })));
-    const owned = new Set(this.assigned.map((p) => `${p.topic}/${p.partition}`));
+    const owned = new Set(this.assigned.map((p) => partitionSource(p.topic, p.partition)));
     engine.retainSources((s) => owned.has(s));
-    for (const p of this.assigned) for (const stream of p.streams) engine.addPendingSource(stream, `${p.topic}/${p.partition}`);
+    for (const p of this.assigned) for (const stream of p.streams) engine.addPendingSource(stream, partitionSource(p.topic, p.partition));
     this.holdUnseenOrigins();
     void this.poll();
   }
@@ -75,13 +76,13 @@ export class PartitionProgressMonitor {
     const engine = this.options.engine();
     for (const p of this.assigned) {
       if (p.topic !== keyed) continue;
-      for (const { origin, stream } of this.origins) engine.addPendingSource(stream, `${p.topic}/${p.partition}<${origin}`);
+      for (const { origin, stream } of this.origins) engine.addPendingSource(stream, subSource(partitionSource(p.topic, p.partition), origin));
     }
   }
 
   onBatchProcessed(topic: string, partition: number, lastOffset: string): void {
-    this.nextOffset.set(`${topic}/${partition}`, Number(lastOffset) + 1);
-    this.lastBatchAt.set(`${topic}/${partition}`, this.now());
+    this.nextOffset.set(partitionSource(topic, partition), Number(lastOffset) + 1);
+    this.lastBatchAt.set(partitionSource(topic, partition), this.now());
   }
 
   start(): void {
@@ -121,12 +122,12 @@ export class PartitionProgressMonitor {
           // Progress unknown (a broker down, say): count the partitions as behind, so the watermark
           // waits for them instead of racing ahead on the others and sweeping state their events need.
           failed = err;
-          for (const a of mine) this.setCaughtUp(a, `${topic}/${a.partition}`, false);
+          for (const a of mine) this.setCaughtUp(a, partitionSource(topic, a.partition), false);
           continue;
         }
         for (const a of mine) {
           const pos = positions.get(a.partition);
-          const source = `${topic}/${a.partition}`;
+          const source = partitionSource(topic, a.partition);
           if (!pos) {
             this.setCaughtUp(a, source, false);
             allQuiet = false;
@@ -140,7 +141,7 @@ export class PartitionProgressMonitor {
           if (!caughtUp) allQuiet = false;
           if (caughtUp && topic === this.options.topics.keyed && routerBehind instanceof Map) {
             const engine = this.options.engine();
-            for (const [origin, stream] of routerBehind) engine.setSourceCaughtUp(stream, `${source}<${origin}`, false);
+            for (const [origin, stream] of routerBehind) engine.setSourceCaughtUp(stream, subSource(source, origin), false);
           }
         }
       }
@@ -163,9 +164,9 @@ export class PartitionProgressMonitor {
     for (const [topic, stream] of [[topics.calls, 'calls'], [topics.sms, 'sms']] as const) {
       if (topic === undefined) continue;
       for (const pos of await this.options.reader.positions(routerGroupId, topic)) {
-        origins.push({ origin: `${topic}/${pos.partition}`, stream });
+        origins.push({ origin: partitionSource(topic, pos.partition), stream });
         const start = pos.committed >= 0 ? pos.committed : this.options.fromBeginning ? pos.low : pos.high;
-        if (Math.max(start, pos.low) < pos.high) behind.set(`${topic}/${pos.partition}`, stream);
+        if (Math.max(start, pos.low) < pos.high) behind.set(partitionSource(topic, pos.partition), stream);
       }
     }
     this.origins = origins;

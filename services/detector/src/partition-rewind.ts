@@ -1,5 +1,6 @@
 import type { ConsumedBatch, Logger, OffsetsReader, PartitionAssignment } from '@telfraud/common';
 import type { RulePack } from '@telfraud/core';
+import { partitionSource } from './source-id.js';
 
 /**
  * How far back state reaches for `pack`: the longest span any rule keeps (a sliding or tumbling
@@ -91,7 +92,7 @@ export class PartitionRewind {
     const next = new Map<string, PartitionState>();
     for (const { topic, partitions } of assignment) {
       for (const partition of partitions) {
-        const key = `${topic}/${partition}`;
+        const key = partitionSource(topic, partition);
         const kept = this.partitions.get(key);
         next.set(key, kept?.kind === 'replaying' ? { ...kept, resume: true } : kept ?? { kind: 'unchecked' });
       }
@@ -104,7 +105,7 @@ export class PartitionRewind {
    * read again, so skip it. Throws when offsets cannot be read (the batch is then retried).
    */
   async rewound(batch: ConsumedBatch): Promise<boolean> {
-    const key = `${batch.topic}/${batch.partition}`;
+    const key = partitionSource(batch.topic, batch.partition);
     const first = batch.records[0];
     const state = this.partitions.get(key);
     if (state?.kind === 'replaying' && state.resume && first) return this.resumed(batch, state, Number(first.offset));
@@ -153,12 +154,12 @@ export class PartitionRewind {
 
   /** Records of the partition below this offset are replays; undefined when it is live. */
   replayBelow(topic: string, partition: number): number | undefined {
-    const state = this.partitions.get(`${topic}/${partition}`);
+    const state = this.partitions.get(partitionSource(topic, partition));
     return state?.kind === 'replaying' ? state.replayBelow : undefined;
   }
 
   onBatchProcessed(topic: string, partition: number, lastOffset: string): void {
-    const key = `${topic}/${partition}`;
+    const key = partitionSource(topic, partition);
     const state = this.partitions.get(key);
     if (state?.kind !== 'replaying') return;
     state.next = Math.max(state.next, Number(lastOffset) + 1);
