@@ -1,6 +1,5 @@
-import type { ClickHouseClient } from '@clickhouse/client';
-import { createClickHouseClient, pingClickHouse, type ClickHouseConfig, type Logger } from '@telfraud/common';
-import { toStoreError } from '../alert-store.js';
+import { createClickHouseClient, type ClickHouseConfig, type Logger } from '@telfraud/common';
+import { ClickHouseTableWriter } from '../clickhouse-table-writer.js';
 import type { ActivityStore } from './activity-store.js';
 import { minuteOf, type ActivityRow } from './minute-activity.js';
 
@@ -13,31 +12,12 @@ function eventDate(ms: number): string {
 }
 
 /** `origin_activity` on ClickHouse: values travel only as JSONEachRow data, never inside SQL text. */
-export class ClickHouseActivityStore implements ActivityStore {
-  private closing: Promise<void> | undefined;
-
-  private constructor(private readonly client: ClickHouseClient) {}
-
+export class ClickHouseActivityStore extends ClickHouseTableWriter implements ActivityStore {
   static create(config: ClickHouseConfig, logger: Logger): ClickHouseActivityStore {
     return new ClickHouseActivityStore(createClickHouseClient(config, logger, 'telfraud-alert-sink-activity'));
   }
 
   async insertActivity(rows: readonly ActivityRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    const values = rows.map((r) => ({ ...r, event_date: eventDate(r.minute) }));
-    try {
-      await this.client.insert({ table: ACTIVITY_TABLE, columns: ACTIVITY_COLUMNS, values, format: 'JSONEachRow' });
-    } catch (err) {
-      throw toStoreError(err);
-    }
-  }
-
-  ping(): Promise<boolean> {
-    return pingClickHouse(this.client);
-  }
-
-  close(): Promise<void> {
-    this.closing ??= this.client.close();
-    return this.closing;
+    await this.insert(ACTIVITY_TABLE, ACTIVITY_COLUMNS, rows.map((r) => ({ ...r, event_date: eventDate(r.minute) })));
   }
 }
