@@ -1,0 +1,97 @@
+import { growF64, growI32 } from './typed-columns.js';
+
+const NONE = -1;
+
+/**
+ * When each key's state expires, as intrusive doubly linked lists (typed arrays indexed by slot)
+ * per tick of `granularityMs`: a sweep visits only the ticks the watermark has passed and the keys
+ * listed there, never every key. A key moves list when its expiry time moves to another tick (at
+ * most once per tick of its own activity).
+ */
+export class ExpiryWheel {
+  private at: Float64Array = new Float64Array(0);
+  private tickOf: Float64Array = new Float64Array(0);
+  private prev: Int32Array = new Int32Array(0);
+  private next: Int32Array = new Int32Array(0);
+  private readonly heads = new Map<number, number>();
+  /** No list below this tick holds a key. */
+  private lowest = Number.POSITIVE_INFINITY;
+
+  constructor(private readonly granularityMs: number) {}
+
+  ensure(capacity: number): void {
+    if (capacity <= this.at.length) return;
+    this.at = growF64(this.at, capacity, Number.NaN);
+    this.tickOf = growF64(this.tickOf, capacity, Number.NaN);
+    this.prev = growI32(this.prev, capacity, NONE);
+    this.next = growI32(this.next, capacity, NONE);
+  }
+
+  /** The key's state expires once the watermark passes `expiresAt` (strictly). */
+  schedule(slot: number, expiresAt: number): void {
+    this.at[slot] = expiresAt;
+    const tick = Math.floor(expiresAt / this.granularityMs);
+    if (this.tickOf[slot] === tick) return;
+    this.unlink(slot);
+    this.tickOf[slot] = tick;
+    const head = this.heads.get(tick);
+    this.prev[slot] = NONE;
+    this.next[slot] = head ?? NONE;
+    if (head !== undefined) this.prev[head] = slot;
+    this.heads.set(tick, slot);
+    if (tick < this.lowest) this.lowest = tick;
+  }
+
+  unschedule(slot: number): void {
+    this.unlink(slot);
+    this.tickOf[slot] = Number.NaN;
+    this.at[slot] = Number.NaN;
+  }
+
+  expiresAt(slot: number): number {
+    return this.at[slot]!;
+  }
+
+  /** Calls `expire` for every scheduled key with expiresAt < watermark (which must unschedule it). */
+  collect(watermark: number, expire: (slot: number) => void): void {
+    if (this.heads.size === 0) return;
+    const last = Math.floor(watermark / this.granularityMs);
+    if (last < this.lowest) return;
+    if (last - this.lowest > 4 * this.heads.size) {
+      // A long jump of event time: visit the lists there are instead of every tick in between.
+      const ticks = [...this.heads.keys()].filter((t) => t <= last).sort((a, b) => a - b);
+      for (const t of ticks) this.collectTick(t, watermark, expire);
+    } else {
+      for (let t = this.lowest; t <= last; t++) if (this.heads.has(t)) this.collectTick(t, watermark, expire);
+    }
+    // The tick holding the watermark may keep keys that expire later within it.
+    this.lowest = this.heads.has(last) ? last : last + 1;
+    if (this.heads.size === 0) this.lowest = Number.POSITIVE_INFINITY;
+  }
+
+  private collectTick(tick: number, watermark: number, expire: (slot: number) => void): void {
+    let s = this.heads.get(tick) ?? NONE;
+    while (s !== NONE) {
+      const n = this.next[s]!;
+      if (this.at[s]! < watermark) expire(s);
+      s = n;
+    }
+  }
+
+  private unlink(slot: number): void {
+    const tick = this.tickOf[slot]!;
+    if (Number.isNaN(tick)) return;
+    const p = this.prev[slot]!;
+    const n = this.next[slot]!;
+    if (p !== NONE) this.next[p] = n;
+    else if (n === NONE) this.heads.delete(tick);
+    else this.heads.set(tick, n);
+    if (n !== NONE) this.prev[n] = p;
+    this.prev[slot] = NONE;
+    this.next[slot] = NONE;
+  }
+
+  bytes(): number {
+    return this.at.byteLength + this.tickOf.byteLength + this.prev.byteLength + this.next.byteLength + 40 * this.heads.size;
+  }
+}
