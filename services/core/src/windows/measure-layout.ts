@@ -14,6 +14,8 @@ export interface DistinctInput {
   where: CallPredicate | undefined;
   /** Digits cut from the end of the value before it is counted (0 = the value itself). */
   dropDigits: number;
+  /** For distinct_ratio, the slot counting the events (no window holds more distinct values than that). */
+  countSlot?: number;
 }
 
 /** The text a distinct measure counts: the field, or for `dropDigits` its number block. */
@@ -101,11 +103,13 @@ export class MeasureLayout {
         case 'distinct':
         case 'distinct_ratio': {
           const s = slot('sum');
-          this.distinct.push({ slot: s, field: m.field, where: pred(m.where), dropDigits: m.dropDigits ?? 0 });
+          const input: DistinctInput = { slot: s, field: m.field, where: pred(m.where), dropDigits: m.dropDigits ?? 0 };
+          this.distinct.push(input);
           if (m.fn === 'distinct') {
             this.readers.push((x) => x[s]!);
           } else {
             const c = slot('sum');
+            input.countSlot = c;
             const where = pred(m.where);
             this.updaters.push(where ? (e, x) => { if (where(e)) x[c]! += 1; } : (_e, x) => { x[c]! += 1; });
             this.readers.push((x) => (x[c]! > 0 ? x[s]! / x[c]! : Number.NaN));
