@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import type { CallEvent } from '../events.js';
+import { EMPTY_REFERENCE } from '../reference/reference-data.js';
+import type { Measure } from '../rules/rule-pack.js';
+import { callEvent, T0 } from '../test-support/call-builder.js';
+import { ANSWER, START } from '../test-support/fixtures.js';
+import { BucketedWindow, type BucketedState } from './bucketed-window.js';
+import { KeyTable } from './key-table.js';
+import { MeasureLayout } from './measure-layout.js';
+import { SlidingWindowStore } from './sliding-window-store.js';
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+const SUM_ONLY: Record<string, Measure> = {
+  starts: { fn: 'count', where: START },
+  answer_rate: { fn: 'ratio', numerator: ANSWER, denominator: START },
+  callees: { fn: 'distinct', field: 'called_number' },
+  fanout: { fn: 'distinct_ratio', field: 'called_number', where: START },
+  blocks: { fn: 'distinct_ratio', field: 'called_number', dropDigits: 2 },
+  avg_duration: { fn: 'avg', field: 'duration_ms' },
+};
+const WITH_EXTREMES: Record<string, Measure> = {
+  n: { fn: 'count' },
+  longest: { fn: 'max', field: 'duration_ms' },
+  shortest: { fn: 'min', field: 'duration_ms' },
+  callees: { fn: 'distinct', field: 'called_number' },
+};
+
+/** The store next to the BucketedWindow it stands for, fed the same events; each step compares what both evaluate. */
+function pair(measures: Record<string, Measure>, sizeMs: number, hopMs: number, latenessMs: number) {
+  const layout = new MeasureLayout(measures, () => EMPTY_REFERENCE);
+  const model = new BucketedWindow(layout, sizeMs, hopMs, latenessMs);
+  const states = new Map<string, BucketedState>();
+  const keys = new KeyTable();
+  const store = new SlidingWindowStore(layout, sizeMs, hopMs, latenessMs);
+  const a = layout.newSlots();
+  const b = layout.newSlots();
+  const slotOf = (key: string): number => {
+    let s = keys.find(key);
+    if (s < 0) {
+      s = keys.insert(key);
+      store.ensure(keys.slotCapacity);
+      store.init(s);
+    }
+    return s;
+  };
+  const view = (x: Float64Array, bounds: { start: number; end: number } | undefined) =>
+    bounds ? { ...layout.values(x), start: bounds.start, end: bounds.end } : undefined;
+  return {
+    layout, store, keys, states, model,
+    add(key: string, e: CallEvent, watermark: number) {
+      let st = states.get(key);
+      if (!st) states.set(key, (st = model.create()));
+      model.add(st, e, e.ts, watermark);
+      const slot = slotOf(key);
+      store.add(slot, e, e.ts, watermark);
+      const want = view(a, model.evaluate(st, e.ts, a));
+      store.evaluate(slot, e.ts, b);
+      const got = view(b, { start: store.start, end: store.end });
+      const wantAsOf = view(a, model.evaluateAsOf(st, e.ts, a));
+      const gotAsOf = view(b, store.evaluateAsOf(slot, e.ts, b) ? { start: store.start, end: store.end } : undefined);
+      return { want: [want, wantAsOf], got: [got, gotAsOf] };
+    },
+    sweep(watermark: number) {
+      const expired: string[] = [];
+      store.sweep(watermark, (slot) => {
+        expired.push(keys.keyAt(slot)!);
+        store.release(slot);
+        keys.remove(slot);
+      });
+      const want = [...states].filter(([, st]) => model.expired(st, watermark)).map(([k]) => k);
+      for (const k of want) states.delete(k);
+      return { want: want.sort(), got: expired.sort() };
+    },
+  };
+}
+
+/** Calls from a few keys with jittered, sometimes late timestamps (never below the watermark), over a small callee pool. */
+function stream(seed: number, n: number, hopMs: number) {
+  const rnd = prng(seed);
+  let clock = T0;
+  let watermark = T0 - 60_000;
+  const out: { key: string; e: CallEvent; watermark: number }[] = [];
+  for (let i = 0; i < n; i++) {
+    clock += Math.floor(rnd() * hopMs * 0.7);
+    if (rnd() < 0.02) clock += Math.floor(rnd() * 20 * hopMs); // a quiet stretch
+    watermark = Math.max(watermark, clock - 3 * hopMs - Math.floor(rnd() * 5 * hopMs));
+    const ts = Math.max(watermark, clock - (rnd() < 0.2 ? Math.floor(rnd() * 8 * hopMs) : 0));
+    const answered = rnd() < 0.3;
+    const e = callEvent({
+      call_id: `c${i}`, ts, type: answered ? 'ANSWER' : 'START',
+      called_number: `+4416149${String(Math.floor(rnd() * 300)).padStart(5, '0')}`,
+      duration_ms: rnd() < 0.5 ? Math.floor(rnd() * 100_000) : null,
+    });
+    out.push({ key: `k${Math.floor(rnd() * 5)}`, e, watermark });
+  }
+  return out;
+}
+
+describe('SlidingWindowStore evaluates as BucketedWindow does', () => {
+  it.each([
+    ['sum-only measures, sliding (seed 1)', SUM_ONLY, 60_000, 10_000, 30_000, 1],
+    ['sum-only measures, sliding, no lateness (seed 2)', SUM_ONLY, 60_000, 10_000, 0, 2],
+    ['sum-only measures, tumbling (seed 3)', SUM_ONLY, 60_000, 60_000, 30_000, 3],
+    ['max and min, sliding (seed 4)', WITH_EXTREMES, 60_000, 10_000, 30_000, 4],
+    ['max and min, tumbling (seed 5)', WITH_EXTREMES, 30_000, 30_000, 0, 5],
+  ] as const)('%s', (_name, measures, size, hop, lateness, seed) => {
+    const p = pair(measures, size, hop, lateness);
+    const mismatches: unknown[] = [];
+    let step = 0;
+    for (const { key, e, watermark } of stream(seed, 3_000, hop)) {
+      const { want, got } = p.add(key, e, watermark);
+      if (JSON.stringify(want) !== JSON.stringify(got) && mismatches.length < 3) mismatches.push({ step, key, ts: e.ts - T0, want, got });
+      if (++step % 200 === 0) {
+        const swept = p.sweep(watermark);
+        if (JSON.stringify(swept.want) !== JSON.stringify(swept.got) && mismatches.length < 3) mismatches.push({ step, swept });
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('forgets everything of an expired key: a new entity in its reused slot starts from nothing', () => {
+    const p = pair(SUM_ONLY, 60_000, 10_000, 0);
+    for (let i = 0; i < 50; i++) p.add('old', callEvent({ ts: T0 + i * 100, called_number: `+44161496${String(i).padStart(4, '0')}` }), T0);
+    const oldSlot = p.keys.find('old');
+    expect(p.sweep(T0 + 200_000).got).toEqual(['old']);
+    expect(p.store.bucketRecords).toBe(0);
+    const { got } = p.add('new', callEvent({ ts: T0 + 300_000, called_number: '+441614960001' }), T0 + 200_000);
+    expect(p.keys.find('new')).toBe(oldSlot);
+    expect(got[0]).toMatchObject({ starts: 1, callees: 1, fanout: 1 });
+  });
+
+  it('holds one bucket for timestamps far apart, and drops what no window needs', () => {
+    const p = pair({ n: { fn: 'count' } }, 600_000, 10_000, 180_000);
+    const days = [0, 86_400_000, 365 * 86_400_000];
+    for (const d of days) {
+      const { want, got } = p.add('k', callEvent({ ts: T0 + d }), T0 + d);
+      expect(got).toEqual(want);
+      expect(p.store.bucketRecords).toBe(1);
+    }
+  });
+
+  it('visits only the keys that expire: a sweep before any expiry frees none, one after frees exactly the due ones', () => {
+    const p = pair({ n: { fn: 'count' } }, 60_000, 10_000, 0);
+    for (let i = 0; i < 1_000; i++) p.add(`k${i}`, callEvent({ ts: T0 + i * 100 }), T0);
+    expect(p.sweep(T0 + 60_000).got).toEqual([]);
+    // Keys whose last event is before +40 s expire once the watermark passes +100 s.
+    const swept = p.sweep(T0 + 100_000);
+    expect(swept.got).toEqual(swept.want);
+    expect(swept.got).toHaveLength(400);
+    expect(p.keys.size).toBe(600);
+  });
+});

@@ -1,0 +1,442 @@
+import type { CallEvent } from '../events.js';
+import { ExpiryWheel } from './expiry-wheel.js';
+import { estimateFrom, HyperLogLogSlab } from './hyperloglog-slab.js';
+import { distinctValue, type MeasureLayout } from './measure-layout.js';
+import { growF64, growI32, RecordPool } from './typed-columns.js';
+import { EXACT_DISTINCT_LIMIT, FingerprintSlab, type WindowStore } from './window-store.js';
+
+const NONE = -1;
+const SUM = 0;
+const MAX = 1;
+
+/**
+ * BucketedWindow's sliding (and tumbling) windows for every key of a rule, in slabs. Per key a few
+ * columns (newest event time, the running total's window end, the newest bucket) and, for sum-only
+ * layouts, the running total; buckets are records of a shared slab chained newest first, so a key
+ * that made one call holds one bucket whatever the window's size/hop. Distinct values are exact
+ * records (fingerprint → newest bucket) up to EXACT_DISTINCT_LIMIT per key and measure, then
+ * per-bucket HyperLogLog sketches merged over the window. Expiry is an ExpiryWheel.
+ */
+export class SlidingWindowStore implements WindowStore {
+  start = 0;
+  end = 0;
+  private readonly span: number;
+  private readonly incremental: boolean;
+  private readonly S: number;
+  private readonly D: number;
+  private readonly mergeKind: Uint8Array;
+  private readonly empty: Float64Array;
+  private readonly delta: Float64Array;
+  private readonly scratch: Float64Array;
+  private keyCap = 0;
+  // Per key.
+  private maxTs = new Float64Array(0);
+  private sumEnd = new Float64Array(0);
+  private head = new Int32Array(0);
+  private oldest = new Float64Array(0);
+  private sum = new Float64Array(0);
+  // Per key and distinct measure (slot * D + d).
+  private dHead = new Int32Array(0);
+  /** Exact fingerprints held; -1 once spilled to sketches. */
+  private dCount = new Int32Array(0);
+  private uBlock = new Int32Array(0);
+  private uEnd = new Float64Array(0);
+  /** Union sketch's harmonic sum and zero-register count, two cells per (key, measure). */
+  private uAcc = new Float64Array(0);
+  // Per bucket record.
+  private recIdx = new Float64Array(0);
+  private recNext = new Int32Array(0);
+  private recSlots = new Float64Array(0);
+  private recHll = new Int32Array(0);
+  private readonly recs: RecordPool;
+  private readonly entries = new FingerprintSlab();
+  private readonly hll = new HyperLogLogSlab();
+  private readonly wheel: ExpiryWheel;
+
+  constructor(
+    private readonly layout: MeasureLayout,
+    readonly sizeMs: number,
+    readonly hopMs: number,
+    private readonly latenessMs: number,
+  ) {
+    this.span = sizeMs / hopMs;
+    this.incremental = layout.merges.every((m) => m === 'sum');
+    this.S = layout.slotCount;
+    this.D = layout.distinct.length;
+    this.mergeKind = Uint8Array.from(layout.merges, (m) => (m === 'sum' ? SUM : m === 'max' ? MAX : 2));
+    this.empty = layout.newSlots();
+    this.delta = layout.newSlots();
+    this.scratch = layout.newSlots();
+    this.recs = new RecordPool((n) => {
+      this.recIdx = growF64(this.recIdx, n);
+      this.recNext = growI32(this.recNext, n);
+      this.recSlots = growF64(this.recSlots, n * this.S);
+      this.recHll = growI32(this.recHll, n * this.D, NONE);
+    }, 256);
+    this.wheel = new ExpiryWheel(hopMs);
+  }
+
+  ensure(slotCapacity: number): void {
+    if (slotCapacity <= this.keyCap) return;
+    const n = slotCapacity;
+    this.maxTs = growF64(this.maxTs, n);
+    this.sumEnd = growF64(this.sumEnd, n);
+    this.head = growI32(this.head, n, NONE);
+    this.oldest = growF64(this.oldest, n);
+    if (this.incremental) this.sum = growF64(this.sum, n * this.S);
+    const nd = n * this.D;
+    if (nd > 0) {
+      this.dHead = growI32(this.dHead, nd, NONE);
+      this.dCount = growI32(this.dCount, nd);
+      this.uBlock = growI32(this.uBlock, nd, NONE);
+      this.uEnd = growF64(this.uEnd, nd, Number.NaN);
+      this.uAcc = growF64(this.uAcc, 2 * nd);
+    }
+    this.wheel.ensure(n);
+    this.keyCap = n;
+  }
+
+  init(slot: number): void {
+    this.maxTs[slot] = 0;
+    this.sumEnd[slot] = Number.NEGATIVE_INFINITY;
+    this.head[slot] = NONE;
+    this.oldest[slot] = Number.POSITIVE_INFINITY;
+    if (this.incremental) this.sum.fill(0, slot * this.S, (slot + 1) * this.S);
+    for (let kd = slot * this.D; kd < (slot + 1) * this.D; kd++) {
+      this.dHead[kd] = NONE;
+      this.dCount[kd] = 0;
+      this.uBlock[kd] = NONE;
+      this.uEnd[kd] = Number.NaN;
+    }
+    this.wheel.schedule(slot, this.sizeMs);
+  }
+
+  add(slot: number, event: CallEvent, ts: number, watermark: number): boolean {
+    const hop = this.hopMs;
+    const S = this.S;
+    const idx = Math.floor(ts / hop);
+    let maxTs = this.maxTs[slot]!;
+    if (ts > maxTs) this.maxTs[slot] = maxTs = ts;
+    if (this.incremental) {
+      // Before dropping: buckets leaving the window must leave the running total first.
+      const newest = Math.floor(maxTs / hop);
+      if (newest > this.sumEnd[slot]!) this.advance(slot, newest);
+    }
+    // This key's newest event is no clock (a partition may run ahead): only the watermark says what can no longer arrive.
+    const horizon = Math.min(maxTs - this.latenessMs, watermark);
+    const minIdx = Math.floor(horizon / hop) - this.span + 1;
+    if (this.oldest[slot]! < minIdx) this.dropBefore(slot, minIdx);
+    const rec = this.bucketFor(slot, idx);
+    const base = rec * S;
+    if (this.incremental) {
+      const delta = this.delta;
+      delta.fill(0);
+      this.layout.accumulate(event, delta);
+      const slots = this.recSlots;
+      const sum = this.sum;
+      const sumBase = slot * S;
+      const counted = this.inWindow(slot, idx);
+      for (let i = 0; i < S; i++) {
+        const d = delta[i]!;
+        if (d === 0) continue;
+        slots[base + i]! += d;
+        if (counted) sum[sumBase + i]! += d;
+      }
+    } else {
+      const x = this.scratch;
+      const slots = this.recSlots;
+      for (let i = 0; i < S; i++) x[i] = slots[base + i]!;
+      this.layout.accumulate(event, x);
+      for (let i = 0; i < S; i++) slots[base + i] = x[i]!;
+    }
+    if (this.D > 0) this.addDistinct(slot, event, idx, rec, minIdx);
+    this.wheel.schedule(slot, this.maxTs[slot]! + this.sizeMs);
+    return true;
+  }
+
+  private addDistinct(slot: number, event: CallEvent, idx: number, rec: number, minIdx: number): void {
+    const inputs = this.layout.distinct;
+    const S = this.S;
+    const ent = this.entries;
+    for (let d = 0; d < inputs.length; d++) {
+      const input = inputs[d]!;
+      if (input.where && !input.where(event)) continue;
+      const h = this.layout.fingerprint(distinctValue(input, event));
+      const kd = slot * this.D + d;
+      if (this.dCount[kd]! < 0) {
+        this.sketchAdd(kd, d, rec, idx, h);
+        continue;
+      }
+      // Find the fingerprint; records whose bucket has been dropped are freed on the way.
+      let found = NONE;
+      let prev = NONE;
+      let e = this.dHead[kd]!;
+      while (e !== NONE) {
+        const n = ent.next[e]!;
+        if (ent.fp[e] === h) {
+          found = e;
+          break;
+        }
+        if (ent.idx[e]! < minIdx) {
+          if (prev === NONE) this.dHead[kd] = n;
+          else ent.next[prev] = n;
+          ent.pool.free(e);
+          this.dCount[kd]!--;
+        } else {
+          prev = e;
+        }
+        e = n;
+      }
+      const s = input.slot;
+      if (found !== NONE) {
+        const was = ent.idx[found]!;
+        if (was >= idx) continue;
+        const old = this.findBucket(slot, was);
+        if (old !== NONE) {
+          this.recSlots[old * S + s]! -= 1;
+          if (this.incremental && this.inWindow(slot, was)) this.sum[slot * S + s]! -= 1;
+        }
+        ent.idx[found] = idx;
+      } else if (this.dCount[kd]! >= EXACT_DISTINCT_LIMIT) {
+        this.spill(slot, kd, d);
+        this.sketchAdd(kd, d, rec, idx, h);
+        continue;
+      } else {
+        const n = ent.pool.alloc();
+        ent.fp[n] = h;
+        ent.idx[n] = idx;
+        ent.next[n] = this.dHead[kd]!;
+        this.dHead[kd] = n;
+        this.dCount[kd]!++;
+      }
+      this.recSlots[rec * S + s]! += 1;
+      if (this.incremental && this.inWindow(slot, idx)) this.sum[slot * S + s]! += 1;
+    }
+  }
+
+  /** Moves a key's exact fingerprints into the sketches of the buckets they were last seen in. */
+  private spill(slot: number, kd: number, d: number): void {
+    const ent = this.entries;
+    let e = this.dHead[kd]!;
+    while (e !== NONE) {
+      const n = ent.next[e]!;
+      const r = this.findBucket(slot, ent.idx[e]!);
+      if (r !== NONE) this.hll.add(this.sketchOf(r, d), ent.fp[e]!);
+      ent.pool.free(e);
+      e = n;
+    }
+    this.dHead[kd] = NONE;
+    this.dCount[kd] = -1;
+    this.uEnd[kd] = Number.NaN;
+  }
+
+  private sketchOf(rec: number, d: number): number {
+    const at = rec * this.D + d;
+    let b = this.recHll[at]!;
+    if (b === NONE) this.recHll[at] = b = this.hll.alloc();
+    return b;
+  }
+
+  private sketchAdd(kd: number, d: number, rec: number, idx: number, h: number): void {
+    this.hll.add(this.sketchOf(rec, d), h);
+    const end = this.uEnd[kd]!;
+    if (idx <= end && idx > end - this.span) this.hll.addTracked(this.uBlock[kd]!, h, this.uAcc, 2 * kd);
+  }
+
+  private inWindow(slot: number, idx: number): boolean {
+    const end = this.sumEnd[slot]!;
+    return idx <= end && idx > end - this.span;
+  }
+
+  /** Moves the running total's window to end at `newest`: buckets that slid out leave the total. */
+  private advance(slot: number, newest: number): void {
+    const S = this.S;
+    const leavingFrom = this.sumEnd[slot]! - this.span + 1;
+    const leavingTo = newest - this.span;
+    const sum = this.sum;
+    const slots = this.recSlots;
+    const sb = slot * S;
+    for (let r = this.head[slot]!; r !== NONE; r = this.recNext[r]!) {
+      const i = this.recIdx[r]!;
+      if (i < leavingFrom) break;
+      if (i > leavingTo) continue;
+      for (let k = 0; k < S; k++) sum[sb + k]! -= slots[r * S + k]!;
+    }
+    this.sumEnd[slot] = newest;
+  }
+
+  private bucketFor(slot: number, idx: number): number {
+    let prev = NONE;
+    let r = this.head[slot]!;
+    while (r !== NONE && this.recIdx[r]! > idx) {
+      prev = r;
+      r = this.recNext[r]!;
+    }
+    if (r !== NONE && this.recIdx[r] === idx) return r;
+    const n = this.recs.alloc();
+    this.recIdx[n] = idx;
+    this.recSlots.set(this.empty, n * this.S);
+    this.recNext[n] = r;
+    if (prev === NONE) this.head[slot] = n;
+    else this.recNext[prev] = n;
+    if (r === NONE) this.oldest[slot] = idx;
+    return n;
+  }
+
+  private findBucket(slot: number, idx: number): number {
+    for (let r = this.head[slot]!; r !== NONE; r = this.recNext[r]!) {
+      const i = this.recIdx[r]!;
+      if (i === idx) return r;
+      if (i < idx) return NONE;
+    }
+    return NONE;
+  }
+
+  private dropBefore(slot: number, minIdx: number): void {
+    let prev = NONE;
+    let r = this.head[slot]!;
+    while (r !== NONE && this.recIdx[r]! >= minIdx) {
+      prev = r;
+      r = this.recNext[r]!;
+    }
+    if (prev === NONE) this.head[slot] = NONE;
+    else this.recNext[prev] = NONE;
+    this.oldest[slot] = prev === NONE ? Number.POSITIVE_INFINITY : this.recIdx[prev]!;
+    this.freeChain(r);
+    // A union sketch that covered a dropped bucket is stale.
+    for (let kd = slot * this.D; kd < (slot + 1) * this.D; kd++) if (this.uEnd[kd]! - this.span + 1 < minIdx) this.uEnd[kd] = Number.NaN;
+  }
+
+  private freeChain(r: number): void {
+    while (r !== NONE) {
+      const n = this.recNext[r]!;
+      for (let at = r * this.D; at < (r + 1) * this.D; at++) {
+        const b = this.recHll[at]!;
+        if (b !== NONE) {
+          this.hll.free(b);
+          this.recHll[at] = NONE;
+        }
+      }
+      this.recs.free(r);
+      r = n;
+    }
+  }
+
+  evaluate(slot: number, ts: number, into: Float64Array): void {
+    const hop = this.hopMs;
+    // The newest window still holding `ts`: a late event is judged together with what arrived after it.
+    const own = Math.floor(ts / hop);
+    const end = Math.max(own, Math.min(Math.floor(this.maxTs[slot]! / hop), own + this.span - 1));
+    const first = end - this.span + 1;
+    this.start = first * hop;
+    this.end = (end + 1) * hop;
+    if (this.incremental && end === this.sumEnd[slot]) {
+      const S = this.S;
+      for (let i = 0, b = slot * S; i < S; i++) into[i] = this.sum[b + i]!;
+    } else {
+      this.mergeRange(slot, first, end, into);
+    }
+    if (this.D > 0) this.sketchedDistinct(slot, first, end, into);
+  }
+
+  evaluateAsOf(slot: number, ts: number, into: Float64Array): boolean {
+    const hop = this.hopMs;
+    const own = Math.floor(ts / hop);
+    if (Math.floor(this.maxTs[slot]! / hop) <= own) return false;
+    const first = own - this.span + 1;
+    this.start = first * hop;
+    this.end = (own + 1) * hop;
+    this.mergeRange(slot, first, own, into);
+    if (this.D > 0) this.sketchedDistinct(slot, first, own, into);
+    return true;
+  }
+
+  private mergeRange(slot: number, first: number, end: number, into: Float64Array): void {
+    const S = this.S;
+    into.set(this.empty);
+    const kinds = this.mergeKind;
+    const slots = this.recSlots;
+    for (let r = this.head[slot]!; r !== NONE; r = this.recNext[r]!) {
+      const i = this.recIdx[r]!;
+      if (i > end) continue;
+      if (i < first) break;
+      const b = r * S;
+      for (let k = 0; k < S; k++) {
+        const v = slots[b + k]!;
+        const kind = kinds[k]!;
+        if (kind === SUM) into[k]! += v;
+        else if (kind === MAX) into[k] = Math.max(into[k]!, v);
+        else into[k] = Math.min(into[k]!, v);
+      }
+    }
+  }
+
+  /** Distinct counts of spilled keys: the estimate of the union of the window's bucket sketches. */
+  private sketchedDistinct(slot: number, first: number, end: number, into: Float64Array): void {
+    const inputs = this.layout.distinct;
+    for (let d = 0; d < inputs.length; d++) {
+      const kd = slot * this.D + d;
+      if (this.dCount[kd]! >= 0) continue;
+      if (this.uEnd[kd] !== end) this.rebuildUnion(slot, kd, d, first, end);
+      const input = inputs[d]!;
+      let est = Math.round(estimateFrom(this.uAcc[2 * kd]!, this.uAcc[2 * kd + 1]!));
+      // No more distinct values than counted events (distinct_ratio keeps that count).
+      if (input.countSlot !== undefined) est = Math.min(est, into[input.countSlot]!);
+      into[input.slot] = est;
+    }
+  }
+
+  private rebuildUnion(slot: number, kd: number, d: number, first: number, end: number): void {
+    let u = this.uBlock[kd]!;
+    if (u === NONE) this.uBlock[kd] = u = this.hll.alloc();
+    else this.hll.clear(u);
+    for (let r = this.head[slot]!; r !== NONE; r = this.recNext[r]!) {
+      const i = this.recIdx[r]!;
+      if (i > end) continue;
+      if (i < first) break;
+      const b = this.recHll[r * this.D + d]!;
+      if (b !== NONE) this.hll.merge(u, b);
+    }
+    this.hll.summarise(u, this.uAcc, 2 * kd);
+    this.uEnd[kd] = end;
+  }
+
+  expired(slot: number, watermark: number): boolean {
+    return this.maxTs[slot]! < watermark - this.sizeMs;
+  }
+
+  sweep(watermark: number, expire: (slot: number) => void): void {
+    this.wheel.collect(watermark, expire);
+  }
+
+  release(slot: number): void {
+    this.freeChain(this.head[slot]!);
+    this.head[slot] = NONE;
+    const ent = this.entries;
+    for (let kd = slot * this.D; kd < (slot + 1) * this.D; kd++) {
+      let e = this.dHead[kd]!;
+      while (e !== NONE) {
+        const n = ent.next[e]!;
+        ent.pool.free(e);
+        e = n;
+      }
+      this.dHead[kd] = NONE;
+      const u = this.uBlock[kd]!;
+      if (u !== NONE) this.hll.free(u);
+      this.uBlock[kd] = NONE;
+    }
+    this.wheel.unschedule(slot);
+  }
+
+  /** Live bucket records (for tests and the state metric). */
+  get bucketRecords(): number {
+    return this.recs.live;
+  }
+
+  bytes(): number {
+    return this.maxTs.byteLength + this.sumEnd.byteLength + this.head.byteLength + this.oldest.byteLength + this.sum.byteLength
+      + this.dHead.byteLength + this.dCount.byteLength + this.uBlock.byteLength + this.uEnd.byteLength + this.uAcc.byteLength
+      + this.recIdx.byteLength + this.recNext.byteLength + this.recSlots.byteLength + this.recHll.byteLength + this.recs.bytes()
+      + this.entries.bytes() + this.hll.bytes() + this.wheel.bytes();
+  }
+}
