@@ -1,19 +1,19 @@
 import type { CallEvent } from '../events.js';
 import type { Fingerprint } from '../keyed-hash.js';
 import type { ReferenceData } from '../reference/reference-data.js';
-import { BucketedWindow } from '../windows/bucketed-window.js';
-import type { KeyedWindow } from '../windows/keyed-window.js';
+import { KeyTable } from '../windows/key-table.js';
 import { MeasureLayout } from '../windows/measure-layout.js';
-import { SessionWindow } from '../windows/session-window.js';
+import { SessionWindowStore } from '../windows/session-window-store.js';
+import { SlidingWindowStore } from '../windows/sliding-window-store.js';
+import type { WindowStore } from '../windows/window-store.js';
 import { compileCondition, type CallPredicate } from './condition.js';
 import type { Firing, FiringHead } from './firing.js';
 import { keyExtractor, type KeyExtractor } from './key-extractor.js';
+import { EvidenceStore } from './evidence-store.js';
 import type { ComparisonOp, WindowRule } from './rule-pack.js';
 
-interface KeyState {
-  window: unknown;
-  evidence: string[];
-}
+/** Slots an empty key table starts with: below it, an empty evaluator is not worth rebuilding. */
+const EMPTY_SLOT_CAPACITY = 16;
 
 const compare = (op: ComparisonOp, a: number, b: number): boolean =>
   op === '>=' ? a >= b : op === '>' ? a > b : op === '<=' ? a <= b : a < b;
@@ -27,8 +27,12 @@ export class WindowRuleEvaluator {
   readonly key: KeyExtractor;
   readonly filter: CallPredicate | undefined;
   private readonly layout: MeasureLayout;
-  private readonly window: KeyedWindow<unknown>;
-  private readonly states = new Map<string, KeyState>();
+  /** Entities → slots; the window state and the evidence are columns indexed by slot. */
+  private keys = new KeyTable();
+  private window: WindowStore;
+  private evidence: EvidenceStore;
+  private readonly expire = (slot: number): void => this.release(slot);
+  private readonly newWindowStore: () => WindowStore;
   private readonly scratch: Float64Array;
   private readonly thresholdIndex: number[];
 
@@ -37,9 +41,11 @@ export class WindowRuleEvaluator {
     this.filter = rule.filter ? compileCondition(rule.filter, ref) : undefined;
     this.layout = new MeasureLayout(rule.measures, ref, fingerprint);
     const w = rule.window;
-    this.window = (w.type === 'session'
-      ? new SessionWindow(this.layout, w.gapMs, w.maxMs)
-      : new BucketedWindow(this.layout, w.sizeMs, w.type === 'sliding' ? w.hopMs : w.sizeMs, latenessMs)) as KeyedWindow<unknown>;
+    this.newWindowStore = () => (w.type === 'session'
+      ? new SessionWindowStore(this.layout, w.gapMs, w.maxMs)
+      : new SlidingWindowStore(this.layout, w.sizeMs, w.type === 'sliding' ? w.hopMs : w.sizeMs, latenessMs));
+    this.window = this.newWindowStore();
+    this.evidence = new EvidenceStore(evidenceSize);
     this.scratch = this.layout.newSlots();
     this.thresholdIndex = rule.when.map((t) => this.layout.names.indexOf(t.measure));
   }
@@ -52,25 +58,25 @@ export class WindowRuleEvaluator {
   onEvent(event: CallEvent, watermark?: number): FiringHead | undefined {
     if (this.filter && !this.filter(event)) return undefined;
     const entity = this.key.entityOf(event);
-    let st = this.states.get(entity);
-    if (!st) {
-      st = { window: this.window.create(event.ts), evidence: [] };
-      this.states.set(entity, st);
+    let slot = this.keys.find(entity);
+    if (slot < 0) {
+      slot = this.keys.insert(entity);
+      const cap = this.keys.slotCapacity;
+      this.window.ensure(cap);
+      this.evidence.ensure(cap);
+      this.window.init(slot, event.ts);
+      this.evidence.init(slot);
     }
-    if (!this.window.add(st.window, event, event.ts, watermark)) return undefined;
-    const ev = st.evidence;
-    if (ev[ev.length - 1] !== event.call_id && !ev.includes(event.call_id)) {
-      ev.push(event.call_id);
-      if (ev.length > this.evidenceSize) ev.shift();
-    }
-    let bounds = this.window.evaluate(st.window, event.ts, this.scratch);
+    const wm = watermark ?? Number.POSITIVE_INFINITY;
+    if (!this.window.add(slot, event, event.ts, wm)) return undefined;
+    this.evidence.add(slot, event.call_id);
+    this.window.evaluate(slot, event.ts, this.scratch);
     if (!this.holds()) {
       // Read after newer events of its key (another partition ran ahead): the window an in-order
       // reader judged it with may hold where the newest one does not.
-      const asOf = this.window.evaluateAsOf?.(st.window, event.ts, this.scratch);
-      if (!asOf || !this.holds()) return undefined;
-      bounds = asOf;
+      if (!this.window.evaluateAsOf(slot, event.ts, this.scratch) || !this.holds()) return undefined;
     }
+    const bounds = { start: this.window.start, end: this.window.end };
     const when = this.rule.when;
     const primary = when[0]!;
     const value = this.layout.read(this.thresholdIndex[0]!, this.scratch);
@@ -100,7 +106,7 @@ export class WindowRuleEvaluator {
           value,
           threshold: primary.value,
           measures,
-          evidence: [...ev],
+          evidence: this.evidenceOf(slot, entity),
           cooldownMs: this.rule.cooldownMs,
           ...(this.rule.victims ? { victims: { key: this.key, filter: this.filter } } : {}),
           summary: this.summary(entity, measures),
@@ -125,18 +131,37 @@ export class WindowRuleEvaluator {
   }
 
 
-  /** Frees the state of every key whose window can no longer change. */
+  /** The key's evidence; empty if the key has expired since (its slot may hold another entity). */
+  private evidenceOf(slot: number, entity: string): string[] {
+    return this.keys.keyAt(slot) === entity ? this.evidence.list(slot) : [];
+  }
+
+  /** Frees the state of every key whose window can no longer change: only keys listed as expiring are visited. */
   sweep(watermark: number): void {
-    for (const [k, st] of this.states) if (this.window.expired(st.window, watermark)) this.states.delete(k);
+    this.window.sweep(watermark, this.expire);
+    // Once every key has gone, the slabs sized for the busiest moment go too.
+    if (this.keys.size === 0 && this.keys.slotCapacity > EMPTY_SLOT_CAPACITY) this.reset();
+  }
+
+  private reset(): void {
+    this.keys = new KeyTable();
+    this.window = this.newWindowStore();
+    this.evidence = new EvidenceStore(this.evidenceSize);
+  }
+
+  private release(slot: number): void {
+    this.window.release(slot);
+    this.evidence.release(slot);
+    this.keys.remove(slot);
   }
 
   get activeKeys(): number {
-    return this.states.size;
+    return this.keys.size;
   }
 
+  /** Bytes held by the key table, the window store's slabs and the evidence (capacity, not only live records). */
   stateBytes(): number {
-    let bytes = 0;
-    for (const [k, st] of this.states) bytes += 2 * k.length + 80 + st.evidence.length * 8 + this.window.sizeOf(st.window);
-    return bytes;
+    if (this.keys.size === 0) return 0;
+    return this.keys.bytes() + this.window.bytes() + this.evidence.bytes();
   }
 }

@@ -1,0 +1,84 @@
+import { growI32, RecordPool, stringBytes } from '../windows/typed-columns.js';
+
+const NONE = -1;
+
+/**
+ * The last `size` call ids of every key, oldest first, as records of one slab chained per key:
+ * a key that made one call holds one record, not an array.
+ */
+export class EvidenceStore {
+  private ids: (string | undefined)[] = [];
+  private next = new Int32Array(0);
+  private readonly pool = new RecordPool((n) => {
+    this.next = growI32(this.next, n);
+    this.ids.length = n;
+  }, 256);
+  private head = new Int32Array(0);
+  private tail = new Int32Array(0);
+  private count = new Int32Array(0);
+  private chars = 0;
+
+  constructor(private readonly size: number) {}
+
+  ensure(slotCapacity: number): void {
+    if (slotCapacity <= this.head.length) return;
+    this.head = growI32(this.head, slotCapacity, NONE);
+    this.tail = growI32(this.tail, slotCapacity, NONE);
+    this.count = growI32(this.count, slotCapacity);
+  }
+
+  init(slot: number): void {
+    this.head[slot] = NONE;
+    this.tail[slot] = NONE;
+    this.count[slot] = 0;
+  }
+
+  /** Appends the call id unless the key's evidence already names it; the oldest leaves past `size`. */
+  add(slot: number, callId: string): void {
+    const t = this.tail[slot]!;
+    if (t !== NONE && this.ids[t] === callId) return;
+    for (let e = this.head[slot]!; e !== NONE; e = this.next[e]!) if (this.ids[e] === callId) return;
+    const n = this.pool.alloc();
+    this.ids[n] = callId;
+    this.chars += callId.length;
+    this.next[n] = NONE;
+    if (t === NONE) this.head[slot] = n;
+    else this.next[t] = n;
+    this.tail[slot] = n;
+    if (++this.count[slot]! > this.size) {
+      const h = this.head[slot]!;
+      this.head[slot] = this.next[h]!;
+      if (h === n) this.tail[slot] = NONE;
+      this.drop(h);
+      this.count[slot]!--;
+    }
+  }
+
+  list(slot: number): string[] {
+    const out: string[] = [];
+    for (let e = this.head[slot]!; e !== NONE; e = this.next[e]!) out.push(this.ids[e]!);
+    return out;
+  }
+
+  release(slot: number): void {
+    let e = this.head[slot]!;
+    while (e !== NONE) {
+      const n = this.next[e]!;
+      this.drop(e);
+      e = n;
+    }
+    this.init(slot);
+  }
+
+  private drop(e: number): void {
+    this.chars -= this.ids[e]!.length;
+    this.ids[e] = undefined;
+    this.pool.free(e);
+  }
+
+  /** Bytes of the slab; the call id strings are counted too, though the event usually shares them. */
+  bytes(): number {
+    return 8 * this.ids.length + this.next.byteLength + this.pool.bytes() + this.head.byteLength + this.tail.byteLength
+      + this.count.byteLength + this.pool.live * stringBytes(0) + this.chars;
+  }
+}
