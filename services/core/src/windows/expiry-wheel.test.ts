@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { ExpiryWheel } from './expiry-wheel.js';
+import { ExpiryWheel as Wheel } from './expiry-wheel.js';
+
+/** The wheel with its owner's expiry times: a key is due once the watermark passes its time. */
+class ExpiryWheel extends Wheel {
+  constructor(g: number, readonly at = new Map<number, number>()) {
+    super(g, (s, wm) => (at.get(s) ?? Number.POSITIVE_INFINITY) < wm);
+  }
+
+  override schedule(slot: number, expiresAt: number): void {
+    this.at.set(slot, expiresAt);
+    super.schedule(slot, expiresAt);
+  }
+}
 
 function collected(w: ExpiryWheel, watermark: number): number[] {
   const out: number[] = [];

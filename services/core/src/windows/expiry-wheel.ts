@@ -9,7 +9,6 @@ const NONE = -1;
  * most once per tick of its own activity).
  */
 export class ExpiryWheel {
-  private at: Float64Array = new Float64Array(0);
   private tickOf: Float64Array = new Float64Array(0);
   private prev: Int32Array = new Int32Array(0);
   private next: Int32Array = new Int32Array(0);
@@ -17,11 +16,11 @@ export class ExpiryWheel {
   /** No list below this tick holds a key. */
   private lowest = Number.POSITIVE_INFINITY;
 
-  constructor(private readonly granularityMs: number) {}
+  /** `due(slot, watermark)`: whether the key has expired (its owner knows its expiry time; the wheel keeps only the tick). */
+  constructor(private readonly granularityMs: number, private readonly due: (slot: number, watermark: number) => boolean) {}
 
   ensure(capacity: number): void {
-    if (capacity <= this.at.length) return;
-    this.at = growF64(this.at, capacity, Number.NaN);
+    if (capacity <= this.tickOf.length) return;
     this.tickOf = growF64(this.tickOf, capacity, Number.NaN);
     this.prev = growI32(this.prev, capacity, NONE);
     this.next = growI32(this.next, capacity, NONE);
@@ -29,7 +28,6 @@ export class ExpiryWheel {
 
   /** The key's state expires once the watermark passes `expiresAt` (strictly). */
   schedule(slot: number, expiresAt: number): void {
-    this.at[slot] = expiresAt;
     const tick = Math.floor(expiresAt / this.granularityMs);
     if (this.tickOf[slot] === tick) return;
     this.unlink(slot);
@@ -45,14 +43,9 @@ export class ExpiryWheel {
   unschedule(slot: number): void {
     this.unlink(slot);
     this.tickOf[slot] = Number.NaN;
-    this.at[slot] = Number.NaN;
   }
 
-  expiresAt(slot: number): number {
-    return this.at[slot]!;
-  }
-
-  /** Calls `expire` for every scheduled key with expiresAt < watermark (which must unschedule it). */
+  /** Calls `expire` for every scheduled key that is due at `watermark` (`expire` must unschedule it). */
   collect(watermark: number, expire: (slot: number) => void): void {
     if (this.heads.size === 0) return;
     const last = Math.floor(watermark / this.granularityMs);
@@ -73,7 +66,7 @@ export class ExpiryWheel {
     let s = this.heads.get(tick) ?? NONE;
     while (s !== NONE) {
       const n = this.next[s]!;
-      if (this.at[s]! < watermark) expire(s);
+      if (this.due(s, watermark)) expire(s);
       s = n;
     }
   }
@@ -92,6 +85,6 @@ export class ExpiryWheel {
   }
 
   bytes(): number {
-    return this.at.byteLength + this.tickOf.byteLength + this.prev.byteLength + this.next.byteLength + 40 * this.heads.size;
+    return this.tickOf.byteLength + this.prev.byteLength + this.next.byteLength + 40 * this.heads.size;
   }
 }

@@ -33,12 +33,17 @@ export class MeasureLayout {
   readonly names: string[] = [];
   readonly merges: SlotMerge[] = [];
   readonly distinct: DistinctInput[] = [];
+  /** Slots that only ever hold whole counts (an Int32 column suffices); sums of fields, max and min do not. */
+  readonly counts: boolean[] = [];
   private readonly updaters: ((e: CallEvent, slots: Float64Array) => void)[] = [];
   private readonly readers: ((slots: Float64Array) => number)[] = [];
 
   /** `fingerprint`: the keyed hash distinct values are counted by (see keyed-hash). */
   constructor(measures: Record<string, Measure>, ref: () => ReferenceData, readonly fingerprint: Fingerprint = keyedFingerprint(FIXED_HASH_SEED)) {
-    const slot = (merge: SlotMerge): number => this.merges.push(merge) - 1;
+    const slot = (merge: SlotMerge, count = true): number => {
+      this.counts.push(count);
+      return this.merges.push(merge) - 1;
+    };
     const pred = (c: Condition | undefined): CallPredicate | undefined =>
       c === undefined ? undefined : compileCondition(c, ref);
     for (const [name, m] of Object.entries(measures)) {
@@ -73,7 +78,7 @@ export class MeasureLayout {
         }
         case 'sum':
         case 'avg': {
-          const s = slot('sum');
+          const s = slot('sum', false);
           const c = slot('sum');
           const where = pred(m.where);
           const f = m.field;
@@ -89,7 +94,7 @@ export class MeasureLayout {
         case 'max':
         case 'min': {
           const isMax = m.fn === 'max';
-          const s = slot(isMax ? 'max' : 'min');
+          const s = slot(isMax ? 'max' : 'min', false);
           const where = pred(m.where);
           const f = m.field;
           this.updaters.push((e, x) => {

@@ -42,7 +42,7 @@ export class SessionWindowStore implements WindowStore {
     this.D = layout.distinct.length;
     this.empty = layout.newSlots();
     this.scratch = layout.newSlots();
-    this.wheel = new ExpiryWheel(Math.max(1, Math.ceil(gapMs / WHEEL_PARTS)));
+    this.wheel = new ExpiryWheel(Math.max(1, Math.ceil(gapMs / WHEEL_PARTS)), (slot, wm) => this.expired(slot, wm));
   }
 
   ensure(slotCapacity: number): void {

@@ -2,12 +2,14 @@ import type { CallEvent } from '../events.js';
 import { ExpiryWheel } from './expiry-wheel.js';
 import { estimateFrom, HyperLogLogSlab } from './hyperloglog-slab.js';
 import { distinctValue, type MeasureLayout } from './measure-layout.js';
-import { growF64, growI32, RecordPool } from './typed-columns.js';
+import { growCounters, growF64, growI32, RecordPool, type Counters } from './typed-columns.js';
 import { EXACT_DISTINCT_LIMIT, FingerprintSlab, type WindowStore } from './window-store.js';
 
 const NONE = -1;
 const SUM = 0;
 const MAX = 1;
+/** A key gets a running total once it holds this many buckets: below, merging them is as cheap. */
+const RUNNING_TOTAL_FROM = 4;
 
 /**
  * BucketedWindow's sliding (and tumbling) windows for every key of a rule, in slabs. Per key a few
@@ -34,19 +36,25 @@ export class SlidingWindowStore implements WindowStore {
   private sumEnd = new Float64Array(0);
   private head = new Int32Array(0);
   private oldest = new Float64Array(0);
-  private sum = new Float64Array(0);
+  /** The key's running-total record (sum-only layouts, keys with several buckets), or NONE. */
+  private sumRec = new Int32Array(0);
+  private sumSlots: Counters;
+  private readonly sums: RecordPool;
   // Per key and distinct measure (slot * D + d).
   private dHead = new Int32Array(0);
   /** Exact fingerprints held; -1 once spilled to sketches. */
   private dCount = new Int32Array(0);
+  /** The spilled measure's union record, or NONE. */
+  private uRec = new Int32Array(0);
+  // Per union record: the sketch of the window ending at uEnd, its harmonic sum and zero-register count.
   private uBlock = new Int32Array(0);
   private uEnd = new Float64Array(0);
-  /** Union sketch's harmonic sum and zero-register count, two cells per (key, measure). */
   private uAcc = new Float64Array(0);
+  private readonly unions: RecordPool;
   // Per bucket record.
   private recIdx = new Float64Array(0);
   private recNext = new Int32Array(0);
-  private recSlots = new Float64Array(0);
+  private recSlots: Counters;
   private recHll = new Int32Array(0);
   private readonly recs: RecordPool;
   private readonly entries = new FingerprintSlab();
@@ -67,13 +75,22 @@ export class SlidingWindowStore implements WindowStore {
     this.empty = layout.newSlots();
     this.delta = layout.newSlots();
     this.scratch = layout.newSlots();
+    const integer = layout.counts.every(Boolean);
+    this.recSlots = integer ? new Int32Array(0) : new Float64Array(0);
+    this.sumSlots = integer ? new Int32Array(0) : new Float64Array(0);
+    this.sums = new RecordPool((n) => (this.sumSlots = growCounters(this.sumSlots, n * this.S)), 16);
+    this.unions = new RecordPool((n) => {
+      this.uBlock = growI32(this.uBlock, n, NONE);
+      this.uEnd = growF64(this.uEnd, n, Number.NaN);
+      this.uAcc = growF64(this.uAcc, 2 * n);
+    }, 4);
     this.recs = new RecordPool((n) => {
       this.recIdx = growF64(this.recIdx, n);
       this.recNext = growI32(this.recNext, n);
-      this.recSlots = growF64(this.recSlots, n * this.S);
+      this.recSlots = growCounters(this.recSlots, n * this.S);
       this.recHll = growI32(this.recHll, n * this.D, NONE);
     }, 256);
-    this.wheel = new ExpiryWheel(hopMs);
+    this.wheel = new ExpiryWheel(hopMs, (slot, wm) => this.expired(slot, wm));
   }
 
   ensure(slotCapacity: number): void {
@@ -83,14 +100,12 @@ export class SlidingWindowStore implements WindowStore {
     this.sumEnd = growF64(this.sumEnd, n);
     this.head = growI32(this.head, n, NONE);
     this.oldest = growF64(this.oldest, n);
-    if (this.incremental) this.sum = growF64(this.sum, n * this.S);
+    if (this.incremental) this.sumRec = growI32(this.sumRec, n, NONE);
     const nd = n * this.D;
     if (nd > 0) {
       this.dHead = growI32(this.dHead, nd, NONE);
       this.dCount = growI32(this.dCount, nd);
-      this.uBlock = growI32(this.uBlock, nd, NONE);
-      this.uEnd = growF64(this.uEnd, nd, Number.NaN);
-      this.uAcc = growF64(this.uAcc, 2 * nd);
+      this.uRec = growI32(this.uRec, nd, NONE);
     }
     this.wheel.ensure(n);
     this.keyCap = n;
@@ -101,12 +116,11 @@ export class SlidingWindowStore implements WindowStore {
     this.sumEnd[slot] = Number.NEGATIVE_INFINITY;
     this.head[slot] = NONE;
     this.oldest[slot] = Number.POSITIVE_INFINITY;
-    if (this.incremental) this.sum.fill(0, slot * this.S, (slot + 1) * this.S);
+    if (this.incremental) this.sumRec[slot] = NONE;
     for (let kd = slot * this.D; kd < (slot + 1) * this.D; kd++) {
       this.dHead[kd] = NONE;
       this.dCount[kd] = 0;
-      this.uBlock[kd] = NONE;
-      this.uEnd[kd] = Number.NaN;
+      this.uRec[kd] = NONE;
     }
     this.wheel.schedule(slot, this.sizeMs);
   }
@@ -133,9 +147,10 @@ export class SlidingWindowStore implements WindowStore {
       delta.fill(0);
       this.layout.accumulate(event, delta);
       const slots = this.recSlots;
-      const sum = this.sum;
-      const sumBase = slot * S;
-      const counted = this.inWindow(slot, idx);
+      const sum = this.sumSlots;
+      const sr = this.sumRec[slot]!;
+      const sumBase = sr * S;
+      const counted = sr !== NONE && this.inWindow(slot, idx);
       for (let i = 0; i < S; i++) {
         const d = delta[i]!;
         if (d === 0) continue;
@@ -150,6 +165,7 @@ export class SlidingWindowStore implements WindowStore {
       for (let i = 0; i < S; i++) slots[base + i] = x[i]!;
     }
     if (this.D > 0) this.addDistinct(slot, event, idx, rec, minIdx);
+    if (this.incremental && this.sumRec[slot] === NONE && this.bucketsAtLeast(slot, RUNNING_TOTAL_FROM)) this.startRunningTotal(slot);
     this.wheel.schedule(slot, this.maxTs[slot]! + this.sizeMs);
     return true;
   }
@@ -194,7 +210,7 @@ export class SlidingWindowStore implements WindowStore {
         const old = this.findBucket(slot, was);
         if (old !== NONE) {
           this.recSlots[old * S + s]! -= 1;
-          if (this.incremental && this.inWindow(slot, was)) this.sum[slot * S + s]! -= 1;
+          if (this.hasTotal(slot) && this.inWindow(slot, was)) this.sumSlots[this.sumRec[slot]! * S + s]! -= 1;
         }
         ent.idx[found] = idx;
       } else if (this.dCount[kd]! >= EXACT_DISTINCT_LIMIT) {
@@ -210,7 +226,7 @@ export class SlidingWindowStore implements WindowStore {
         this.dCount[kd]!++;
       }
       this.recSlots[rec * S + s]! += 1;
-      if (this.incremental && this.inWindow(slot, idx)) this.sum[slot * S + s]! += 1;
+      if (this.hasTotal(slot) && this.inWindow(slot, idx)) this.sumSlots[this.sumRec[slot]! * S + s]! += 1;
     }
   }
 
@@ -227,7 +243,6 @@ export class SlidingWindowStore implements WindowStore {
     }
     this.dHead[kd] = NONE;
     this.dCount[kd] = -1;
-    this.uEnd[kd] = Number.NaN;
   }
 
   private sketchOf(rec: number, d: number): number {
@@ -239,8 +254,40 @@ export class SlidingWindowStore implements WindowStore {
 
   private sketchAdd(kd: number, d: number, rec: number, idx: number, h: number): void {
     this.hll.add(this.sketchOf(rec, d), h);
-    const end = this.uEnd[kd]!;
-    if (idx <= end && idx > end - this.span) this.hll.addTracked(this.uBlock[kd]!, h, this.uAcc, 2 * kd);
+    const u = this.uRec[kd]!;
+    if (u === NONE) return;
+    const end = this.uEnd[u]!;
+    if (idx <= end && idx > end - this.span) this.hll.addTracked(this.uBlock[u]!, h, this.uAcc, 2 * u);
+  }
+
+  private hasTotal(slot: number): boolean {
+    return this.incremental && this.sumRec[slot] !== NONE;
+  }
+
+  /** Whether the key holds at least n buckets (walks at most n records). */
+  private bucketsAtLeast(slot: number, n: number): boolean {
+    let r = this.head[slot]!;
+    for (let i = 0; i < n; i++) {
+      if (r === NONE) return false;
+      r = this.recNext[r]!;
+    }
+    return true;
+  }
+
+  /** The key's running total, from its buckets in the window ending at sumEnd. */
+  private startRunningTotal(slot: number): void {
+    const sr = this.sums.alloc();
+    this.sumRec[slot] = sr;
+    const S = this.S;
+    const sum = this.sumSlots;
+    sum.fill(0, sr * S, (sr + 1) * S);
+    const end = this.sumEnd[slot]!;
+    for (let r = this.head[slot]!; r !== NONE; r = this.recNext[r]!) {
+      const i = this.recIdx[r]!;
+      if (i > end) continue;
+      if (i <= end - this.span) break;
+      for (let k = 0; k < S; k++) sum[sr * S + k]! += this.recSlots[r * S + k]!;
+    }
   }
 
   private inWindow(slot: number, idx: number): boolean {
@@ -253,16 +300,18 @@ export class SlidingWindowStore implements WindowStore {
     const S = this.S;
     const leavingFrom = this.sumEnd[slot]! - this.span + 1;
     const leavingTo = newest - this.span;
-    const sum = this.sum;
+    const sr = this.sumRec[slot]!;
+    this.sumEnd[slot] = newest;
+    if (sr === NONE) return;
+    const sum = this.sumSlots;
     const slots = this.recSlots;
-    const sb = slot * S;
+    const sb = sr * S;
     for (let r = this.head[slot]!; r !== NONE; r = this.recNext[r]!) {
       const i = this.recIdx[r]!;
       if (i < leavingFrom) break;
       if (i > leavingTo) continue;
       for (let k = 0; k < S; k++) sum[sb + k]! -= slots[r * S + k]!;
     }
-    this.sumEnd[slot] = newest;
   }
 
   private bucketFor(slot: number, idx: number): number {
@@ -304,7 +353,10 @@ export class SlidingWindowStore implements WindowStore {
     this.oldest[slot] = prev === NONE ? Number.POSITIVE_INFINITY : this.recIdx[prev]!;
     this.freeChain(r);
     // A union sketch that covered a dropped bucket is stale.
-    for (let kd = slot * this.D; kd < (slot + 1) * this.D; kd++) if (this.uEnd[kd]! - this.span + 1 < minIdx) this.uEnd[kd] = Number.NaN;
+    for (let kd = slot * this.D; kd < (slot + 1) * this.D; kd++) {
+      const u = this.uRec[kd]!;
+      if (u !== NONE && this.uEnd[u]! - this.span + 1 < minIdx) this.uEnd[u] = Number.NaN;
+    }
   }
 
   private freeChain(r: number): void {
@@ -330,9 +382,9 @@ export class SlidingWindowStore implements WindowStore {
     const first = end - this.span + 1;
     this.start = first * hop;
     this.end = (end + 1) * hop;
-    if (this.incremental && end === this.sumEnd[slot]) {
+    if (this.hasTotal(slot) && end === this.sumEnd[slot]) {
       const S = this.S;
-      for (let i = 0, b = slot * S; i < S; i++) into[i] = this.sum[b + i]!;
+      for (let i = 0, b = this.sumRec[slot]! * S; i < S; i++) into[i] = this.sumSlots[b + i]!;
     } else {
       this.mergeRange(slot, first, end, into);
     }
@@ -377,19 +429,24 @@ export class SlidingWindowStore implements WindowStore {
     for (let d = 0; d < inputs.length; d++) {
       const kd = slot * this.D + d;
       if (this.dCount[kd]! >= 0) continue;
-      if (this.uEnd[kd] !== end) this.rebuildUnion(slot, kd, d, first, end);
+      let u = this.uRec[kd]!;
+      if (u === NONE) {
+        this.uRec[kd] = u = this.unions.alloc();
+        this.uBlock[u] = this.hll.alloc();
+        this.uEnd[u] = Number.NaN;
+      }
+      if (this.uEnd[u] !== end) this.rebuildUnion(slot, u, d, first, end);
       const input = inputs[d]!;
-      let est = Math.round(estimateFrom(this.uAcc[2 * kd]!, this.uAcc[2 * kd + 1]!));
+      let est = Math.round(estimateFrom(this.uAcc[2 * u]!, this.uAcc[2 * u + 1]!));
       // No more distinct values than counted events (distinct_ratio keeps that count).
       if (input.countSlot !== undefined) est = Math.min(est, into[input.countSlot]!);
       into[input.slot] = est;
     }
   }
 
-  private rebuildUnion(slot: number, kd: number, d: number, first: number, end: number): void {
-    let u = this.uBlock[kd]!;
-    if (u === NONE) this.uBlock[kd] = u = this.hll.alloc();
-    else this.hll.clear(u);
+  private rebuildUnion(slot: number, union: number, d: number, first: number, end: number): void {
+    const u = this.uBlock[union]!;
+    this.hll.clear(u);
     for (let r = this.head[slot]!; r !== NONE; r = this.recNext[r]!) {
       const i = this.recIdx[r]!;
       if (i > end) continue;
@@ -397,8 +454,8 @@ export class SlidingWindowStore implements WindowStore {
       const b = this.recHll[r * this.D + d]!;
       if (b !== NONE) this.hll.merge(u, b);
     }
-    this.hll.summarise(u, this.uAcc, 2 * kd);
-    this.uEnd[kd] = end;
+    this.hll.summarise(u, this.uAcc, 2 * union);
+    this.uEnd[union] = end;
   }
 
   expired(slot: number, watermark: number): boolean {
@@ -412,6 +469,10 @@ export class SlidingWindowStore implements WindowStore {
   release(slot: number): void {
     this.freeChain(this.head[slot]!);
     this.head[slot] = NONE;
+    if (this.hasTotal(slot)) {
+      this.sums.free(this.sumRec[slot]!);
+      this.sumRec[slot] = NONE;
+    }
     const ent = this.entries;
     for (let kd = slot * this.D; kd < (slot + 1) * this.D; kd++) {
       let e = this.dHead[kd]!;
@@ -421,9 +482,12 @@ export class SlidingWindowStore implements WindowStore {
         e = n;
       }
       this.dHead[kd] = NONE;
-      const u = this.uBlock[kd]!;
-      if (u !== NONE) this.hll.free(u);
-      this.uBlock[kd] = NONE;
+      const u = this.uRec[kd]!;
+      if (u !== NONE) {
+        this.hll.free(this.uBlock[u]!);
+        this.unions.free(u);
+      }
+      this.uRec[kd] = NONE;
     }
     this.wheel.unschedule(slot);
   }
@@ -434,8 +498,10 @@ export class SlidingWindowStore implements WindowStore {
   }
 
   bytes(): number {
-    return this.maxTs.byteLength + this.sumEnd.byteLength + this.head.byteLength + this.oldest.byteLength + this.sum.byteLength
-      + this.dHead.byteLength + this.dCount.byteLength + this.uBlock.byteLength + this.uEnd.byteLength + this.uAcc.byteLength
+    return this.maxTs.byteLength + this.sumEnd.byteLength + this.head.byteLength + this.oldest.byteLength
+      + this.sumRec.byteLength + this.sumSlots.byteLength + this.sums.bytes()
+      + this.dHead.byteLength + this.dCount.byteLength + this.uRec.byteLength
+      + this.uBlock.byteLength + this.uEnd.byteLength + this.uAcc.byteLength + this.unions.bytes()
       + this.recIdx.byteLength + this.recNext.byteLength + this.recSlots.byteLength + this.recHll.byteLength + this.recs.bytes()
       + this.entries.bytes() + this.hll.bytes() + this.wheel.bytes();
   }

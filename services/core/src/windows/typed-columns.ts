@@ -20,6 +20,15 @@ export function growU8(a: Uint8Array, n: number): Uint8Array<ArrayBuffer> {
   return b;
 }
 
+/** Counter columns: Int32 where every slot holds whole counts, else Float64. */
+export type Counters = Float64Array<ArrayBuffer> | Int32Array<ArrayBuffer>;
+
+export function growCounters(a: Counters, n: number): Counters {
+  const b = a instanceof Int32Array ? new Int32Array(n) : new Float64Array(n);
+  b.set(a);
+  return b;
+}
+
 /** Bytes a JS string of `length` UTF-16 units retains, roughly (V8 header plus one byte per unit for the phone numbers and ids seen here). */
 export function stringBytes(length: number): number {
   return 16 + ((length + 7) & ~7);
