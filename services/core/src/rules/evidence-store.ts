@@ -12,10 +12,8 @@ export class EvidenceStore {
   private readonly pool = new RecordPool((n) => {
     this.next = growI32(this.next, n);
     this.ids.length = n;
-  }, 256);
+  }, 256, () => this.next);
   private head = new Int32Array(0);
-  private tail = new Int32Array(0);
-  private count = new Int32Array(0);
   private chars = 0;
 
   constructor(private readonly size: number) {}
@@ -23,34 +21,33 @@ export class EvidenceStore {
   ensure(slotCapacity: number): void {
     if (slotCapacity <= this.head.length) return;
     this.head = growI32(this.head, slotCapacity, NONE);
-    this.tail = growI32(this.tail, slotCapacity, NONE);
-    this.count = growI32(this.count, slotCapacity);
   }
 
   init(slot: number): void {
     this.head[slot] = NONE;
-    this.tail[slot] = NONE;
-    this.count[slot] = 0;
   }
 
   /** Appends the call id unless the key's evidence already names it; the oldest leaves past `size`. */
   add(slot: number, callId: string): void {
-    const t = this.tail[slot]!;
-    if (t !== NONE && this.ids[t] === callId) return;
-    for (let e = this.head[slot]!; e !== NONE; e = this.next[e]!) if (this.ids[e] === callId) return;
+    // At most `size` records: walking them finds a repeat, the tail and the count at once.
+    let t = NONE;
+    let count = 0;
+    for (let e = this.head[slot]!; e !== NONE; e = this.next[e]!) {
+      if (this.ids[e] === callId) return;
+      t = e;
+      count++;
+    }
+    if (this.size === 0) return;
     const n = this.pool.alloc();
     this.ids[n] = callId;
     this.chars += callId.length;
     this.next[n] = NONE;
     if (t === NONE) this.head[slot] = n;
     else this.next[t] = n;
-    this.tail[slot] = n;
-    if (++this.count[slot]! > this.size) {
+    if (count + 1 > this.size) {
       const h = this.head[slot]!;
       this.head[slot] = this.next[h]!;
-      if (h === n) this.tail[slot] = NONE;
       this.drop(h);
-      this.count[slot]!--;
     }
   }
 
@@ -78,7 +75,6 @@ export class EvidenceStore {
 
   /** Bytes of the slab; the call id strings are counted too, though the event usually shares them. */
   bytes(): number {
-    return 8 * this.ids.length + this.next.byteLength + this.pool.bytes() + this.head.byteLength + this.tail.byteLength
-      + this.count.byteLength + this.pool.live * stringBytes(0) + this.chars;
+    return 8 * this.ids.length + this.next.byteLength + this.pool.bytes() + this.head.byteLength + this.pool.live * stringBytes(0) + this.chars;
   }
 }

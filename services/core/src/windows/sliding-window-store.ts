@@ -33,13 +33,16 @@ export class SlidingWindowStore implements WindowStore {
   private keyCap = 0;
   // Per key.
   private maxTs = new Float64Array(0);
-  private sumEnd = new Float64Array(0);
   private head = new Int32Array(0);
-  private oldest = new Float64Array(0);
-  /** The key's running-total record (sum-only layouts, keys with several buckets), or NONE. */
-  private sumRec = new Int32Array(0);
+  /**
+   * The key's busy record once it holds RUNNING_TOTAL_FROM buckets, or NONE: its oldest bucket
+   * (quiet keys walk their few records instead) and, for sum-only layouts, its running total over
+   * the window ending with its newest bucket (floor(maxTs / hop), what BucketedWindow calls sumEnd).
+   */
+  private busyRec = new Int32Array(0);
+  private busyOldest = new Float64Array(0);
   private sumSlots: Counters;
-  private readonly sums: RecordPool;
+  private readonly busy: RecordPool;
   // Per key and distinct measure (slot * D + d).
   private dHead = new Int32Array(0);
   /** Exact fingerprints held; -1 once spilled to sketches. */
@@ -55,8 +58,9 @@ export class SlidingWindowStore implements WindowStore {
   private recIdx = new Float64Array(0);
   private recNext = new Int32Array(0);
   private recSlots: Counters;
-  private recHll = new Int32Array(0);
   private readonly recs: RecordPool;
+  /** Sketch block per (bucket record * D + measure), for spilled keys only. */
+  private readonly recSketch = new Map<number, number>();
   private readonly entries = new FingerprintSlab();
   private readonly hll = new HyperLogLogSlab();
   private readonly wheel: ExpiryWheel;
@@ -78,7 +82,10 @@ export class SlidingWindowStore implements WindowStore {
     const integer = layout.counts.every(Boolean);
     this.recSlots = integer ? new Int32Array(0) : new Float64Array(0);
     this.sumSlots = integer ? new Int32Array(0) : new Float64Array(0);
-    this.sums = new RecordPool((n) => (this.sumSlots = growCounters(this.sumSlots, n * this.S)), 16);
+    this.busy = new RecordPool((n) => {
+      this.busyOldest = growF64(this.busyOldest, n);
+      if (this.incremental) this.sumSlots = growCounters(this.sumSlots, n * this.S);
+    }, 16);
     this.unions = new RecordPool((n) => {
       this.uBlock = growI32(this.uBlock, n, NONE);
       this.uEnd = growF64(this.uEnd, n, Number.NaN);
@@ -88,8 +95,7 @@ export class SlidingWindowStore implements WindowStore {
       this.recIdx = growF64(this.recIdx, n);
       this.recNext = growI32(this.recNext, n);
       this.recSlots = growCounters(this.recSlots, n * this.S);
-      this.recHll = growI32(this.recHll, n * this.D, NONE);
-    }, 256);
+    }, 256, () => this.recNext);
     this.wheel = new ExpiryWheel(hopMs, (slot, wm) => this.expired(slot, wm));
   }
 
@@ -97,10 +103,8 @@ export class SlidingWindowStore implements WindowStore {
     if (slotCapacity <= this.keyCap) return;
     const n = slotCapacity;
     this.maxTs = growF64(this.maxTs, n);
-    this.sumEnd = growF64(this.sumEnd, n);
     this.head = growI32(this.head, n, NONE);
-    this.oldest = growF64(this.oldest, n);
-    if (this.incremental) this.sumRec = growI32(this.sumRec, n, NONE);
+    this.busyRec = growI32(this.busyRec, n, NONE);
     const nd = n * this.D;
     if (nd > 0) {
       this.dHead = growI32(this.dHead, nd, NONE);
@@ -113,10 +117,8 @@ export class SlidingWindowStore implements WindowStore {
 
   init(slot: number): void {
     this.maxTs[slot] = 0;
-    this.sumEnd[slot] = Number.NEGATIVE_INFINITY;
     this.head[slot] = NONE;
-    this.oldest[slot] = Number.POSITIVE_INFINITY;
-    if (this.incremental) this.sumRec[slot] = NONE;
+    this.busyRec[slot] = NONE;
     for (let kd = slot * this.D; kd < (slot + 1) * this.D; kd++) {
       this.dHead[kd] = NONE;
       this.dCount[kd] = 0;
@@ -130,16 +132,15 @@ export class SlidingWindowStore implements WindowStore {
     const S = this.S;
     const idx = Math.floor(ts / hop);
     let maxTs = this.maxTs[slot]!;
-    if (ts > maxTs) this.maxTs[slot] = maxTs = ts;
-    if (this.incremental) {
+    if (ts > maxTs) {
       // Before dropping: buckets leaving the window must leave the running total first.
-      const newest = Math.floor(maxTs / hop);
-      if (newest > this.sumEnd[slot]!) this.advance(slot, newest);
+      if (this.hasTotal(slot)) this.advance(slot, Math.floor(maxTs / hop), Math.floor(ts / hop));
+      this.maxTs[slot] = maxTs = ts;
     }
     // This key's newest event is no clock (a partition may run ahead): only the watermark says what can no longer arrive.
     const horizon = Math.min(maxTs - this.latenessMs, watermark);
     const minIdx = Math.floor(horizon / hop) - this.span + 1;
-    if (this.oldest[slot]! < minIdx) this.dropBefore(slot, minIdx);
+    if (this.oldestBucket(slot) < minIdx) this.dropBefore(slot, minIdx);
     const rec = this.bucketFor(slot, idx);
     const base = rec * S;
     if (this.incremental) {
@@ -148,7 +149,7 @@ export class SlidingWindowStore implements WindowStore {
       this.layout.accumulate(event, delta);
       const slots = this.recSlots;
       const sum = this.sumSlots;
-      const sr = this.sumRec[slot]!;
+      const sr = this.busyRec[slot]!;
       const sumBase = sr * S;
       const counted = sr !== NONE && this.inWindow(slot, idx);
       for (let i = 0; i < S; i++) {
@@ -165,7 +166,7 @@ export class SlidingWindowStore implements WindowStore {
       for (let i = 0; i < S; i++) slots[base + i] = x[i]!;
     }
     if (this.D > 0) this.addDistinct(slot, event, idx, rec, minIdx);
-    if (this.incremental && this.sumRec[slot] === NONE && this.bucketsAtLeast(slot, RUNNING_TOTAL_FROM)) this.startRunningTotal(slot);
+    if (this.busyRec[slot] === NONE && this.bucketsAtLeast(slot, RUNNING_TOTAL_FROM)) this.makeBusy(slot);
     this.wheel.schedule(slot, this.maxTs[slot]! + this.sizeMs);
     return true;
   }
@@ -210,7 +211,7 @@ export class SlidingWindowStore implements WindowStore {
         const old = this.findBucket(slot, was);
         if (old !== NONE) {
           this.recSlots[old * S + s]! -= 1;
-          if (this.hasTotal(slot) && this.inWindow(slot, was)) this.sumSlots[this.sumRec[slot]! * S + s]! -= 1;
+          if (this.hasTotal(slot) && this.inWindow(slot, was)) this.sumSlots[this.busyRec[slot]! * S + s]! -= 1;
         }
         ent.idx[found] = idx;
       } else if (this.dCount[kd]! >= EXACT_DISTINCT_LIMIT) {
@@ -226,7 +227,7 @@ export class SlidingWindowStore implements WindowStore {
         this.dCount[kd]!++;
       }
       this.recSlots[rec * S + s]! += 1;
-      if (this.hasTotal(slot) && this.inWindow(slot, idx)) this.sumSlots[this.sumRec[slot]! * S + s]! += 1;
+      if (this.hasTotal(slot) && this.inWindow(slot, idx)) this.sumSlots[this.busyRec[slot]! * S + s]! += 1;
     }
   }
 
@@ -247,8 +248,8 @@ export class SlidingWindowStore implements WindowStore {
 
   private sketchOf(rec: number, d: number): number {
     const at = rec * this.D + d;
-    let b = this.recHll[at]!;
-    if (b === NONE) this.recHll[at] = b = this.hll.alloc();
+    let b = this.recSketch.get(at);
+    if (b === undefined) this.recSketch.set(at, (b = this.hll.alloc()));
     return b;
   }
 
@@ -261,7 +262,16 @@ export class SlidingWindowStore implements WindowStore {
   }
 
   private hasTotal(slot: number): boolean {
-    return this.incremental && this.sumRec[slot] !== NONE;
+    return this.incremental && this.busyRec[slot] !== NONE;
+  }
+
+  private oldestBucket(slot: number): number {
+    const b = this.busyRec[slot]!;
+    if (b !== NONE) return this.busyOldest[b]!;
+    let r = this.head[slot]!;
+    if (r === NONE) return Number.POSITIVE_INFINITY;
+    while (this.recNext[r] !== NONE) r = this.recNext[r]!;
+    return this.recIdx[r]!;
   }
 
   /** Whether the key holds at least n buckets (walks at most n records). */
@@ -274,14 +284,17 @@ export class SlidingWindowStore implements WindowStore {
     return true;
   }
 
-  /** The key's running total, from its buckets in the window ending at sumEnd. */
-  private startRunningTotal(slot: number): void {
-    const sr = this.sums.alloc();
-    this.sumRec[slot] = sr;
+  /** Gives the key its busy record: its oldest bucket and its running total, from its buckets in the window ending with its newest. */
+  private makeBusy(slot: number): void {
+    const oldest = this.oldestBucket(slot);
+    const sr = this.busy.alloc();
+    this.busyRec[slot] = sr;
+    this.busyOldest[sr] = oldest;
+    if (!this.incremental) return;
     const S = this.S;
     const sum = this.sumSlots;
     sum.fill(0, sr * S, (sr + 1) * S);
-    const end = this.sumEnd[slot]!;
+    const end = Math.floor(this.maxTs[slot]! / this.hopMs);
     for (let r = this.head[slot]!; r !== NONE; r = this.recNext[r]!) {
       const i = this.recIdx[r]!;
       if (i > end) continue;
@@ -290,19 +303,19 @@ export class SlidingWindowStore implements WindowStore {
     }
   }
 
+  /** Whether bucket idx is in the running total's window (ending with the key's newest bucket). */
   private inWindow(slot: number, idx: number): boolean {
-    const end = this.sumEnd[slot]!;
+    const end = Math.floor(this.maxTs[slot]! / this.hopMs);
     return idx <= end && idx > end - this.span;
   }
 
-  /** Moves the running total's window to end at `newest`: buckets that slid out leave the total. */
-  private advance(slot: number, newest: number): void {
+  /** Moves the running total's window from ending at `from` to ending at `newest`: buckets that slid out leave the total. */
+  private advance(slot: number, from: number, newest: number): void {
+    if (newest <= from) return;
     const S = this.S;
-    const leavingFrom = this.sumEnd[slot]! - this.span + 1;
+    const leavingFrom = from - this.span + 1;
     const leavingTo = newest - this.span;
-    const sr = this.sumRec[slot]!;
-    this.sumEnd[slot] = newest;
-    if (sr === NONE) return;
+    const sr = this.busyRec[slot]!;
     const sum = this.sumSlots;
     const slots = this.recSlots;
     const sb = sr * S;
@@ -328,7 +341,7 @@ export class SlidingWindowStore implements WindowStore {
     this.recNext[n] = r;
     if (prev === NONE) this.head[slot] = n;
     else this.recNext[prev] = n;
-    if (r === NONE) this.oldest[slot] = idx;
+    if (r === NONE && this.busyRec[slot] !== NONE) this.busyOldest[this.busyRec[slot]!] = idx;
     return n;
   }
 
@@ -350,7 +363,8 @@ export class SlidingWindowStore implements WindowStore {
     }
     if (prev === NONE) this.head[slot] = NONE;
     else this.recNext[prev] = NONE;
-    this.oldest[slot] = prev === NONE ? Number.POSITIVE_INFINITY : this.recIdx[prev]!;
+    const b = this.busyRec[slot]!;
+    if (b !== NONE) this.busyOldest[b] = prev === NONE ? Number.POSITIVE_INFINITY : this.recIdx[prev]!;
     this.freeChain(r);
     // A union sketch that covered a dropped bucket is stale.
     for (let kd = slot * this.D; kd < (slot + 1) * this.D; kd++) {
@@ -362,11 +376,13 @@ export class SlidingWindowStore implements WindowStore {
   private freeChain(r: number): void {
     while (r !== NONE) {
       const n = this.recNext[r]!;
-      for (let at = r * this.D; at < (r + 1) * this.D; at++) {
-        const b = this.recHll[at]!;
-        if (b !== NONE) {
-          this.hll.free(b);
-          this.recHll[at] = NONE;
+      if (this.recSketch.size > 0) {
+        for (let at = r * this.D; at < (r + 1) * this.D; at++) {
+          const b = this.recSketch.get(at);
+          if (b !== undefined) {
+            this.hll.free(b);
+            this.recSketch.delete(at);
+          }
         }
       }
       this.recs.free(r);
@@ -382,9 +398,9 @@ export class SlidingWindowStore implements WindowStore {
     const first = end - this.span + 1;
     this.start = first * hop;
     this.end = (end + 1) * hop;
-    if (this.hasTotal(slot) && end === this.sumEnd[slot]) {
+    if (this.hasTotal(slot) && end === Math.floor(this.maxTs[slot]! / hop)) {
       const S = this.S;
-      for (let i = 0, b = this.sumRec[slot]! * S; i < S; i++) into[i] = this.sumSlots[b + i]!;
+      for (let i = 0, b = this.busyRec[slot]! * S; i < S; i++) into[i] = this.sumSlots[b + i]!;
     } else {
       this.mergeRange(slot, first, end, into);
     }
@@ -451,8 +467,8 @@ export class SlidingWindowStore implements WindowStore {
       const i = this.recIdx[r]!;
       if (i > end) continue;
       if (i < first) break;
-      const b = this.recHll[r * this.D + d]!;
-      if (b !== NONE) this.hll.merge(u, b);
+      const b = this.recSketch.get(r * this.D + d);
+      if (b !== undefined) this.hll.merge(u, b);
     }
     this.hll.summarise(u, this.uAcc, 2 * union);
     this.uEnd[union] = end;
@@ -469,9 +485,9 @@ export class SlidingWindowStore implements WindowStore {
   release(slot: number): void {
     this.freeChain(this.head[slot]!);
     this.head[slot] = NONE;
-    if (this.hasTotal(slot)) {
-      this.sums.free(this.sumRec[slot]!);
-      this.sumRec[slot] = NONE;
+    if (this.busyRec[slot] !== NONE) {
+      this.busy.free(this.busyRec[slot]!);
+      this.busyRec[slot] = NONE;
     }
     const ent = this.entries;
     for (let kd = slot * this.D; kd < (slot + 1) * this.D; kd++) {
@@ -498,11 +514,11 @@ export class SlidingWindowStore implements WindowStore {
   }
 
   bytes(): number {
-    return this.maxTs.byteLength + this.sumEnd.byteLength + this.head.byteLength + this.oldest.byteLength
-      + this.sumRec.byteLength + this.sumSlots.byteLength + this.sums.bytes()
+    return this.maxTs.byteLength + this.head.byteLength
+      + this.busyRec.byteLength + this.busyOldest.byteLength + this.sumSlots.byteLength + this.busy.bytes()
       + this.dHead.byteLength + this.dCount.byteLength + this.uRec.byteLength
       + this.uBlock.byteLength + this.uEnd.byteLength + this.uAcc.byteLength + this.unions.bytes()
-      + this.recIdx.byteLength + this.recNext.byteLength + this.recSlots.byteLength + this.recHll.byteLength + this.recs.bytes()
+      + this.recIdx.byteLength + this.recNext.byteLength + this.recSlots.byteLength + 40 * this.recSketch.size + this.recs.bytes()
       + this.entries.bytes() + this.hll.bytes() + this.wheel.bytes();
   }
 }

@@ -39,43 +39,50 @@ export function stringBytes(length: number): number {
  * the slab grows; `onGrow(capacity)` lets the owner grow its columns when it does.
  */
 export class RecordPool {
-  private nextFree = new Int32Array(0);
+  private ownLinks = new Int32Array(0);
+  private cap = 0;
   private freeHead = -1;
   private used = 0;
   private count = 0;
 
-  constructor(private readonly onGrow: (capacity: number) => void, private readonly initial = 64) {}
+  /** `links`: a column of the owner's that free records may use for the free list (saves a column). */
+  constructor(private readonly onGrow: (capacity: number) => void, private readonly initial = 64, private readonly links?: () => Int32Array) {}
 
   get live(): number {
     return this.count;
   }
 
   get capacity(): number {
-    return this.nextFree.length;
+    return this.cap;
+  }
+
+  private get freeLinks(): Int32Array {
+    return this.links ? this.links() : this.ownLinks;
   }
 
   alloc(): number {
     this.count++;
     const f = this.freeHead;
     if (f >= 0) {
-      this.freeHead = this.nextFree[f]!;
+      this.freeHead = this.freeLinks[f]!;
       return f;
     }
-    if (this.used === this.nextFree.length) {
+    if (this.used === this.cap) {
       const n = Math.max(this.initial, 2 * this.used);
-      this.nextFree = growI32(this.nextFree, n);
+      if (!this.links) this.ownLinks = growI32(this.ownLinks, n);
+      this.cap = n;
       this.onGrow(n);
     }
     return this.used++;
   }
 
   free(r: number): void {
-    this.nextFree[r] = this.freeHead;
+    this.freeLinks[r] = this.freeHead;
     this.freeHead = r;
     this.count--;
   }
 
   bytes(): number {
-    return this.nextFree.byteLength;
+    return this.ownLinks.byteLength;
   }
 }
