@@ -1,6 +1,9 @@
-import { growF64, growI32 } from './typed-columns.js';
+import { growI32 } from './typed-columns.js';
 
 const NONE = -1;
+/** tickOf of an unscheduled slot. */
+const UNSCHEDULED = -0x80000000;
+const MAX_OFFSET = 0x7fffffff;
 
 /**
  * When each key's state expires, as intrusive doubly linked lists (typed arrays indexed by slot)
@@ -9,7 +12,9 @@ const NONE = -1;
  * most once per tick of its own activity).
  */
 export class ExpiryWheel {
-  private tickOf: Float64Array = new Float64Array(0);
+  /** Each slot's tick, as an offset from the first tick scheduled (Int32: 4 bytes a key). */
+  private tickOf: Int32Array = new Int32Array(0);
+  private base = Number.NaN;
   private prev: Int32Array = new Int32Array(0);
   private next: Int32Array = new Int32Array(0);
   private readonly heads = new Map<number, number>();
@@ -21,17 +26,20 @@ export class ExpiryWheel {
 
   ensure(capacity: number): void {
     if (capacity <= this.tickOf.length) return;
-    this.tickOf = growF64(this.tickOf, capacity, Number.NaN);
+    this.tickOf = growI32(this.tickOf, capacity, UNSCHEDULED);
     this.prev = growI32(this.prev, capacity, NONE);
     this.next = growI32(this.next, capacity, NONE);
   }
 
   /** The key's state expires once the watermark passes `expiresAt` (strictly). */
   schedule(slot: number, expiresAt: number): void {
-    const tick = Math.floor(expiresAt / this.granularityMs);
-    if (this.tickOf[slot] === tick) return;
+    if (Number.isNaN(this.base)) this.base = Math.floor(expiresAt / this.granularityMs);
+    // Beyond ±2^31 ticks of the first (decades at any sane granularity), a key waits in the outermost tick: late, never early (`due` decides).
+    const offset = Math.max(-MAX_OFFSET, Math.min(MAX_OFFSET, Math.floor(expiresAt / this.granularityMs) - this.base));
+    if (this.tickOf[slot] === offset) return;
     this.unlink(slot);
-    this.tickOf[slot] = tick;
+    this.tickOf[slot] = offset;
+    const tick = this.base + offset;
     const head = this.heads.get(tick);
     this.prev[slot] = NONE;
     this.next[slot] = head ?? NONE;
@@ -42,7 +50,7 @@ export class ExpiryWheel {
 
   unschedule(slot: number): void {
     this.unlink(slot);
-    this.tickOf[slot] = Number.NaN;
+    this.tickOf[slot] = UNSCHEDULED;
   }
 
   /** Calls `expire` for every scheduled key that is due at `watermark` (`expire` must unschedule it). */
@@ -72,8 +80,9 @@ export class ExpiryWheel {
   }
 
   private unlink(slot: number): void {
-    const tick = this.tickOf[slot]!;
-    if (Number.isNaN(tick)) return;
+    const offset = this.tickOf[slot]!;
+    if (offset === UNSCHEDULED) return;
+    const tick = this.base + offset;
     const p = this.prev[slot]!;
     const n = this.next[slot]!;
     if (p !== NONE) this.next[p] = n;
