@@ -366,7 +366,7 @@ export class DetectionEngine {
   }
 
   private sweep(watermark: number): void {
-    for (const ev of this.evaluators) ev.sweep(watermark);
+    this.sweepWindows(watermark);
     this.registry.sweep(watermark);
     this.victims.sweep(watermark);
     this.remoteFlags.sweep(watermark);
@@ -377,6 +377,11 @@ export class DetectionEngine {
       for (const c of this.otp) c.sweep(watermark, smsWm);
     }
     for (const [id, ts] of this.smsSeen) if (ts < smsWm) this.smsSeen.delete(id);
+  }
+
+  /** Frees the window state of every key whose windows can no longer change (part of the periodic sweep; public for the benchmark). */
+  sweepWindows(watermark: number): void {
+    for (const ev of this.evaluators) ev.sweep(watermark);
   }
 
   /** What became of an event `processCall`/`processSms` answered `future` for. */
