@@ -30,4 +30,23 @@ describe('CallRegistry expiry and slots', () => {
     expect(r.firstSighting('new-5', 'ANSWER', 2_000_005, r.slotOf('new-5'))).toBe(false);
     expect(r.size).toBe(3_000);
   });
+
+  it('a call the watermark passed is gone at once, though forgotten a few at a time', () => {
+    const r = new CallRegistry();
+    for (let i = 0; i < 20_000; i++) r.firstSighting(`c${i}`, 'START', i); // two expiry buckets
+    r.firstSighting('c7', 'END', 50_000); // seen again: stays
+    r.sweep(20_000);
+    // More calls are due than one sweep forgets: every one of them still answers as unseen.
+    expect(r.hasSeen('c19999', 'START')).toBe(false);
+    expect(r.firstSighting('c19998', 'START', 30_000)).toBe(true);
+    expect(r.hasSeen('c7', 'START')).toBe(true);
+    for (let i = 0; i < 100; i++) r.firstSighting(`n${i}`, 'ANSWER', 40_000 + i); // reuse slots while expiry is under way
+    expect(r.hasSeen('n42', 'ANSWER')).toBe(true);
+    expect(r.hasSeen('n42', 'START')).toBe(false);
+    expect(r.size).toBe(102);
+    r.sweep(45_000);
+    expect(r.size).toBe(1);
+    expect(r.hasSeen('c7', 'END')).toBe(true);
+  });
 });
+

@@ -7,6 +7,12 @@ export const NO_SLOT = -1;
 
 /** Event time a list of the expiry schedule covers: a sweep visits only the lists the watermark has reached. */
 const EXPIRY_BUCKET_MS = 10_000;
+/**
+ * Expired calls forgotten per new call (and per sweep, a first chunk): calls expire about as fast as
+ * they arrive, so this keeps pace without a pause proportional to the calls expiring at once.
+ */
+const EXPIRE_PER_NEW_CALL = 4;
+const EXPIRE_PER_SWEEP = 4096;
 const INITIAL_CAPACITY = 1024;
 
 /**
@@ -17,7 +23,8 @@ const INITIAL_CAPACITY = 1024;
  * Packed for millions of calls: the call id maps to a slot, and a slot is two numbers in typed
  * columns (moments seen, newest event time); freed slots are reused. Expiry reads per-time-bucket
  * lists of slots (filed by the newest event time when filed), so a sweep touches only the calls in
- * buckets the watermark has reached, never every call.
+ * buckets the watermark has reached, never every call; and it forgets them a few at a time as new
+ * calls arrive, not in one pause. A call past the watermark but not yet forgotten is treated as gone.
  */
 export class CallRegistry {
   private readonly slots = new Map<string, number>();
@@ -28,10 +35,22 @@ export class CallRegistry {
   private readonly free: number[] = [];
   /** Bucket (newest event time / EXPIRY_BUCKET_MS) → slots filed there. */
   private readonly expiry = new Map<number, number[]>();
+  /** The last sweep's watermark: calls whose newest event is older are gone. */
+  private expiredBefore = Number.NEGATIVE_INFINITY;
+  /** Lists of slots a sweep found due, worked through a few at a time (`due[0]` from `duePos`). */
+  private readonly due: number[][] = [];
+  private duePos = 0;
 
   /** The call's slot, or NO_SLOT: a hint for `firstSighting` while nothing else touches the registry. */
   slotOf(callId: string): number {
-    return this.slots.get(callId) ?? NO_SLOT;
+    const slot = this.slots.get(callId);
+    if (slot === undefined) return NO_SLOT;
+    if (this.maxTs[slot]! < this.expiredBefore) {
+      // Expired at the last sweep, not yet forgotten: forgotten now.
+      this.release(slot);
+      return NO_SLOT;
+    }
+    return slot;
   }
 
   /** Whether this moment of the call in `slot` (from `slotOf`) was seen. */
@@ -55,7 +74,7 @@ export class CallRegistry {
     return true;
   }
 
-  /** Whether this moment of this call was seen already (changes nothing). */
+  /** Whether this moment of this call was seen already (records nothing). */
   hasSeen(callId: string, type: CallEventType): boolean {
     return this.seenAt(this.slotOf(callId), type);
   }
@@ -73,6 +92,7 @@ export class CallRegistry {
     this.maxTs[slot] = ts;
     this.slots.set(callId, slot);
     this.file(slot, ts);
+    if (this.due.length > 0) this.expireSome(EXPIRE_PER_NEW_CALL);
   }
 
   private grow(): void {
@@ -91,31 +111,52 @@ export class CallRegistry {
     else this.expiry.set(bucket, [slot]);
   }
 
-  /** Forgets every call whose newest event is older than the watermark. */
+  /** Every call whose newest event is older than the watermark is gone from now on (forgotten a few at a time). */
   sweep(watermark: number): void {
-    if (!(watermark > Number.NEGATIVE_INFINITY)) return;
+    if (!(watermark > this.expiredBefore)) return;
+    this.expiredBefore = watermark;
     const reached = Math.floor(watermark / EXPIRY_BUCKET_MS);
     const due: number[] = [];
     for (const bucket of this.expiry.keys()) if (bucket <= reached) due.push(bucket);
     for (const bucket of due) {
-      const list = this.expiry.get(bucket)!;
+      this.due.push(this.expiry.get(bucket)!);
       this.expiry.delete(bucket);
-      // A call seen again since it was filed moves to the bucket of its newest event.
-      for (const slot of list) {
+    }
+    this.expireSome(EXPIRE_PER_SWEEP);
+  }
+
+  /** Works through up to `budget` slots of the due lists: expired calls are forgotten, others filed by their newest event. */
+  private expireSome(budget: number): void {
+    while (budget > 0 && this.due.length > 0) {
+      const list = this.due[0]!;
+      const end = Math.min(list.length, this.duePos + budget);
+      budget -= end - this.duePos;
+      for (let i = this.duePos; i < end; i++) {
+        const slot = list[i]!;
+        // A slot listed again after it was forgotten (in `slotOf`) is free, or another call's now.
+        if (this.ids[slot] === undefined) continue;
         const ts = this.maxTs[slot]!;
-        if (ts < watermark) this.release(slot);
+        if (ts < this.expiredBefore) this.release(slot);
         else this.file(slot, ts);
+      }
+      if (end < list.length) this.duePos = end;
+      else {
+        this.due.shift();
+        this.duePos = 0;
       }
     }
   }
 
   private release(slot: number): void {
-    this.slots.delete(this.ids[slot]!);
+    const id = this.ids[slot]!;
+    if (this.slots.get(id) === slot) this.slots.delete(id);
     this.ids[slot] = undefined;
     this.free.push(slot);
   }
 
+  /** Calls remembered (what is due is forgotten first: a figure for stats, not for the hot path). */
   get size(): number {
+    this.expireSome(Number.POSITIVE_INFINITY);
     return this.slots.size;
   }
 }
