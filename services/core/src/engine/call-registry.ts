@@ -12,7 +12,7 @@ const EXPIRY_BUCKET_MS = 10_000;
  * they arrive, so this keeps pace without a pause proportional to the calls expiring at once.
  */
 const EXPIRE_PER_NEW_CALL = 4;
-const EXPIRE_PER_SWEEP = 4096;
+const EXPIRE_PER_SWEEP = 1024;
 const INITIAL_CAPACITY = 1024;
 
 /**
