@@ -1,8 +1,22 @@
-import type { Consumer, EachBatchPayload } from 'kafkajs';
+import type { Consumer, EachBatchPayload, IHeaders } from 'kafkajs';
 import type { Logger } from '../logger.js';
 import type { BatchHandler, ConsumedRecord, ConsumerOptions, MessageConsumer, ProcessedPositions } from './kafka-port.js';
 
 type Uncommitted = ReturnType<EachBatchPayload['uncommittedOffsets']>;
+
+/** Records without headers (every plain event topic) share one empty, frozen object: no allocation per record. */
+const NO_HEADERS: Record<string, string> = Object.freeze({});
+
+function headersOf(h: IHeaders | undefined): Record<string, string> {
+  let out: Record<string, string> | undefined;
+  if (h) {
+    for (const k in h) {
+      const v = h[k];
+      if (v !== undefined) (out ??= {})[k] = Array.isArray(v) ? String(v[0]) : String(v);
+    }
+  }
+  return out ?? NO_HEADERS;
+}
 
 /** Where a group starts reading the partitions it has never committed. */
 export interface StartPositions {
@@ -77,11 +91,9 @@ export class KafkajsConsumer implements MessageConsumer {
         const key = `${batch.topic}/${batch.partition}`;
         // The first batch of a generation starts where the group's committed position is.
         if (!this.committed.has(key)) this.committed.set(key, BigInt(first.offset));
-        const records = batch.messages.map((m): ConsumedRecord => {
-          const headers: Record<string, string> = {};
-          if (m.headers) for (const [k, v] of Object.entries(m.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? String(v[0]) : String(v);
-          return { topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value, headers, timestamp: Number(m.timestamp) };
-        });
+        const records = batch.messages.map((m): ConsumedRecord => (
+          { topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value, headers: headersOf(m.headers), timestamp: Number(m.timestamp) }
+        ));
         await handler({ topic: batch.topic, partition: batch.partition, records, lag: Number(batch.offsetLag()) }, { isRunning, heartbeat });
         // Sought elsewhere while handled: this batch is read again from there.
         if (isStale()) return;

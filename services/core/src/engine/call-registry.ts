@@ -2,43 +2,161 @@ import type { CallEventType } from '../events.js';
 
 const BIT: Record<CallEventType, number> = { START: 1, ANSWER: 2, END: 4 };
 
-interface CallRecord {
-  seen: number;
-  maxTs: number;
-}
+/** `slotOf` found no record of the call. */
+export const NO_SLOT = -1;
+
+/** Event time a list of the expiry schedule covers: a sweep visits only the lists the watermark has reached. */
+const EXPIRY_BUCKET_MS = 10_000;
+/**
+ * Expired calls forgotten per new call (and per sweep, a first chunk): calls expire about as fast as
+ * they arrive, so this keeps pace without a pause proportional to the calls expiring at once.
+ */
+const EXPIRE_PER_NEW_CALL = 4;
+const EXPIRE_PER_SWEEP = 1024;
+const INITIAL_CAPACITY = 1024;
 
 /**
  * Remembers which moments of each recent call were seen, so a re-delivered event (same event, same
  * call moment) counts once. Kept until the watermark passes the call's newest event: anything
  * older is rejected as late before it gets here.
+ *
+ * Packed for millions of calls: the call id maps to a slot, and a slot is two numbers in typed
+ * columns (moments seen, newest event time); freed slots are reused. Expiry reads per-time-bucket
+ * lists of slots (filed by the newest event time when filed), so a sweep touches only the calls in
+ * buckets the watermark has reached, never every call; and it forgets them a few at a time as new
+ * calls arrive, not in one pause. A call past the watermark but not yet forgotten is treated as gone.
  */
 export class CallRegistry {
-  private readonly calls = new Map<string, CallRecord>();
+  private readonly slots = new Map<string, number>();
+  /** Slot → its call id (to forget it), undefined when free. */
+  private ids: (string | undefined)[] = [];
+  private seen = new Uint8Array(INITIAL_CAPACITY);
+  private maxTs = new Float64Array(INITIAL_CAPACITY);
+  private readonly free: number[] = [];
+  /** Bucket (newest event time / EXPIRY_BUCKET_MS) → slots filed there. */
+  private readonly expiry = new Map<number, number[]>();
+  /** The last sweep's watermark: calls whose newest event is older are gone. */
+  private expiredBefore = Number.NEGATIVE_INFINITY;
+  /** Lists of slots a sweep found due, worked through a few at a time (`due[0]` from `duePos`). */
+  private readonly due: number[][] = [];
+  private duePos = 0;
 
-  /** True the first time this moment of this call is seen. */
-  firstSighting(callId: string, type: CallEventType, ts: number): boolean {
-    const rec = this.calls.get(callId);
-    if (!rec) {
-      this.calls.set(callId, { seen: BIT[type], maxTs: ts });
+  /** The call's slot, or NO_SLOT: a hint for `firstSighting` while nothing else touches the registry. */
+  slotOf(callId: string): number {
+    const slot = this.slots.get(callId);
+    if (slot === undefined) return NO_SLOT;
+    if (this.maxTs[slot]! < this.expiredBefore) {
+      // Expired at the last sweep, not yet forgotten: forgotten now.
+      this.release(slot);
+      return NO_SLOT;
+    }
+    return slot;
+  }
+
+  /** Whether this moment of the call in `slot` (from `slotOf`) was seen. */
+  seenAt(slot: number, type: CallEventType): boolean {
+    return slot !== NO_SLOT && (this.seen[slot]! & BIT[type]) !== 0;
+  }
+
+  /**
+   * True the first time this moment of this call is seen. `slot`: what `slotOf(callId)` answered
+   * with no change to the registry since (saves the lookup); omitted, it is looked up.
+   */
+  firstSighting(callId: string, type: CallEventType, ts: number, slot: number = this.slotOf(callId)): boolean {
+    if (slot === NO_SLOT) {
+      this.add(callId, BIT[type], ts);
       return true;
     }
-    if (rec.maxTs < ts) rec.maxTs = ts;
-    if (rec.seen & BIT[type]) return false;
-    rec.seen |= BIT[type];
+    if (this.maxTs[slot]! < ts) this.maxTs[slot] = ts;
+    const seen = this.seen[slot]!;
+    if (seen & BIT[type]) return false;
+    this.seen[slot] = seen | BIT[type];
     return true;
   }
 
-  /** Whether this moment of this call was seen already (changes nothing). */
+  /** Whether this moment of this call was seen already (records nothing). */
   hasSeen(callId: string, type: CallEventType): boolean {
-    const rec = this.calls.get(callId);
-    return rec !== undefined && (rec.seen & BIT[type]) !== 0;
+    return this.seenAt(this.slotOf(callId), type);
   }
 
+  private add(callId: string, seen: number, ts: number): void {
+    let slot = this.free.pop();
+    if (slot === undefined) {
+      slot = this.ids.length;
+      if (slot === this.seen.length) this.grow();
+      this.ids.push(callId);
+    } else {
+      this.ids[slot] = callId;
+    }
+    this.seen[slot] = seen;
+    this.maxTs[slot] = ts;
+    this.slots.set(callId, slot);
+    this.file(slot, ts);
+    if (this.due.length > 0) this.expireSome(EXPIRE_PER_NEW_CALL);
+  }
+
+  private grow(): void {
+    const seen = new Uint8Array(this.seen.length * 2);
+    seen.set(this.seen);
+    this.seen = seen;
+    const maxTs = new Float64Array(this.maxTs.length * 2);
+    maxTs.set(this.maxTs);
+    this.maxTs = maxTs;
+  }
+
+  private file(slot: number, ts: number): void {
+    const bucket = Math.floor(ts / EXPIRY_BUCKET_MS);
+    const list = this.expiry.get(bucket);
+    if (list) list.push(slot);
+    else this.expiry.set(bucket, [slot]);
+  }
+
+  /** Every call whose newest event is older than the watermark is gone from now on (forgotten a few at a time). */
   sweep(watermark: number): void {
-    for (const [id, rec] of this.calls) if (rec.maxTs < watermark) this.calls.delete(id);
+    if (!(watermark > this.expiredBefore)) return;
+    this.expiredBefore = watermark;
+    const reached = Math.floor(watermark / EXPIRY_BUCKET_MS);
+    const due: number[] = [];
+    for (const bucket of this.expiry.keys()) if (bucket <= reached) due.push(bucket);
+    for (const bucket of due) {
+      this.due.push(this.expiry.get(bucket)!);
+      this.expiry.delete(bucket);
+    }
+    this.expireSome(EXPIRE_PER_SWEEP);
   }
 
+  /** Works through up to `budget` slots of the due lists: expired calls are forgotten, others filed by their newest event. */
+  private expireSome(budget: number): void {
+    while (budget > 0 && this.due.length > 0) {
+      const list = this.due[0]!;
+      const end = Math.min(list.length, this.duePos + budget);
+      budget -= end - this.duePos;
+      for (let i = this.duePos; i < end; i++) {
+        const slot = list[i]!;
+        // A slot listed again after it was forgotten (in `slotOf`) is free, or another call's now.
+        if (this.ids[slot] === undefined) continue;
+        const ts = this.maxTs[slot]!;
+        if (ts < this.expiredBefore) this.release(slot);
+        else this.file(slot, ts);
+      }
+      if (end < list.length) this.duePos = end;
+      else {
+        this.due.shift();
+        this.duePos = 0;
+      }
+    }
+  }
+
+  private release(slot: number): void {
+    const id = this.ids[slot]!;
+    if (this.slots.get(id) === slot) this.slots.delete(id);
+    this.ids[slot] = undefined;
+    this.free.push(slot);
+  }
+
+  /** Calls remembered (what is due is forgotten first: a figure for stats, not for the hot path). */
   get size(): number {
-    return this.calls.size;
+    this.expireSome(Number.POSITIVE_INFINITY);
+    return this.slots.size;
   }
 }

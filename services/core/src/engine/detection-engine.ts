@@ -69,10 +69,6 @@ const OTP_SWEEP_EVERY_MS = 120_000;
  * the watermark, runs every rule, turns firings into alerts with a lifecycle, and lists victims.
  * Pure and synchronous: time is the events' own.
  */
-/** The call registry's key: one instance may own several routes of a call, each a sighting of its own. */
-function registryKey(callId: string, route: string | undefined): string {
-  return route === undefined ? callId : `${route}\u0000${callId}`;
-}
 
 export class DetectionEngine {
   private pack: RulePack;
@@ -85,7 +81,8 @@ export class DetectionEngine {
   private otp: OtpCorrelator[] = [];
   private alertBook: AlertBook;
   private readonly victims: VictimTracker;
-  private readonly registry = new CallRegistry();
+  /** Calls seen, per route (one instance may own several routes of a call, each a sighting of its own); unrouted under undefined. */
+  private readonly registries = new Map<string | undefined, CallRegistry>();
   private readonly smsSeen = new Map<string, number>();
   private readonly callWatermark: Watermark;
   private readonly smsWatermark: Watermark;
@@ -172,14 +169,15 @@ export class DetectionEngine {
     }
     // A re-sent record is news about nothing: it must neither move event time nor, read from
     // another partition than the first copy, count as that partition moving on.
-    const callKey = registryKey(e.call_id, route);
-    if (this.registry.hasSeen(callKey, e.type)) {
+    const registry = this.registryFor(route);
+    let slot = registry.slotOf(e.call_id);
+    if (registry.seenAt(slot, e.type)) {
       this.counters.duplicates++;
       return 'duplicate';
     }
     if (!this.guard.admit(e.ts, source)) {
       // A copy of a record already held does not vote for it.
-      if (this.guard.isWaiting((r) => r.kind === 'call' && r.event.type === e.type && registryKey(r.event.call_id, r.route) === callKey)) {
+      if (this.guard.isWaiting((r) => r.kind === 'call' && r.event.type === e.type && r.event.call_id === e.call_id && r.route === route)) {
         this.counters.duplicates++;
         return 'duplicate';
       }
@@ -188,8 +186,10 @@ export class DetectionEngine {
         return 'future';
       }
       this.takeBackConfirmed(out);
+      // Records taken back changed the registry: the slot is looked up again.
+      slot = registry.slotOf(e.call_id);
     }
-    const outcome = this.admitCall(e, out, source, route);
+    const outcome = this.admitCall(e, out, source, route, slot);
     this.takeBackInReach(out);
     return outcome;
   }
@@ -232,11 +232,19 @@ export class DetectionEngine {
     }
   }
 
-  private admitCall(e: CallEvent, out: EngineOutput, source: string | undefined, route: string | undefined): EventOutcome {
+  /** The calls seen on a route (one instance may own several routes of a call: each is a sighting of its own). */
+  private registryFor(route: string | undefined): CallRegistry {
+    let registry = this.registries.get(route);
+    if (!registry) this.registries.set(route, (registry = new CallRegistry()));
+    return registry;
+  }
+
+  /** `slot`: the call's slot in its route's registry, looked up with nothing changed since. */
+  private admitCall(e: CallEvent, out: EngineOutput, source: string | undefined, route: string | undefined, slot?: number): EventOutcome {
     // Before this event moves it: windows keep what any event not yet late may need.
     const watermark = this.callWatermark.value;
-    // One instance may own several routes of a call: each is a sighting of its own.
-    if (!this.registry.firstSighting(registryKey(e.call_id, route), e.type, e.ts)) {
+    const registry = this.registryFor(route);
+    if (!registry.firstSighting(e.call_id, e.type, e.ts, slot ?? registry.slotOf(e.call_id))) {
       this.counters.duplicates++;
       return 'duplicate';
     }
@@ -367,7 +375,7 @@ export class DetectionEngine {
 
   private sweep(watermark: number): void {
     this.sweepWindows(watermark);
-    this.registry.sweep(watermark);
+    for (const registry of this.registries.values()) registry.sweep(watermark);
     this.victims.sweep(watermark);
     this.remoteFlags.sweep(watermark);
     this.alertBook.sweep(watermark);
@@ -419,6 +427,8 @@ export class DetectionEngine {
   }
 
   get trackedCalls(): number {
-    return this.registry.size;
+    let n = 0;
+    for (const registry of this.registries.values()) n += registry.size;
+    return n;
   }
 }

@@ -126,4 +126,17 @@ describe('OtpCorrelator', () => {
     x.otp(CONNECT + 10 * MIN);
     expect(x.out).toEqual([]);
   });
+
+  it('keeps a call through sweeps that stop short of it, however often, and forgets it at the first that passes it', () => {
+    const x = correlator();
+    x.call({ at: T0 });
+    // Cutoff (watermark minus N minutes) exactly at the connect time, three times: still live.
+    for (let i = 0; i < 3; i++) x.c.sweep(CONNECT + 10 * MIN, CONNECT + 10 * MIN);
+    x.otp(CONNECT + 9 * MIN);
+    expect(x.out).toHaveLength(1);
+    x.c.sweep(CONNECT + 10 * MIN + 1, CONNECT + 10 * MIN + 1);
+    x.otp(CONNECT + 9 * MIN + 30 * SEC);
+    expect(x.out).toHaveLength(1);
+  });
 });
+

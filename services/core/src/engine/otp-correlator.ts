@@ -26,6 +26,9 @@ interface Otp {
 export class OtpCorrelator {
   private readonly calls = new Map<string, ConnectedCall[]>();
   private readonly otps = new Map<string, Otp[]>();
+  /** Expiry schedule: time bucket → callees with a call (or an OTP) in it, so a sweep visits only those due. */
+  private readonly callsDue = new ExpirySchedule();
+  private readonly otpsDue = new ExpirySchedule();
 
   constructor(
     readonly rule: OtpAfterCallRule,
@@ -43,6 +46,7 @@ export class OtpCorrelator {
     const call: ConnectedCall = { callId: e.call_id, connectTs, trunk: e.ingress_trunk, cli: e.calling_number, suspicious, matchedOtps: undefined };
     list.push(call);
     this.calls.set(e.called_number, list);
+    this.callsDue.add(connectTs, e.called_number);
     for (const otp of this.otps.get(e.called_number) ?? []) this.match(e.called_number, call, otp, out);
   }
 
@@ -52,6 +56,7 @@ export class OtpCorrelator {
     const list = this.otps.get(s.recipient_number) ?? [];
     list.push(otp);
     this.otps.set(s.recipient_number, list);
+    this.otpsDue.add(s.ts, s.recipient_number);
     for (const call of this.calls.get(s.recipient_number) ?? []) this.match(s.recipient_number, call, otp, out);
   }
 
@@ -96,13 +101,53 @@ export class OtpCorrelator {
   sweep(callWatermark: number, smsWatermark: number): void {
     const callCutoff = otherStreamCutoff(callWatermark, smsWatermark) - this.rule.withinMs;
     const otpCutoff = otherStreamCutoff(smsWatermark, callWatermark) - this.rule.withinMs;
-    for (const [k, list] of this.calls) {
+    this.callsDue.takeDue(callCutoff, (k) => {
+      const list = this.calls.get(k);
+      if (!list) return;
       const live = list.filter((c) => c.connectTs >= callCutoff);
       if (live.length === 0) this.calls.delete(k); else if (live.length !== list.length) this.calls.set(k, live);
-    }
-    for (const [k, list] of this.otps) {
+      return live.map((c) => c.connectTs);
+    });
+    this.otpsDue.takeDue(otpCutoff, (k) => {
+      const list = this.otps.get(k);
+      if (!list) return;
       const live = list.filter((o) => o.ts >= otpCutoff);
       if (live.length === 0) this.otps.delete(k); else if (live.length !== list.length) this.otps.set(k, live);
+      return live.map((o) => o.ts);
+    });
+  }
+}
+
+const EXPIRY_BUCKET_MS = 30_000;
+
+/** Keys filed by the time bucket of an entry's time; a sweep takes the buckets its cutoff has reached. */
+class ExpirySchedule {
+  private readonly buckets = new Map<number, string[]>();
+
+  add(ts: number, key: string): void {
+    const bucket = Math.floor(ts / EXPIRY_BUCKET_MS);
+    const list = this.buckets.get(bucket);
+    if (list) list.push(key);
+    else this.buckets.set(bucket, [key]);
+  }
+
+  /**
+   * Visits (once each) the keys filed in buckets that start before `cutoff`, and unfiles them;
+   * `visit` expires the key's entries and answers the times of those still live, and a key with a
+   * live entry in a bucket taken (the one the cutoff falls in) is filed again.
+   */
+  takeDue(cutoff: number, visit: (key: string) => number[] | undefined): void {
+    if (!(cutoff > Number.NEGATIVE_INFINITY)) return;
+    const reached = Math.floor(cutoff / EXPIRY_BUCKET_MS);
+    const keys = new Set<string>();
+    for (const [bucket, list] of this.buckets) {
+      if (bucket > reached) continue;
+      for (const key of list) keys.add(key);
+      this.buckets.delete(bucket);
+    }
+    for (const key of keys) {
+      const live = visit(key);
+      if (live?.some((ts) => Math.floor(ts / EXPIRY_BUCKET_MS) <= reached)) this.add(reached * EXPIRY_BUCKET_MS, key);
     }
   }
 }

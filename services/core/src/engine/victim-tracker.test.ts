@@ -134,4 +134,17 @@ describe('VictimTracker', () => {
     expect(v.t.activeFlags).toBe(0);
     expect(v.t.isFlagged('ingress_trunk', 'intl-7', FLAG_AT)).toBe(false);
   });
+
+  it('a later flag of a kind already flagged looks back through calls logged before and after the first, not those the cap pushed out', () => {
+    const v = tracker({ ...SETTINGS, maxLoggedCalls: 3 });
+    v.end(ended('1', FLAG_AT - 40 * MIN, 2 * MIN, { trunk: 'other' }));
+    v.end(ended('2', FLAG_AT - 30 * MIN, 2 * MIN, { trunk: 'late-7' }));
+    v.flag('a', FLAG_AT - 25 * MIN, 'intl-7'); // the first trunk flag: nothing of intl-7 logged
+    v.end(ended('3', FLAG_AT - 20 * MIN, 2 * MIN, { trunk: 'other' }));
+    v.end(ended('4', FLAG_AT - 15 * MIN, 2 * MIN, { trunk: 'late-7' }));
+    v.end(ended('5', FLAG_AT - 10 * MIN, 2 * MIN, { trunk: 'other' })); // pushes call 2 out of the log
+    v.flag('b', FLAG_AT, 'late-7');
+    v.flag('c', FLAG_AT, 'other');
+    expect(v.ids()).toEqual(['4', '3', '5']);
+  });
 });

@@ -30,6 +30,13 @@ export class VictimTracker {
    */
   private log: { e: CallEvent; route: string | undefined }[] = [];
   private logHead = 0;
+  /** Entries compacted away from the front of `log`: positions in `logIndex` are `logBase` + index into `log`. */
+  private logBase = 0;
+  /**
+   * entityType → entity → positions of its logged calls, oldest first: a flag looks back through its
+   * own origin's calls, not through the whole log. Built for a kind of origin when it is first flagged.
+   */
+  private readonly logIndex = new Map<string, { key: KeyExtractor; byEntity: Map<string, number[]> }>();
   /** entityType → entity → flags on it. */
   private readonly flags = new Map<string, { key: KeyExtractor; byEntity: Map<string, Flag[]> }>();
   /**
@@ -61,8 +68,15 @@ export class VictimTracker {
   onCallEnded(e: CallEvent, out: VictimExposure[], route?: string): void {
     if (!this.isVictimCall(e)) return;
     if (this.settings.lookbackMs > 0) {
+      const position = this.logBase + this.log.length;
       this.log.push({ e, route });
-      if (this.log.length - this.logHead > this.settings.maxLoggedCalls) this.logHead++;
+      for (const { key, byEntity } of this.logIndex.values()) {
+        const entity = key.entityOf(e);
+        const positions = byEntity.get(entity);
+        if (positions) positions.push(position);
+        else byEntity.set(entity, [position]);
+      }
+      if (this.log.length - this.logHead > this.settings.maxLoggedCalls) this.dropOldestLogged();
     }
     for (const [entityType, { key, byEntity }] of this.flags) {
       if (route !== undefined && entityType !== route) continue;
@@ -105,16 +119,49 @@ export class VictimTracker {
     this.lookBack(flag, key, out);
   }
 
+  /** The log's oldest call leaves it (and its origins' positions). */
+  private dropOldestLogged(): void {
+    const { e } = this.log[this.logHead]!;
+    const position = this.logBase + this.logHead;
+    this.logHead++;
+    for (const { key, byEntity } of this.logIndex.values()) {
+      const entity = key.entityOf(e);
+      const positions = byEntity.get(entity);
+      if (positions?.[0] !== position) continue;
+      if (positions.length === 1) byEntity.delete(entity);
+      else positions.shift();
+    }
+  }
+
+  /** The positions of logged calls by origin of this kind, built from the log on first use. */
+  private indexFor(key: KeyExtractor): Map<string, number[]> {
+    let index = this.logIndex.get(key.entityType);
+    if (!index) {
+      index = { key, byEntity: new Map() };
+      for (let i = this.logHead; i < this.log.length; i++) {
+        const entity = key.entityOf(this.log[i]!.e);
+        const positions = index.byEntity.get(entity);
+        if (positions) positions.push(this.logBase + i);
+        else index.byEntity.set(entity, [this.logBase + i]);
+      }
+      this.logIndex.set(key.entityType, index);
+    }
+    return index.byEntity;
+  }
+
   private lookBack(flag: Flag, key: KeyExtractor, out: VictimExposure[]): void {
-    const entity = flag.entity;
-    for (let i = this.logHead; i < this.log.length; i++) {
+    const positions = this.indexFor(key).get(flag.entity);
+    if (!positions) return;
+    for (const position of positions) {
+      const i = position - this.logBase;
+      if (i < this.logHead) continue;
       const { e, route } = this.log[i]!;
       // Routed by key, only calls that came on the flagged origin's own route count: they are that
       // partition's records, so what a flag lists depends on nothing else this instance holds (the
       // same call seen on another route, from another partition, would make a rewound partition
       // list it at the flag, as if the previous owner had, and never when the call arrives).
       if (route !== undefined && route !== flag.entityType) continue;
-      if (e.ts >= flag.from && key.entityOf(e) === entity) {
+      if (e.ts >= flag.from) {
         const x = this.exposure(flag, e);
         if (x) out.push(x);
       }
@@ -128,9 +175,10 @@ export class VictimTracker {
 
   sweep(watermark: number): void {
     const oldest = watermark - this.settings.lookbackMs;
-    while (this.logHead < this.log.length && this.log[this.logHead]!.e.ts < oldest) this.logHead++;
+    while (this.logHead < this.log.length && this.log[this.logHead]!.e.ts < oldest) this.dropOldestLogged();
     if (this.logHead > 4096 && this.logHead > this.log.length / 2) {
       this.log = this.log.slice(this.logHead);
+      this.logBase += this.logHead;
       this.logHead = 0;
     }
     for (const [seen, ts] of this.exposed) if (ts < watermark - this.settings.lookbackMs) this.exposed.delete(seen);

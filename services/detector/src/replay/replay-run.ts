@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   DetectionEngine, validateCallEvent, validateSmsEvent,
-  type Alert, type CallEvent, type HashSeed, type EngineOutput, type ReferenceData, type RulePack, type SmsEvent, type VictimExposure,
+  type Alert, type CallEvent, type EventOutcome, type HashSeed, type EngineOutput, type ReferenceData, type RulePack, type SmsEvent, type Validated, type VictimExposure,
 } from '@telfraud/core';
 import { DEFAULT_MAX_LINE_BYTES, readNdjsonBatches, type NdjsonLine } from './ndjson-reader.js';
 import { printable } from './printable.js';
@@ -50,11 +50,9 @@ export interface ReplayResult {
   elapsedMs: number;
 }
 
-type Tagged = { kind: 'call'; event: CallEvent } | { kind: 'sms'; event: SmsEvent };
-
 /** A validated event stream read in batches, consumed one event at a time without a promise per event. */
-class EventCursor {
-  private batch: Tagged[] = [];
+class EventCursor<T extends CallEvent | SmsEvent> {
+  private batch: T[] = [];
   private pos = 0;
   private done = false;
   private readonly source: AsyncGenerator<NdjsonLine[]>;
@@ -63,7 +61,7 @@ class EventCursor {
 
   constructor(
     file: string,
-    private readonly kind: 'call' | 'sms',
+    private readonly validateEvent: (value: unknown) => Validated<T>,
     private readonly onBad: (line: number, why: string, fatal: boolean) => void,
     private readonly onGood: () => void,
     private readonly onBatch: () => void,
@@ -73,7 +71,7 @@ class EventCursor {
   }
 
   /** The next event, or undefined at the end; awaits only when a batch is used up. */
-  async peek(): Promise<Tagged | undefined> {
+  async peek(): Promise<T | undefined> {
     while (this.pos >= this.batch.length) {
       if (this.done) return undefined;
       const next = await this.source.next();
@@ -89,12 +87,12 @@ class EventCursor {
   }
 
   /** Synchronous while the current batch lasts: the hot loop. */
-  peekSync(): Tagged | undefined {
+  peekSync(): T | undefined {
     return this.pos < this.batch.length ? this.batch[this.pos] : undefined;
   }
 
   /** The record after the next one, if it is already read. */
-  peekSecondSync(): Tagged | undefined {
+  peekSecondSync(): T | undefined {
     return this.pos + 1 < this.batch.length ? this.batch[this.pos + 1] : undefined;
   }
 
@@ -102,53 +100,34 @@ class EventCursor {
     this.pos++;
   }
 
-  private validate(lines: NdjsonLine[]): Tagged[] {
-    const out: Tagged[] = [];
+  private validate(lines: NdjsonLine[]): T[] {
+    const out: T[] = [];
     for (const item of lines) {
       this.lines = item.line;
       if ('error' in item) {
         this.onBad(item.line, item.error, item.fatal === true);
         continue;
       }
-      const v = this.kind === 'call' ? validateCallEvent(item.value) : validateSmsEvent(item.value);
+      const v = this.validateEvent(item.value);
       if (!v.ok) {
         this.onBad(item.line, `${v.violation.path || 'record'}: ${v.violation.message}`, false);
         continue;
       }
       this.onGood();
-      out.push(this.kind === 'call' ? { kind: 'call', event: v.value as CallEvent } : { kind: 'sms', event: v.value as SmsEvent });
+      out.push(v.value);
     }
     return out;
   }
 }
 
 /**
- * Merges two streams by event time, as the detector sees two topics advance together. A record
- * dated far ahead of the record after it in its own file (a wrong clock) is passed on at once, for
- * the engine to judge: ordered by its date it would hold its whole stream back behind the other.
+ * A record dated far ahead of the record after it in its own file (a wrong clock) is passed on at
+ * once when merging the streams by event time, for the engine to judge: ordered by its date it
+ * would hold its whole stream back behind the other.
  */
-async function* mergeByTs(a: EventCursor, b: EventCursor | undefined, maxJumpMs: number): AsyncGenerator<Tagged[]> {
-  const out: Tagged[] = [];
-  const outlier = (c: EventCursor, head: Tagged): boolean => {
-    const next = c.peekSecondSync();
-    return next !== undefined && head.event.ts - next.event.ts > maxJumpMs;
-  };
-  for (;;) {
-    const x = a.peekSync() ?? (await a.peek());
-    const y = b ? b.peekSync() ?? (await b.peek()) : undefined;
-    if (!x && !y) break;
-    if (x && (!y || outlier(a, x) || (!outlier(b!, y) && x.event.ts <= y.event.ts))) {
-      out.push(x);
-      a.advance();
-    } else if (y && b) {
-      out.push(y);
-      b.advance();
-    }
-    if (out.length >= 4096) {
-      yield out.splice(0);
-    }
-  }
-  if (out.length > 0) yield out;
+function isOutlier(c: EventCursor<CallEvent | SmsEvent>, head: CallEvent | SmsEvent, maxJumpMs: number): boolean {
+  const next = c.peekSecondSync();
+  return next !== undefined && head.ts - next.ts > maxJumpMs;
 }
 
 /**
@@ -187,8 +166,8 @@ export async function runReplay(input: ReplayInput): Promise<ReplayResult> {
     const seconds = Math.max((t - started) / 1000, 0.001);
     input.report(`progress: ${calls.lines + (sms?.lines ?? 0)} lines read, ${n} events, ${alerts.size} alerts, ${victims.length} victims, ${Math.round(n / seconds)} events/s`);
   };
-  const calls = new EventCursor(input.calls, 'call', bad(input.calls), () => callsRead++, progress, maxLineBytes);
-  const sms = input.sms ? new EventCursor(input.sms, 'sms', bad(input.sms), () => smsRead++, progress, maxLineBytes) : undefined;
+  const calls = new EventCursor(input.calls, validateCallEvent, bad(input.calls), () => callsRead++, progress, maxLineBytes);
+  const sms = input.sms ? new EventCursor(input.sms, validateSmsEvent, bad(input.sms), () => smsRead++, progress, maxLineBytes) : undefined;
   const collect = (): void => {
     if (out.alerts.length > 0) {
       for (const a of out.alerts) {
@@ -202,8 +181,20 @@ export async function runReplay(input: ReplayInput): Promise<ReplayResult> {
       out.victims.length = 0;
     }
   };
-  for await (const merged of mergeByTs(calls, sms, input.pack.settings.maxEventTimeJumpMs)) for (const item of merged) {
-    const outcome = item.kind === 'call' ? engine.processCall(item.event, out) : engine.processSms(item.event, out);
+  // Merged by event time, as the detector sees two topics advance together; awaits only when a
+  // cursor's batch is used up.
+  const maxJumpMs = input.pack.settings.maxEventTimeJumpMs;
+  for (;;) {
+    const x = calls.peekSync() ?? (await calls.peek());
+    const y = sms ? sms.peekSync() ?? (await sms.peek()) : undefined;
+    let outcome: EventOutcome;
+    if (x && (!y || isOutlier(calls, x, maxJumpMs) || (!isOutlier(sms!, y, maxJumpMs) && x.ts <= y.ts))) {
+      calls.advance();
+      outcome = engine.processCall(x, out);
+    } else if (y) {
+      sms!.advance();
+      outcome = engine.processSms(y, out);
+    } else break;
     if (outcome !== 'accepted') outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
     collect();
     n++;
