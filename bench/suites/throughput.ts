@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { benchCodecs } from '../lib/codecs.js';
 import { runTool } from '../lib/child.js';
@@ -56,6 +57,45 @@ function kcatRead(brokers: string, topic: string, timeoutMs: number): Promise<{ 
       else resolve({ count, samples, ms: Date.now() - t0 });
     });
   });
+}
+
+/** Where `@confluentinc/kafka-javascript` resolves from the repository (not a dependency: installed by hand, or on NODE_PATH). */
+function confluentModule(): string | undefined {
+  try {
+    return createRequire(import.meta.url).resolve('@confluentinc/kafka-javascript');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The second Kafka client, when installed: its bare read of the same topic, and one detector with
+ * KAFKA_CLIENT=confluent catching up on it under a fresh group.
+ */
+async function confluentRun(ctx: BenchContext, topics: DetectorTopics, events: number): Promise<{ bareRate: number | undefined; detectorRate: number | undefined; bareTotal: number | undefined } | undefined> {
+  const { env, run, results } = ctx;
+  const module = confluentModule();
+  if (!module) {
+    results.note('@confluentinc/kafka-javascript is not installed: the second Kafka client was not measured (see the README\'s Kafka-client paragraph).');
+    return undefined;
+  }
+  progress('throughput: bare @confluentinc/kafka-javascript consumer');
+  const bare = await runTool<BareResult>('bare-confluent-consumer.ts', [module, brokersOf(env).join(','), topics.calls, `bench-${run}-bare-cf`, events, 1_048_576], { timeoutMs: 180_000 });
+  progress('throughput: one detector with KAFKA_CLIENT=confluent');
+  const t0 = Date.now();
+  const detector = await startDetector(env, {
+    name: 'detector-confluent', groupId: `bench-${run}-det-cf`, topics, referenceDir: path.join(ctx.genDir, 'reference'), extraEnv: { KAFKA_CLIENT: 'confluent' },
+  });
+  let samples: Sample[] = [];
+  try {
+    const sampled = await sampleUntil([detector], events, { t0, timeoutMs: 240_000, onProgress: (n) => progress(`throughput: detector (confluent) consumed ${fmtInt(n)}`) });
+    samples = sampled.samples;
+    if (!sampled.done) results.note(`The detector with KAFKA_CLIENT=confluent had consumed only ${fmtInt(samples.at(-1)?.n ?? 0)} of ${fmtInt(events)} events when its time ran out.`);
+  } finally {
+    await detector.service.stop();
+  }
+  const last = bare.samples.at(-1);
+  return { bareRate: steadyRate(bare.samples, events), detectorRate: steadyRate(samples, events), bareTotal: last ? last.n / (last.t / 1000) : undefined };
 }
 
 /**
@@ -123,6 +163,17 @@ export async function throughputBench(ctx: BenchContext): Promise<void> {
     area: 'Throughput', measure: 'detector after the catch-up: RSS; alerts emitted; events dead-lettered',
     result: `${fmtBytes(rss ?? detectorMetrics['process_resident_memory_bytes'])}; ${fmtInt(detectorMetrics['fraud_alerts_emitted_total'] ?? Number.NaN)}; ${fmtInt(detectorMetrics['fraud_events_rejected_total'] ?? 0)}`,
   });
+  const confluent = await confluentRun(ctx, topics, events);
+  if (confluent) {
+    results.add({
+      area: 'Throughput', measure: 'second client, same topic: bare @confluentinc/kafka-javascript consumer; one detector with KAFKA_CLIENT=confluent',
+      result: `${fmtRate(confluent.bareRate)} (${fmtRate(confluent.bareTotal)} incl. group join); detector ${fmtRate(confluent.detectorRate)}`,
+    });
+    results.add({
+      area: 'Throughput', measure: 'ratios: bare confluent / bare kafkajs; detector (confluent) / detector (kafkajs)',
+      result: `${fmtRatio(confluent.bareRate !== undefined && bareRate ? confluent.bareRate / bareRate : undefined)}; ${fmtRatio(confluent.detectorRate !== undefined && detectorRate ? confluent.detectorRate / detectorRate : undefined)}`,
+    });
+  }
   const outcome: ThroughputOutcome = { topics, events, detectorRate, bareRate };
-  results.raw['throughput'] = { ...outcome, produced, kcatRate, kcatCount: kcat.count, detectorSamples, rss, detectorMetrics, bareJoinMs: bareDefault.joinMs };
+  results.raw['throughput'] = { ...outcome, confluent, produced, kcatRate, kcatCount: kcat.count, detectorSamples, rss, detectorMetrics, bareJoinMs: bareDefault.joinMs };
 }

@@ -11,16 +11,24 @@ export const alertSinkSettings = defineConfig({
   clickhouseRequestTimeoutMs: { ...clickhouseSettings.clickhouseRequestTimeoutMs, doc: 'Timeout of one ClickHouse request; a timed-out insert is retried' },
   groupId: { env: 'SINK_GROUP_ID', type: 'string', default: 'alert-sink', doc: 'Kafka consumer group of the sink' },
   batchMaxRows: {
-    env: 'SINK_BATCH_MAX_ROWS', type: 'int', min: 1, max: 1_000_000, default: 10_000,
-    doc: 'Flush as soon as this many rows wait (also the largest single INSERT)',
+    env: 'SINK_BATCH_MAX_ROWS', type: 'int', min: 1, max: 1_000_000, default: 20_000,
+    doc: 'An insert batch closes at this many rows (also the largest single INSERT); rows of many fetches and partitions share it',
+  },
+  batchMaxBytes: {
+    env: 'SINK_BATCH_MAX_BYTES', type: 'int', min: 1_024, max: 1_073_741_824, default: 16_777_216,
+    doc: 'An insert batch also closes once the consumed records behind its rows reach this many bytes (Avro; the JSON sent is about twice that)',
   },
   flushIntervalMs: {
     env: 'SINK_FLUSH_INTERVAL_MS', type: 'int', min: 0, max: 60_000, default: 20,
-    doc: 'Longest a row waits for more rows before it is flushed',
+    doc: 'An insert batch closes this long after its first row (later only while every INSERT slot is busy: under load batches grow)',
+  },
+  concurrentInserts: {
+    env: 'SINK_CONCURRENT_INSERTS', type: 'int', min: 1, max: 16, default: 2,
+    doc: 'Insert batches stored at once; reading stops while one more closed batch waits for them. Offsets are committed in batch order once stored',
   },
   concurrentBatches: {
     env: 'SINK_CONCURRENT_BATCHES', type: 'int', min: 1, max: 64, default: 6,
-    doc: 'Batches of different partitions handled at once; their rows share one INSERT, so fetching does not stop for every INSERT of one batch',
+    doc: 'Consumed batches of different partitions decoded at once (each resolves once the batcher has its rows)',
   },
   retryInitialMs: { env: 'SINK_RETRY_INITIAL_MS', type: 'int', min: 10, max: 60_000, default: 250, doc: 'First back-off after a failed insert' },
   retryMaxMs: { env: 'SINK_RETRY_MAX_MS', type: 'int', min: 10, max: 600_000, default: 30_000, doc: 'Cap of the exponential insert back-off' },

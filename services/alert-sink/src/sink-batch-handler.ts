@@ -9,11 +9,12 @@ export interface SinkHandlerDeps {
   alerts: RowDecoder<AlertRow>;
   victims: RowDecoder<VictimRow>;
   deadLetters: { park(records: RejectedRecord[]): Promise<void> };
-  batcher: { add(rows: SinkRows): Promise<void> };
+  /** Resolves once the rows are taken (commits are deferred until they are stored). */
+  batcher: { add(rows: SinkRows, bytes: number): Promise<void>; readonly refusing?: boolean };
   onBatch?: (batch: ConsumedBatch) => void;
   logger: Logger;
   scheduler: Scheduler;
-  /** How often to heartbeat while a batch waits for its rows to be stored. */
+  /** How often to heartbeat while a batch waits for room in the batcher. */
   heartbeatIntervalMs: number;
   retryInitialMs: number;
   retryMaxMs: number;
@@ -40,8 +41,9 @@ export async function waitWithHeartbeat(stored: Promise<void>, ctx: BatchContext
 }
 
 /**
- * source → decode → contract check → dead-letter or batcher, and the handler resolves only after
- * the batch's rows are stored, so the consumer commits the batch's offsets only then.
+ * source → decode → contract check → dead-letter or batcher. The handler resolves once the batcher
+ * has taken the rows; the consumer defers commits, and the batcher commits the positions only once
+ * the rows before them are stored.
  */
 export function createSinkBatchHandler(deps: SinkHandlerDeps): BatchHandler {
   const { logger, scheduler } = deps;
@@ -63,6 +65,8 @@ export function createSinkBatchHandler(deps: SinkHandlerDeps): BatchHandler {
   };
 
   return async (batch, ctx) => {
+    // Shutting down: left unprocessed, never committed, consumed again after the restart.
+    if (deps.batcher.refusing) return;
     deps.onBatch?.(batch);
     const isAlerts = batch.topic === deps.alertsTopic;
     if (!isAlerts && batch.topic !== deps.victimsTopic) throw new Error(`alert-sink is not subscribed to ${batch.topic}`);
@@ -71,8 +75,10 @@ export function createSinkBatchHandler(deps: SinkHandlerDeps): BatchHandler {
     const { rows, rejected } = decoder.decode(batch.records, scheduler.now());
     // Park first: if the dead-letter topic is unreachable the handler fails and the batch comes again.
     await deps.deadLetters.park(rejected);
-    if (rows.length === 0) return;
     const sinkRows: SinkRows = isAlerts ? { alerts: rows as AlertRow[], victims: [] } : { alerts: [], victims: rows as VictimRow[] };
-    await waitWithHeartbeat(deps.batcher.add(sinkRows), ctx, scheduler, deps.heartbeatIntervalMs);
+    let bytes = 0;
+    for (const r of batch.records) bytes += r.value?.length ?? 0;
+    // Also without rows: the batcher then knows this batch's offsets may be committed.
+    await waitWithHeartbeat(deps.batcher.add(sinkRows, bytes), ctx, scheduler, deps.heartbeatIntervalMs);
   };
 }

@@ -1,11 +1,57 @@
 import { describe, expect, it } from 'vitest';
-import { PipelineError } from '@telfraud/common';
-import { SinkBatcher, type InsertObserver } from './sink-batcher.js';
-import type { StoreError } from './alert-store.js';
+import { PipelineError, type ProcessedPositions } from '@telfraud/common';
+import { SinkBatcher, type InsertObserver, type PositionsSource } from './sink-batcher.js';
+import type { AlertStore, StoreError } from './alert-store.js';
+import type { AlertRow, VictimRow } from './rows.js';
 import { FakeScheduler, FakeStore, alertRow, memoryLogger, networkError, settle, victimRow } from './fakes.test-support.js';
 
-function setup(options: { maxRows?: number; flushIntervalMs?: number; retryInitialMs?: number; retryMaxMs?: number; maxWaitingBatches?: number } = {}) {
-  const store = new FakeStore();
+/** Stands in for the consumer: `handled` is the processed position the test moves; commits are recorded. */
+class FakePositions implements PositionsSource {
+  handled = 0;
+  readonly committed: string[] = [];
+  failNext = false;
+  processedPositions(): ProcessedPositions {
+    return { generation: 1, offsets: [{ topic: 'fraud-alerts', partition: 0, offset: String(this.handled) }] };
+  }
+  commitPositions(positions: ProcessedPositions): Promise<void> {
+    if (this.failNext) {
+      this.failNext = false;
+      return Promise.reject(new Error('not the coordinator'));
+    }
+    this.committed.push(positions.offsets[0]!.offset);
+    return Promise.resolve();
+  }
+}
+
+/** A store whose every INSERT waits until the test finishes it, in any order. */
+class ManualStore implements AlertStore {
+  readonly pending: { ids: string[]; finish: () => void }[] = [];
+  readonly stored: string[][] = [];
+  private take(ids: string[]): Promise<void> {
+    return new Promise((resolve) => this.pending.push({ ids, finish: () => { this.stored.push(ids); resolve(); } }));
+  }
+  insertAlerts(rows: readonly AlertRow[]): Promise<void> {
+    return this.take(rows.map((r) => r.alert_id));
+  }
+  insertVictims(rows: readonly VictimRow[]): Promise<void> {
+    return this.take(rows.map((r) => r.call_id));
+  }
+  ping(): Promise<boolean> {
+    return Promise.resolve(true);
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+  finish(firstId: string): void {
+    const i = this.pending.findIndex((p) => p.ids[0] === firstId);
+    if (i < 0) throw new Error(`no pending insert starting with ${firstId}`);
+    this.pending.splice(i, 1)[0]!.finish();
+  }
+}
+
+interface Options { maxRows?: number; maxBytes?: number; flushIntervalMs?: number; concurrentInserts?: number; retryInitialMs?: number; retryMaxMs?: number }
+
+function setup(options: Options = {}, store: AlertStore = new FakeStore()) {
   const scheduler = new FakeScheduler();
   const { logger, lines } = memoryLogger();
   const inserted: { table: string; rows: number }[] = [];
@@ -17,175 +63,207 @@ function setup(options: { maxRows?: number; flushIntervalMs?: number; retryIniti
   const batcher = new SinkBatcher({
     store, scheduler, logger, observer,
     maxRows: options.maxRows ?? 100,
+    maxBytes: options.maxBytes ?? 1_000_000,
     flushIntervalMs: options.flushIntervalMs ?? 1_000,
+    concurrentInserts: options.concurrentInserts ?? 1,
     retryInitialMs: options.retryInitialMs ?? 100,
     retryMaxMs: options.retryMaxMs ?? 400,
-    ...(options.maxWaitingBatches !== undefined ? { maxWaitingBatches: options.maxWaitingBatches } : {}),
   });
-  return { store, scheduler, batcher, lines, inserted, failed };
+  const positions = new FakePositions();
+  batcher.commitTo(positions);
+  return { scheduler, batcher, lines, inserted, failed, positions };
 }
 
-/** Tracks whether (and in which order) promises settled. */
-function track(acks: string[], name: string, p: Promise<void>): Promise<void> {
-  return p.then(() => void acks.push(name), (err: unknown) => void acks.push(`${name}:rejected:${(err as PipelineError).code}`));
-}
+const alerts = (...ids: string[]) => ({ alerts: ids.map((id) => alertRow(id)), victims: [] });
 
 describe('SinkBatcher', () => {
-  it('flushes as soon as max rows wait, in one INSERT shared by several batches', async () => {
-    const { store, batcher, scheduler } = setup({ maxRows: 3 });
-    const acks: string[] = [];
-    const a = track(acks, 'a', batcher.add({ alerts: [alertRow('a1'), alertRow('a2')], victims: [] }));
+  it('takes rows at once and shares one INSERT between the rows of many adds, closing at max rows', async () => {
+    const store = new FakeStore();
+    const { batcher, scheduler } = setup({ maxRows: 3 }, store);
+    await batcher.add(alerts('a1', 'a2'));
+    expect(store.calls).toEqual([]);
+    expect(batcher.heldRows).toBe(2);
+    await batcher.add(alerts('a3', 'a4'));
     await settle();
-    expect(store.calls).toEqual([]);
-    const b = track(acks, 'b', batcher.add({ alerts: [alertRow('a3')], victims: [] }));
-    await Promise.all([a, b]);
     expect(store.alertInserts.map((rows) => rows.map((r) => r.alert_id))).toEqual([['a1', 'a2', 'a3']]);
-    expect(acks).toEqual(['a', 'b']);
-    expect(scheduler.pendingTimers).toBe(0);
-  });
-
-  it('flushes by interval when the batch never fills', async () => {
-    const { store, batcher, scheduler, inserted } = setup({ maxRows: 100, flushIntervalMs: 1_000 });
-    const acks: string[] = [];
-    const a = track(acks, 'a', batcher.add({ alerts: [alertRow('a1')], victims: [victimRow('c1')] }));
-    await scheduler.advance(999);
-    expect(store.calls).toEqual([]);
-    expect(acks).toEqual([]);
-    await scheduler.advance(1);
-    await a;
-    expect(store.calls).toEqual(['alerts:1', 'victim_exposures:1']);
-    expect(inserted).toEqual([{ table: 'alerts', rows: 1 }, { table: 'victim_exposures', rows: 1 }]);
+    // a4 opened the next batch, which closes by age.
+    await scheduler.advance(1_000);
+    expect(store.alertInserts.map((rows) => rows.map((r) => r.alert_id))).toEqual([['a1', 'a2', 'a3'], ['a4']]);
     expect(batcher.heldRows).toBe(0);
   });
 
-  it('starts the interval at the first waiting row, not at the last', async () => {
-    const { store, batcher, scheduler } = setup({ flushIntervalMs: 1_000 });
-    const a = batcher.add({ alerts: [alertRow('a1')], victims: [] });
+  it('closes a batch by age, counted from its first row', async () => {
+    const store = new FakeStore();
+    const { batcher, scheduler, inserted } = setup({ flushIntervalMs: 1_000 }, store);
+    await batcher.add({ alerts: [alertRow('a1')], victims: [victimRow('c1')] });
     await scheduler.advance(600);
-    const b = batcher.add({ alerts: [alertRow('a2')], victims: [] });
-    await scheduler.advance(400);
-    await Promise.all([a, b]);
-    expect(store.alertInserts).toHaveLength(1);
-    expect(scheduler.now()).toBe(1_000);
+    await batcher.add(alerts('a2'));
+    await scheduler.advance(399);
+    expect(store.calls).toEqual([]);
+    await scheduler.advance(1);
+    expect(store.calls).toEqual(['alerts:2', 'victim_exposures:1']);
+    expect(inserted).toEqual([{ table: 'alerts', rows: 2 }, { table: 'victim_exposures', rows: 1 }]);
   });
 
-  it('flushes at once when every possible batch handler is waiting (no more rows can come)', async () => {
-    const { store, batcher, scheduler } = setup({ flushIntervalMs: 1_000, maxWaitingBatches: 2 });
-    const a = batcher.add({ alerts: [alertRow('a1')], victims: [] });
+  it('closes a batch once the consumed bytes behind its rows reach max bytes', async () => {
+    const store = new FakeStore();
+    const { batcher } = setup({ maxBytes: 1_000 }, store);
+    await batcher.add(alerts('a1', 'a2'), 600);
     await settle();
     expect(store.calls).toEqual([]);
-    const b = batcher.add({ alerts: [], victims: [victimRow('c1')] });
-    await Promise.all([a, b]);
-    expect(store.calls).toEqual(['alerts:1', 'victim_exposures:1']);
-    expect(scheduler.now()).toBe(0);
+    await batcher.add(alerts('a3'), 400);
+    await settle();
+    expect(store.calls).toEqual(['alerts:3']);
   });
 
-  it('keeps the rows and the handlers pending while inserts fail, retrying with capped exponential back-off', async () => {
-    const { store, batcher, scheduler, failed, lines } = setup({ retryInitialMs: 100, retryMaxMs: 400, flushIntervalMs: 0 });
-    store.failures = [networkError(), networkError(), networkError(), new Error('Code: 252. DB::Exception: Too many parts'), networkError()];
-    const acks: string[] = [];
-    const a = track(acks, 'a', batcher.add({ alerts: [alertRow('a1'), alertRow('a2')], victims: [] }));
+  it('never sends an INSERT larger than max rows', async () => {
+    const store = new FakeStore();
+    const { batcher, scheduler } = setup({ maxRows: 2, concurrentInserts: 4 }, store);
+    await batcher.add(alerts('a', 'b', 'c', 'd', 'e'));
+    await scheduler.advance(1_000);
+    expect(store.calls).toEqual(['alerts:2', 'alerts:2', 'alerts:1']);
+  });
+
+  it('commits positions only after the rows before them are stored, in batch order, whatever order INSERTs finish in', async () => {
+    const store = new ManualStore();
+    const { batcher, positions } = setup({ maxRows: 2, concurrentInserts: 2 }, store);
+    positions.handled = 0;
+    await batcher.add(alerts('a1', 'a2'));
+    positions.handled = 10;
+    await batcher.add(alerts('b1', 'b2'));
+    positions.handled = 20;
+    expect(store.pending.map((p) => p.ids)).toEqual([['a1', 'a2'], ['b1', 'b2']]);
+    store.finish('b1');
     await settle();
+    expect(positions.committed).toEqual([]);
+    store.finish('a1');
+    await settle();
+    // Batch b closed when the handler of the batch that brought b1, b2 had not resolved yet: position 10.
+    expect(positions.committed).toEqual(['10']);
+    expect(batcher.heldRows).toBe(0);
+  });
+
+  it('lets a batch whose age is up grow while every INSERT slot is busy, and makes adds wait behind a queued batch', async () => {
+    const store = new ManualStore();
+    const { batcher, scheduler } = setup({ maxRows: 3, flushIntervalMs: 10, concurrentInserts: 1 }, store);
+    await batcher.add(alerts('a1'));
+    await scheduler.advance(10);
+    expect(store.pending.map((p) => p.ids)).toEqual([['a1']]);
+    await batcher.add(alerts('b1'));
+    await scheduler.advance(50);
+    await batcher.add(alerts('b2'));
+    // Age is up, the only slot busy: b1, b2 still grow together.
+    expect(store.pending).toHaveLength(1);
+    await batcher.add(alerts('b3', 'c1'));
+    // b1..b3 filled a batch that now queues: the next add waits for room.
+    let taken = false;
+    const d = batcher.add(alerts('d1')).then(() => { taken = true; });
+    await settle();
+    expect(taken).toBe(false);
+    store.finish('a1');
+    await d;
+    await settle();
+    expect(store.pending.map((p) => p.ids)).toEqual([['b1', 'b2', 'b3']]);
+    // c1 and d1 come of age while b1..b3 are inserted: they close as soon as the slot is free.
+    await scheduler.advance(10);
+    expect(store.pending.map((p) => p.ids)).toEqual([['b1', 'b2', 'b3']]);
+    store.finish('b1');
+    await settle();
+    expect(store.pending.map((p) => p.ids)).toEqual([['c1', 'd1']]);
+  });
+
+  it('keeps the rows and commits nothing while inserts fail, retrying with capped exponential back-off', async () => {
+    const store = new FakeStore();
+    const { batcher, scheduler, failed, lines, positions } = setup({ retryInitialMs: 100, retryMaxMs: 400, flushIntervalMs: 1 }, store);
+    store.failures = [networkError(), networkError(), networkError(), new Error('Code: 252. DB::Exception: Too many parts'), networkError()];
+    positions.handled = 7;
+    await batcher.add(alerts('a1', 'a2'));
+    await scheduler.advance(1);
     expect(store.calls).toEqual(['alerts:2']);
     // Back-off: 100, 200, 400, 400 (capped), 400.
-    for (const delay of [100, 200, 400, 400]) {
-      await scheduler.advance(delay - 1);
-      expect(acks).toEqual([]);
-      await scheduler.advance(1);
-    }
+    for (const delay of [100, 200, 400, 400]) await scheduler.advance(delay);
     expect(store.calls).toHaveLength(5);
     expect(batcher.heldRows).toBe(2);
+    expect(positions.committed).toEqual([]);
     await scheduler.advance(400);
-    await a;
-    expect(acks).toEqual(['a']);
     expect(store.calls).toHaveLength(6);
+    expect(positions.committed).toEqual(['7']);
     expect(store.alertInserts.map((rows) => rows.map((r) => r.alert_id))).toEqual([['a1', 'a2']]);
     expect(failed.map((f) => f.detail)).toEqual(['ECONNREFUSED', 'ECONNREFUSED', 'ECONNREFUSED', 'CH_252', 'ECONNREFUSED']);
     expect(failed[3]?.code).toBe('CLICKHOUSE_REJECTED');
-    const retries = lines.filter((l) => l['msg'] === 'insert failed, retrying');
-    expect(retries.map((l) => l['retryInMs'])).toEqual([100, 200, 400, 400, 400]);
-    expect(lines.some((l) => l['msg'] === 'insert succeeded after retries')).toBe(true);
+    expect(lines.filter((l) => l['msg'] === 'insert failed, retrying').map((l) => l['retryInMs'])).toEqual([100, 200, 400, 400, 400]);
   });
 
   it('does not re-insert a table that already succeeded when the other one fails', async () => {
-    const { store, batcher, scheduler } = setup({ flushIntervalMs: 0 });
+    const store = new FakeStore();
+    const { batcher, scheduler } = setup({ flushIntervalMs: 0 }, store);
     store.failures = [null, networkError()];
-    const p = batcher.add({ alerts: [alertRow('a1')], victims: [victimRow('c1')] });
-    await settle();
+    await batcher.add({ alerts: [alertRow('a1')], victims: [victimRow('c1')] });
     await scheduler.advance(100);
-    await p;
     expect(store.calls).toEqual(['alerts:1', 'victim_exposures:1', 'victim_exposures:1']);
     expect(store.alertInserts).toHaveLength(1);
     expect(store.victimInserts).toHaveLength(1);
   });
 
-  it('acknowledges in order: rows added during a flush wait for the next flush', async () => {
-    const { store, batcher, scheduler } = setup({ maxRows: 2, flushIntervalMs: 1_000 });
-    const acks: string[] = [];
-    store.hold();
-    const a = track(acks, 'a', batcher.add({ alerts: [alertRow('a1'), alertRow('a2')], victims: [] }));
-    await settle();
-    expect(store.calls).toEqual(['alerts:2']);
-    const b = track(acks, 'b', batcher.add({ alerts: [alertRow('b1')], victims: [] }));
-    const c = track(acks, 'c', batcher.add({ victims: [victimRow('c1')], alerts: [] }));
-    await settle();
-    expect(store.calls).toEqual(['alerts:2']);
-    store.release();
-    store.hold();
-    await a;
-    await settle();
-    expect(acks).toEqual(['a']);
-    expect(store.calls).toEqual(['alerts:2', 'alerts:1']);
-    store.release();
-    // b and c filled a batch during the first flush, so the second flush follows at once.
-    await Promise.all([b, c]);
-    expect(acks).toEqual(['a', 'b', 'c']);
-    expect(store.calls).toEqual(['alerts:2', 'alerts:1', 'victim_exposures:1']);
-    expect(scheduler.now()).toBe(0);
-  });
-
-  it('splits a flush larger than max rows into several INSERTs', async () => {
-    const { store, batcher } = setup({ maxRows: 2, flushIntervalMs: 1_000 });
-    await batcher.add({ alerts: ['a', 'b', 'c', 'd', 'e'].map((id) => alertRow(id)), victims: [] });
-    expect(store.calls).toEqual(['alerts:2', 'alerts:2', 'alerts:1']);
-  });
-
-  it('resolves an empty add at once without an INSERT', async () => {
-    const { store, batcher, scheduler } = setup();
+  it('commits the positions of batches without rows once everything before them is stored', async () => {
+    const store = new FakeStore();
+    const { batcher, scheduler, positions } = setup({ flushIntervalMs: 50 }, store);
+    positions.handled = 3;
     await batcher.add({ alerts: [], victims: [] });
+    expect(positions.committed).toEqual([]);
+    await scheduler.advance(50);
     expect(store.calls).toEqual([]);
-    expect(scheduler.pendingTimers).toBe(0);
+    expect(positions.committed).toEqual(['3']);
   });
 
-  it('drain flushes without waiting for the interval, and later adds flush at once', async () => {
-    const { store, batcher, scheduler } = setup({ flushIntervalMs: 10_000 });
-    const a = batcher.add({ alerts: [alertRow('a1')], victims: [] });
+  it('a commit the broker refuses is logged and a later batch commits further on', async () => {
+    const store = new FakeStore();
+    const { batcher, scheduler, positions, lines } = setup({ flushIntervalMs: 10 }, store);
+    positions.failNext = true;
+    positions.handled = 1;
+    await batcher.add(alerts('a1'));
+    await scheduler.advance(10);
+    expect(lines.some((l) => l['msg'] === 'sink offsets not committed')).toBe(true);
+    positions.handled = 2;
+    await batcher.add(alerts('a2'));
+    await scheduler.advance(10);
+    expect(positions.committed).toEqual(['2']);
+  });
+
+  it('drain stores and commits what is held without waiting for the age, later adds close at once, close refuses', async () => {
+    const store = new FakeStore();
+    const { batcher, scheduler, positions } = setup({ flushIntervalMs: 10_000 }, store);
+    await batcher.add(alerts('a1'));
+    positions.handled = 5;
     await batcher.drain();
-    await a;
-    const b = batcher.add({ alerts: [alertRow('a2')], victims: [] });
-    await b;
+    expect(store.calls).toEqual(['alerts:1']);
+    expect(positions.committed).toEqual(['5']);
+    await batcher.add(alerts('a2'));
+    await settle();
     expect(store.calls).toEqual(['alerts:1', 'alerts:1']);
     expect(scheduler.now()).toBe(0);
     await batcher.close();
-    await expect(batcher.add({ alerts: [alertRow('a3')], victims: [] })).rejects.toThrow(/closed/);
+    expect(batcher.refusing).toBe(true);
+    await expect(batcher.add(alerts('a3'))).rejects.toThrow(/closed/);
   });
 
-  it('abort rejects in-flight and waiting rows and ends the back-off', async () => {
-    const { store, batcher, scheduler } = setup({ maxRows: 1, retryInitialMs: 1_000, retryMaxMs: 1_000 });
+  it('abort commits nothing more, ends the back-off and refuses rows, also an add waiting for room', async () => {
+    const store = new FakeStore();
+    const { batcher, scheduler, positions } = setup({ maxRows: 1, retryInitialMs: 1_000, retryMaxMs: 1_000 }, store);
     store.failures = Array.from({ length: 100 }, networkError);
-    const acks: string[] = [];
-    const a = track(acks, 'a', batcher.add({ alerts: [alertRow('a1')], victims: [] }));
-    await settle();
-    const b = track(acks, 'b', batcher.add({ alerts: [alertRow('b1')], victims: [] }));
+    positions.handled = 9;
+    await batcher.add(alerts('a1'));
+    await batcher.add(alerts('b1'));
+    const waiting = batcher.add(alerts('c1'));
     await scheduler.advance(2_500);
     batcher.abort('test shutdown');
-    await Promise.all([a, b]);
-    expect(acks).toEqual(['a:rejected:SHUTDOWN_TIMEOUT', 'b:rejected:SHUTDOWN_TIMEOUT']);
+    await expect(waiting).rejects.toBeInstanceOf(PipelineError);
     const calls = store.calls.length;
     await scheduler.advance(10_000);
     expect(store.calls.length).toBe(calls);
+    expect(positions.committed).toEqual([]);
     expect(batcher.heldRows).toBe(0);
     await batcher.drain();
-    await expect(batcher.add({ alerts: [alertRow('c1')], victims: [] })).rejects.toBeInstanceOf(PipelineError);
+    await expect(batcher.add(alerts('d1'))).rejects.toBeInstanceOf(PipelineError);
   });
 });

@@ -1,7 +1,7 @@
 import {
   AvroTopicCodec, DeadLetterPublisher, ResourceStack, ServiceHttpServer,
   createKafkaPort, createMetricsRegistry, createRegistryClient, loadTopicSchema,
-  PipelineError, type Logger, type ServiceHandle,
+  PipelineError, type BatchHandler, type Logger, type ServiceHandle,
 } from '@telfraud/common';
 import { CONSUMER_GROUP_OFFSETS_POLL_MS, ConsumerGroupOffsets } from '@telfraud/common';
 import type { AlertSinkConfig } from './config.js';
@@ -33,7 +33,7 @@ function safeUrl(url: string): string {
 /**
  * Builds and starts the alert sink: HTTP face, ClickHouse store, reader schemas, dead-letter
  * producer, batcher, consumer. If any step fails, what was opened is closed again.
- * `stop()`: readiness off, stop fetching, flush held rows, commit, close in reverse order; rows
+ * `stop()`: readiness off, stop fetching, store held rows, commit, close in reverse order; rows
  * still unstored shortly before the shutdown deadline are abandoned uncommitted (and stop fails).
  */
 export async function startAlertSink(config: AlertSinkConfig, logger: Logger, store?: AlertStore): Promise<AlertSinkHandle> {
@@ -63,18 +63,17 @@ export async function startAlertSink(config: AlertSinkConfig, logger: Logger, st
     const batcher = new SinkBatcher({
       store: alertStore,
       maxRows: config.batchMaxRows,
+      maxBytes: config.batchMaxBytes,
       flushIntervalMs: config.flushIntervalMs,
-      // The consumer's concurrent batch handlers: when all of them wait, no more rows can come.
-      maxWaitingBatches: config.concurrentBatches,
+      concurrentInserts: config.concurrentInserts,
       retryInitialMs: config.retryInitialMs,
       retryMaxMs: config.retryMaxMs,
       logger: logger.child({ component: 'batcher' }),
       observer: metrics.observer,
     });
     metrics.setHeldRowsSource(() => batcher.heldRows);
-    resources.push('batcher', () => batcher.close());
 
-    const handler = createSinkBatchHandler({
+    const handle = createSinkBatchHandler({
       alertsTopic: config.alertTopic,
       victimsTopic: config.victimTopic,
       alerts: new TopicDecoder(alertCodec, validateAlert, toAlertRow),
@@ -102,12 +101,40 @@ export async function startAlertSink(config: AlertSinkConfig, logger: Logger, st
       topics: [config.alertTopic, config.victimTopic],
       fromBeginning: true,
       concurrentBatches: config.concurrentBatches,
+      // The batcher commits, once the rows before the positions are stored.
+      deferCommits: true,
       onAssignment: () => metrics.consumerLag.reset(),
       onCrash: (error) => {
         if (!stopping) crashed(error);
       },
     });
+    batcher.commitTo(consumer);
+    // Handlers under way: shutdown waits for them before the batcher's last flush and commit.
+    const handling = new Set<Promise<void>>();
+    const handler: BatchHandler = (batch, ctx) => {
+      const run = handle(batch, ctx);
+      const settled = run.catch(() => undefined);
+      handling.add(settled);
+      void settled.finally(() => handling.delete(settled));
+      return run;
+    };
+    // Closed after the batcher's last commit (resources close in reverse order).
     resources.push('consumer', () => consumer.close());
+    let batcherClosing: Promise<void> | undefined;
+    const closeBatcher = (): Promise<void> => {
+      batcherClosing ??= (async () => {
+        try {
+          consumer.pause([config.alertTopic, config.victimTopic]);
+        } catch (err) {
+          // Not running yet (start-up failed): nothing is fetched anyway.
+          logger.debug('sink consumer not paused', { err });
+        }
+        await Promise.all([...handling]);
+        await batcher.close();
+      })();
+      return batcherClosing;
+    };
+    resources.push('batcher', closeBatcher);
 
     // The second consumer (call events → origin_activity), its own group: joins while the sink's does.
     const activityStarting = config.activityEnabled
@@ -145,7 +172,8 @@ export async function startAlertSink(config: AlertSinkConfig, logger: Logger, st
           batcher.abort('shutdown deadline near: unstored rows abandoned, their offsets stay uncommitted');
           activity?.abort();
         }, Math.floor(config.shutdownTimeoutMs * 0.75));
-        void batcher.drain();
+        // Started at once, beside the activity writer's close; awaited again in order by closeAll.
+        closeBatcher().catch(() => undefined);
         try {
           await resources.closeAll();
         } finally {

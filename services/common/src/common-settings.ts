@@ -12,6 +12,10 @@ export const kafkaSettings = defineConfig({
     env: 'KAFKA_ASSIGNER_DELAY_MS', type: 'int', min: 0, max: 10000, default: 0,
     doc: 'Local mock broker only: delay the group leader\'s assignment so followers sync first (see platform notes). Leave 0 on real Kafka',
   },
+  kafkaClient: {
+    env: 'KAFKA_CLIENT', type: 'enum', values: ['kafkajs', 'confluent'], default: 'kafkajs',
+    doc: 'Consumer client: kafkajs, or confluent (@confluentinc/kafka-javascript on librdkafka; not a dependency: install it yourself, see Benchmarks)',
+  },
   kafkaFetchMaxWaitMs: {
     env: 'KAFKA_FETCH_MAX_WAIT_MS', type: 'int', min: 1, max: 10000, default: 100,
     doc: 'Longest a consumer\'s fetch waits at the broker for records to arrive. Real brokers answer as soon as records arrive; the local mock broker holds an empty fetch for the whole wait, records produced meanwhile included, so the local stack sets 20',

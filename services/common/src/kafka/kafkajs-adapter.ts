@@ -12,6 +12,7 @@ import {
 import type { Logger } from '../logger.js';
 import type { KafkaPort, MessageProducer, OutgoingRecord } from './kafka-port.js';
 import { KafkajsConsumer, type StartPositions } from './kafkajs-consumer.js';
+import { ConfluentConsumer, loadConfluentModule } from './confluent-consumer.js';
 
 export interface KafkaConnectionConfig {
   kafkaBrokers: string[];
@@ -22,6 +23,8 @@ export interface KafkaConnectionConfig {
   kafkaSaslPassword: string | undefined;
   kafkaAssignerDelayMs: number;
   kafkaFetchMaxWaitMs: number;
+  /** Which client consumes (producers and admin requests stay on kafkajs). Default kafkajs. */
+  kafkaClient?: 'kafkajs' | 'confluent';
 }
 
 function saslOptions(config: KafkaConnectionConfig): SASLOptions | undefined {
@@ -111,9 +114,18 @@ export function createKafkaPort(config: KafkaConnectionConfig, logger: Logger): 
       }
     },
   };
+  // Loaded at once, so that a missing package fails the start-up, not the first consumer.
+  const confluent = config.kafkaClient === 'confluent' ? loadConfluentModule() : undefined;
   const assigners = config.kafkaAssignerDelayMs > 0 ? [delayedRoundRobin(config.kafkaAssignerDelayMs)] : [PartitionAssigners.roundRobin];
   return {
     createConsumer(options) {
+      if (confluent) {
+        const connection = {
+          brokers: config.kafkaBrokers, clientId: config.kafkaClientId, ssl: config.kafkaSsl, fetchMaxWaitMs: config.kafkaFetchMaxWaitMs,
+          sasl: config.kafkaSaslMechanism === 'none' ? undefined : { mechanism: config.kafkaSaslMechanism, username: config.kafkaSaslUsername ?? '', password: config.kafkaSaslPassword ?? '' },
+        };
+        return new ConfluentConsumer(confluent, connection, options, logger.child({ component: 'confluent-kafka' }), starts);
+      }
       const consumer = kafka.consumer({
         groupId: options.groupId,
         partitionAssigners: assigners,
