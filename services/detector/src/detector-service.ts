@@ -7,15 +7,15 @@ import { CONSUMER_GROUP_OFFSETS_POLL_MS, ConsumerGroupOffsets } from '@telfraud/
 import { hostname } from 'node:os';
 import { DetectionEngine, type Alert, type VictimExposure } from '@telfraud/core';
 import type { DetectorConfig } from './config.js';
-import { randomHashSeed } from './hash-seed.js';
-import { createDetectorMetrics } from './detector-metrics.js';
-import { DetectionPipeline } from './detection-pipeline.js';
-import { KeyedRouter } from './keyed-router.js';
-import { loadReferenceDir } from './reference-loader.js';
-import { loadRulePackFile } from './rule-pack-loader.js';
-import { PartitionProgressMonitor } from './partition-progress-monitor.js';
-import { PartitionRewind, rewindWindowMs } from './partition-rewind.js';
-import { RulePackWatcher } from './rule-pack-watcher.js';
+import { randomHashSeed } from './adapters/hash-seed.js';
+import { createDetectorMetrics } from './adapters/detector-metrics.js';
+import { DetectionPipeline } from './pipeline/detection-pipeline.js';
+import { KeyedRouter } from './keyed/keyed-router.js';
+import { loadReferenceDir } from './adapters/reference-loader.js';
+import { loadRulePackFile } from './adapters/rule-pack-loader.js';
+import { PartitionProgressMonitor } from './partitions/partition-progress-monitor.js';
+import { PartitionRewind, rewindWindowMs } from './partitions/partition-rewind.js';
+import { RulePackWatcher } from './adapters/rule-pack-watcher.js';
 
 /**
  * Builds and starts the detector: rule pack and engine, HTTP face (metrics, health), codecs,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DeadLetterPublisher, createLogger, type ConsumedBatch, type MessageProducer, type OutgoingRecord } from '@telfraud/common';
 import { DetectionEngine, EMPTY_REFERENCE, validateRulePack, type CallEvent } from '@telfraud/core';
 import { DetectionPipeline, type ValueDecoder } from './detection-pipeline.js';
-import { createDetectorMetrics } from './detector-metrics.js';
+import { createDetectorMetrics } from '../adapters/detector-metrics.js';
 
 const T0 = Date.UTC(2025, 2, 3, 9, 0, 0);
 const TOPICS = { calls: 'calls', sms: undefined, alerts: 'alerts', victims: 'victims' };

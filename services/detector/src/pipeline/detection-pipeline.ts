@@ -6,8 +6,8 @@ import {
   validateCallEvent, validateSmsEvent,
   type Alert, type CallEvent, type DetectionEngine, type EngineOutput, type SmsEvent, type VictimExposure,
 } from '@telfraud/core';
-import type { DetectorMetrics } from './detector-metrics.js';
-import { ROUTE_HEADERS } from './route-headers.js';
+import type { DetectorMetrics } from '../adapters/detector-metrics.js';
+import { ROUTE_HEADERS } from '../keyed/route-headers.js';
 import { partitionSource, subSource } from './source-id.js';
 
 export interface ValueDecoder<T> {

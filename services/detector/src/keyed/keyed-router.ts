@@ -3,10 +3,10 @@ import {
   type ConsumedBatch, type ConsumedRecord, type DeadLetterPublisher, type Logger, type MessageProducer, type OutgoingRecord,
 } from '@telfraud/common';
 import { callRoutes, smsRoute, smsRouteEntity, validateCallEvent, validateSmsEvent, type CallRoute, type RulePack } from '@telfraud/core';
-import type { ValueDecoder } from './detection-pipeline.js';
-import type { DetectorMetrics } from './detector-metrics.js';
+import type { ValueDecoder } from '../pipeline/detection-pipeline.js';
+import type { DetectorMetrics } from '../adapters/detector-metrics.js';
 import { ROUTE_HEADERS, type RoutedStream } from './route-headers.js';
-import { partitionSource } from './source-id.js';
+import { partitionSource } from '../pipeline/source-id.js';
 
 export interface KeyedRouterDeps {
   rulePack: () => RulePack;
