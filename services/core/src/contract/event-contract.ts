@@ -21,7 +21,7 @@ export function validateCallEvent(input: unknown): Validated<CallEvent> {
     ?? checkE164(input, 'calling_number') ?? checkE164(input, 'called_number')
     ?? checkCountry(input, 'ingress_country')
     ?? checkEnum(input, 'attestation', ATTESTATIONS)
-    ?? checkInt(input, 'duration_ms', { min: 0, max: Number.MAX_SAFE_INTEGER, nullable: true, outOfRange: 'not be negative' })
+    ?? checkInt(input, 'duration_ms', { min: 0, max: Number.POSITIVE_INFINITY, nullable: true, outOfRange: 'not be negative' })
     ?? checkInt(input, 'sip_code', { min: 100, max: 699, nullable: true, outOfRange: 'be a SIP status (100..699)' });
   if (violation) return violated(violation);
   // Valid: the input itself becomes the event (no copy on the hot path); absent optionals become null.
