@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResourceStack } from './lifecycle.js';
 import { createLogger } from './logger.js';
 
@@ -28,17 +28,43 @@ describe('ResourceStack', () => {
 
 /**
  * runService traps signals and exits the process, so each case runs in a child process: a small
- * service whose start and stop behave as the case says, logging JSON lines to stdout.
+ * service whose start and stop behave as the case says, logging JSON lines to stdout. The modules
+ * it needs are transpiled once, here, so each child starts as plain JavaScript (no loader, no build);
+ * they sit under node_modules so that any package they import resolves as from the source.
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
-const hooks = path.resolve(here, '../../../test/support/workspace-hooks.mjs');
-const fixtureDir = mkdtempSync(path.join(tmpdir(), 'telfraud-lifecycle-'));
-const fixture = path.join(fixtureDir, 'service.mjs');
-writeFileSync(fixture, `
-import { runService } from ${JSON.stringify(pathToFileURL(path.join(here, 'lifecycle.ts')).href)};
-import { defineConfig, loadConfig } from ${JSON.stringify(pathToFileURL(path.join(here, 'config.ts')).href)};
-import { PipelineError } from ${JSON.stringify(pathToFileURL(path.join(here, 'errors.ts')).href)};
-import { createLogger } from ${JSON.stringify(pathToFileURL(path.join(here, 'logger.ts')).href)};
+const cacheDir = path.resolve(here, '../../../node_modules/.cache');
+let outDir = '';
+let fixture = '';
+
+/** Transpiles `name` (a module of this folder) and, following relative imports, what it needs. */
+function transpile(name: string, done = new Set<string>()): void {
+  if (done.has(name)) return;
+  done.add(name);
+  const source = readFileSync(path.join(here, `${name}.ts`), 'utf8');
+  const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+  mkdirSync(path.dirname(path.join(outDir, `${name}.js`)), { recursive: true });
+  writeFileSync(path.join(outDir, `${name}.js`), outputText);
+  for (const m of source.matchAll(/from '(\.{1,2}\/[^']+)\.js'/g)) transpile(path.join(path.dirname(name), m[1]!), done);
+}
+
+beforeAll(() => {
+  mkdirSync(cacheDir, { recursive: true });
+  outDir = mkdtempSync(path.join(cacheDir, 'telfraud-lifecycle-'));
+  for (const name of ['lifecycle', 'config', 'errors', 'logger']) transpile(name);
+  fixture = path.join(outDir, 'service.mjs');
+  writeFileSync(fixture, FIXTURE);
+});
+
+afterAll(() => {
+  if (outDir) rmSync(outDir, { recursive: true, force: true });
+});
+
+const FIXTURE = `
+import { runService } from './lifecycle.js';
+import { defineConfig, loadConfig } from './config.js';
+import { PipelineError } from './errors.js';
+import { createLogger } from './logger.js';
 
 const logger = createLogger({ write: (line) => process.stdout.write(line + '\\n') });
 const mark = (msg) => logger.info(msg);
@@ -70,7 +96,7 @@ await runService({
     return handle();
   },
 });
-`);
+`;
 
 interface Run {
   code: number | null;
@@ -81,7 +107,7 @@ interface Run {
 /** Runs the fixture service; `onRunning` is called once it logs `running` (then the test signals it). */
 function runFixture(scenario: string, onRunning?: (pid: number) => void): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', hooks, fixture, scenario], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [fixture, scenario], { stdio: ['ignore', 'pipe', 'pipe'] });
     const deadline = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`fixture ${scenario} did not exit within 20 s`));
