@@ -1,6 +1,5 @@
 export * from './config.js';
 export * from './rows.js';
-export * from './record-validation.js';
 export * from './alert-store.js';
 export * from './clickhouse-alert-store.js';
 export * from './scheduler.js';

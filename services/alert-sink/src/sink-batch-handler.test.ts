@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PipelineError, type ConsumedBatch, type ConsumedRecord, type RecordDecoder, type RejectedRecord } from '@telfraud/common';
-import type { Alert } from '@telfraud/core';
+import { validateAlert, validateVictimExposure, type Alert } from '@telfraud/core';
 import { createSinkBatchHandler } from './sink-batch-handler.js';
-import { validateAlert, validateVictimExposure } from './record-validation.js';
 import { toAlertRow, toVictimRow, type SinkRows } from './rows.js';
 import { TopicDecoder } from './topic-decoder.js';
 import { FakeScheduler, memoryLogger, settle } from './fakes.test-support.js';

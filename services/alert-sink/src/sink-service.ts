@@ -4,11 +4,11 @@ import {
   PipelineError, type BatchHandler, type Logger, type ServiceHandle,
 } from '@telfraud/common';
 import { CONSUMER_GROUP_OFFSETS_POLL_MS, ConsumerGroupOffsets } from '@telfraud/common';
+import { validateAlert, validateVictimExposure } from '@telfraud/core';
 import type { AlertSinkConfig } from './config.js';
 import type { AlertStore } from './alert-store.js';
 import { startActivityWriter } from './activity/activity-service.js';
 import { ClickHouseAlertStore } from './clickhouse-alert-store.js';
-import { validateAlert, validateVictimExposure } from './record-validation.js';
 import { toAlertRow, toVictimRow } from './rows.js';
 import { createSinkBatchHandler } from './sink-batch-handler.js';
 import { SinkBatcher } from './sink-batcher.js';

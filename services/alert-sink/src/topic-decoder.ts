@@ -1,4 +1,4 @@
-import { decodeRecords, PipelineError, type ConsumedRecord, type RecordDecoder, type RejectedRecord } from '@telfraud/common';
+import { contractCheck, decodeRecords, type ConsumedRecord, type RecordDecoder, type RejectedRecord } from '@telfraud/common';
 import type { Validated } from '@telfraud/core';
 
 /** Turns a topic's consumed records into rows and rejects. */
@@ -22,11 +22,7 @@ export class TopicDecoder<V, R> implements RowDecoder<R> {
 
   /** Splits a prepared batch into rows and rejects; never throws for a bad record. */
   decode(records: readonly ConsumedRecord[], insertedAtMs: number): { rows: R[]; rejected: RejectedRecord[] } {
-    const { values, rejected } = decodeRecords(this.decoder, records, (value) => {
-      const checked = this.validate(value);
-      if (!checked.ok) throw new PipelineError('CONTRACT_VIOLATION', checked.violation.message, { path: checked.violation.path });
-      return checked.value;
-    });
+    const { values, rejected } = decodeRecords(this.decoder, records, contractCheck(this.validate));
     return { rows: values.map((value) => this.toRow(value, insertedAtMs)), rejected };
   }
 }

@@ -1,7 +1,6 @@
-import { decodeRecords, type BatchContext, type ConsumedBatch, type DeadLetterPublisher, type Logger, type RecordDecoder } from '@telfraud/common';
-import type { Alert } from '@telfraud/core';
+import { contractCheck, decodeRecords, type BatchContext, type ConsumedBatch, type DeadLetterPublisher, type Logger, type RecordDecoder } from '@telfraud/common';
+import { validateAlert, type Alert } from '@telfraud/core';
 import type { ActionExecutor } from './action-executor.js';
-import { checkAlert } from './alert-validation.js';
 import type { BlockerMetrics } from './blocker-metrics.js';
 import type { BlockerCore } from './core/blocker-core.js';
 import type { SerialQueue } from './serial-queue.js';
@@ -30,7 +29,7 @@ export function createAlertBatchHandler(deps: AlertPipelineDeps): (batch: Consum
     deps.metrics.consumed.inc(batch.records.length);
     // A registry outage throws here, before anything is decided: the batch is consumed again.
     await deps.decoder.prepare(batch.records.map((r) => r.value));
-    const { values: alerts, rejected } = decodeRecords(deps.decoder, batch.records, checkAlert);
+    const { values: alerts, rejected } = decodeRecords(deps.decoder, batch.records, contractCheck(validateAlert));
     await deps.deadLetters.park(rejected);
     if (alerts.length === 0) return;
     const beat = setInterval(() => void ctx.heartbeat().catch(() => undefined), deps.heartbeatIntervalMs ?? 1_000);

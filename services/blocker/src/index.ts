@@ -13,7 +13,6 @@ export * from './core/action-log.js';
 export * from './policy-loader.js';
 export * from './blocker-metrics.js';
 export * from './serial-queue.js';
-export * from './alert-validation.js';
 export * from './alert-pipeline.js';
 export * from './action-executor.js';
 export * from './adapters/retry.js';

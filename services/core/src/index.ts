@@ -1,5 +1,8 @@
 export * from './events.js';
-export * from './validation.js';
+export type { ContractViolation, Validated } from './contract/field-checks.js';
+export * from './contract/event-contract.js';
+export * from './contract/alert-contract.js';
+export * from './contract/victim-exposure-contract.js';
 export * from './duration.js';
 export * from './stable-hash.js';
 export * from './keyed-hash.js';

@@ -7,20 +7,20 @@ import { CONSUMER_GROUP_OFFSETS_POLL_MS, ConsumerGroupOffsets } from '@telfraud/
 import { hostname } from 'node:os';
 import { DetectionEngine, type Alert, type VictimExposure } from '@telfraud/core';
 import type { DetectorConfig } from './config.js';
-import { randomHashSeed } from './hash-seed.js';
-import { createDetectorMetrics } from './detector-metrics.js';
-import { DetectionPipeline } from './detection-pipeline.js';
-import { KeyedRouter } from './keyed-router.js';
-import { loadReferenceDir } from './reference-loader.js';
-import { loadRulePackFile } from './rule-pack-loader.js';
-import { PartitionProgressMonitor } from './partition-progress-monitor.js';
-import { PartitionRewind, rewindWindowMs } from './partition-rewind.js';
-import { RulePackWatcher } from './rule-pack-watcher.js';
+import { randomHashSeed } from './adapters/hash-seed.js';
+import { createDetectorMetrics } from './adapters/detector-metrics.js';
+import { DetectionPipeline } from './pipeline/detection-pipeline.js';
+import { KeyedRouter } from './keyed/keyed-router.js';
+import { loadReferenceDir } from './adapters/reference-loader.js';
+import { loadRulePackFile } from './adapters/rule-pack-loader.js';
+import { PartitionLifecycle } from './partitions/partition-lifecycle.js';
+import { rewindWindowMs } from './partitions/partition-rewind.js';
+import { RulePackWatcher } from './adapters/rule-pack-watcher.js';
 
 /**
  * Builds and starts the detector: rule pack and engine, HTTP face (metrics, health), codecs,
- * partition progress (which partitions hold the watermark back), the rewind that rebuilds window
- * state on assignment, the detection consumer and, with keyed routing, the router and the private
+ * the partitions' lifecycle (progress, which holds the watermark back, and the rewind that rebuilds
+ * window state on assignment), the detection consumer and, with keyed routing, the router and the private
  * alerts reader. `stop()`: readiness off, then everything closes in reverse order (routing first,
  * so detection finishes what was routed).
  */
@@ -48,24 +48,32 @@ export async function startDetector(config: DetectorConfig, logger: Logger): Pro
   resources.push('producer', () => producer.close());
   const keyedTopic = config.routing === 'keyed' ? config.keyedTopic : undefined;
   const deadLetters = new DeadLetterPublisher(producer, metrics.rejected, logger);
-  // The progress monitor polls from now on; the pipeline whose quiet tail it releases comes later.
-  let releaseQuietTail: () => Promise<void> = async () => {};
-  const progress = new PartitionProgressMonitor({
-    reader: await kafka.createOffsetsReader(),
-    groupId: config.groupId,
-    topics: { calls: config.callTopic, sms: smsTopic, keyed: keyedTopic },
-    ...(keyedTopic ? { routerGroupId: `${config.groupId}-router` } : {}),
-    engine: () => engine,
-    fromBeginning: config.fromBeginning,
-    intervalMs: config.progressPollMs,
-    idleMs: config.partitionIdleMs,
-    logger,
-    onAllQuiet: () => releaseQuietTail(),
-  });
-  progress.start();
-  resources.push('partition progress', () => progress.close());
+  // Progress is polled from now on; the consumer it rewinds and the pipeline whose quiet tail it
+  // releases are attached below, before the consumer runs.
+  const progressReader = await kafka.createOffsetsReader();
   const rewindReader = await kafka.createOffsetsReader();
   resources.push('rewind offsets reader', () => rewindReader.close());
+  const partitions = new PartitionLifecycle({
+    progress: {
+      reader: progressReader,
+      groupId: config.groupId,
+      topics: { calls: config.callTopic, sms: smsTopic, keyed: keyedTopic },
+      ...(keyedTopic ? { routerGroupId: `${config.groupId}-router` } : {}),
+      engine: () => engine,
+      fromBeginning: config.fromBeginning,
+      intervalMs: config.progressPollMs,
+      idleMs: config.partitionIdleMs,
+      logger,
+    },
+    rewind: {
+      reader: rewindReader,
+      groupId: config.groupId,
+      rewindMs: () => config.rewindMs ?? rewindWindowMs(engine.rulePack),
+      logger,
+    },
+  });
+  partitions.start();
+  resources.push('partition progress', () => partitions.close());
   logger.info('window state is rebuilt on partition assignment by rewinding', {
     rewindMs: config.rewindMs ?? rewindWindowMs(engine.rulePack), from: config.rewindMs === undefined ? 'rule pack' : 'DETECTOR_REWIND_MS',
   });
@@ -92,22 +100,14 @@ export async function startDetector(config: DetectorConfig, logger: Logger): Pro
     topics: keyedTopic ? [keyedTopic] : eventTopics,
     fromBeginning: config.fromBeginning,
     maxBytesPerPartition: config.maxBytesPerPartition,
-    // Assignments come only once the consumer runs, after the rewind below exists.
+    // Assignments come only once the consumer runs, after the partitions' targets are attached.
     onAssignment: (assignment) => {
-      rewind.onAssignment(assignment);
-      progress.onAssignment(assignment);
+      partitions.onAssignment(assignment);
       http.setReady(true);
     },
     onCrash: (err) => crashed(err),
   });
   resources.push('consumer', () => consumer.close());
-  const rewind = new PartitionRewind({
-    reader: rewindReader,
-    seek: (topic, partition, offset) => consumer.seek(topic, partition, offset),
-    groupId: config.groupId,
-    rewindMs: () => config.rewindMs ?? rewindWindowMs(engine.rulePack),
-    logger,
-  });
   const pipeline = new DetectionPipeline({
     engine: () => engine,
     callDecoder: callCodec,
@@ -122,16 +122,13 @@ export async function startDetector(config: DetectorConfig, logger: Logger): Pro
     topics: { calls: config.callTopic, sms: smsTopic, alerts: config.alertTopic, victims: config.victimTopic, keyed: keyedTopic },
     now: Date.now,
     maxFutureSkewMs: config.maxFutureSkewMs,
-    onBatchProcessed: (topic, partition, offset) => {
-      progress.onBatchProcessed(topic, partition, offset);
-      rewind.onBatchProcessed(topic, partition, offset);
-    },
-    replayBelow: (topic, partition) => rewind.replayBelow(topic, partition),
+    onBatchProcessed: (topic, partition, offset) => partitions.onBatchProcessed(topic, partition, offset),
+    replayBelow: (topic, partition) => partitions.replayBelow(topic, partition),
   });
-  releaseQuietTail = () => pipeline.releaseQuietTail();
+  partitions.attach({ seek: (topic, partition, offset) => consumer.seek(topic, partition, offset), releaseQuietTail: () => pipeline.releaseQuietTail() });
 
   const runs = [consumer.run(async (batch) => {
-    if (await rewind.rewound(batch)) return;
+    if (await partitions.rewound(batch)) return;
     await pipeline.handleBatch(batch);
   })];
 

@@ -1,8 +1,8 @@
 import {
-  decodeRecords, PipelineError, toPipelineError,
+  contractCheck, decodeRecords, toPipelineError,
   type BatchContext, type BatchHandler, type ConsumedBatch, type Logger, type ProcessedPositions, type RecordDecoder,
 } from '@telfraud/common';
-import { validateCallEvent, type CallEvent } from '@telfraud/core';
+import { validateCallEvent } from '@telfraud/core';
 import { toStoreError } from '../alert-store.js';
 import { waitWithHeartbeat } from '../sink-batch-handler.js';
 import { backoffDelay, interruptibleSleep, realScheduler, type Scheduler } from '../scheduler.js';
@@ -32,11 +32,7 @@ export interface ActivityWriterOptions {
   scheduler?: Scheduler;
 }
 
-function checkCall(value: unknown): CallEvent {
-  const checked = validateCallEvent(value);
-  if (!checked.ok) throw new PipelineError('CONTRACT_VIOLATION', checked.violation.message, { path: checked.violation.path });
-  return checked.value;
-}
+const checkCall = contractCheck(validateCallEvent);
 
 /**
  * Counts call events per origin and minute (MinuteActivity) and stores the counts in

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PipelineError } from '../errors.js';
 import type { ConsumedRecord } from '../kafka/kafka-port.js';
-import { decodeRecords, type RecordDecoder } from './record-decoding.js';
+import { contractCheck, decodeRecords, type ContractResult, type RecordDecoder } from './record-decoding.js';
 
 const record = (offset: number, value: string | null): ConsumedRecord => ({
   topic: 't', partition: 0, offset: String(offset), key: null, value: value === null ? null : Buffer.from(value), headers: {}, timestamp: 0,
@@ -26,5 +26,18 @@ describe('decodeRecords', () => {
       ['2', 'CONTRACT_VIOLATION', 'n'],
       ['3', 'DECODE_FAILED', undefined],
     ]);
+  });
+});
+
+describe('contractCheck', () => {
+  const positive = (value: unknown): ContractResult<number> => {
+    const n = (value as { n: unknown }).n;
+    return typeof n === 'number' && n > 0 ? { ok: true, value: n } : { ok: false, violation: { path: 'n', message: 'n must be positive' } };
+  };
+
+  it('passes the checked value on and turns a violation into CONTRACT_VIOLATION naming the field', () => {
+    const { values, rejected } = decodeRecords(json, [record(0, '{"n":3}'), record(1, '{"n":0}')], contractCheck(positive));
+    expect(values).toEqual([3]);
+    expect(rejected.map((r) => [r.record.offset, r.error.code, r.error.path, r.error.message])).toEqual([['1', 'CONTRACT_VIOLATION', 'n', 'n must be positive']]);
   });
 });

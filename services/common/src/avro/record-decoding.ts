@@ -1,4 +1,4 @@
-import { toPipelineError, type PipelineError } from '../errors.js';
+import { PipelineError, toPipelineError } from '../errors.js';
 import type { ConsumedRecord } from '../kafka/kafka-port.js';
 
 /** What a consumer needs of an AvroTopicCodec: fetch a batch's writer schemas, then decode synchronously. */
@@ -34,4 +34,18 @@ export function decodeRecords<T, V>(
     }
   }
   return { values, rejected };
+}
+
+/** What a contract validator returns (core's `Validated`), described here so common need not depend on core. */
+export type ContractResult<T> = { ok: true; value: T } | { ok: false; violation: { path: string; message: string } };
+
+/** The checked value, or a CONTRACT_VIOLATION naming the field (what the dead-letter reason carries). */
+export function contractValue<T>(result: ContractResult<T>): T {
+  if (!result.ok) throw new PipelineError('CONTRACT_VIOLATION', result.violation.message, { path: result.violation.path });
+  return result.value;
+}
+
+/** A contract validator as a `check` for decodeRecords. */
+export function contractCheck<T>(validate: (value: unknown) => ContractResult<T>): (value: unknown) => T {
+  return (value) => contractValue(validate(value));
 }

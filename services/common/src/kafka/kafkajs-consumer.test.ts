@@ -13,6 +13,7 @@ function fakeKafkajs(assignment: Record<string, number[]>) {
   let eachBatch: ((p: EachBatchPayload) => Promise<void>) | undefined;
   let runConfig: { partitionsConsumedConcurrently?: number } | undefined;
   const seeks = new Set<string>();
+  let running = true;
   const consumer = {
     events: { GROUP_JOIN: 'group_join', CRASH: 'crash' },
     on: (event: string, fn: Listener) => void listeners.set(event, fn),
@@ -30,16 +31,18 @@ function fakeKafkajs(assignment: Record<string, number[]>) {
       calls.push(`seek ${topic}/${partition}@${offset}`);
       seeks.add(`${topic}/${partition}`);
     },
-    stop: async () => undefined,
-    disconnect: async () => undefined,
+    stop: async () => void calls.push('stop'),
+    disconnect: async () => void calls.push('disconnect'),
+    pause: (topics: { topic: string }[]) => void calls.push(`pause ${topics.map((t) => t.topic).join(',')}`),
+    resume: (topics: { topic: string }[]) => void calls.push(`resume ${topics.map((t) => t.topic).join(',')}`),
   } as unknown as Consumer;
   /** A batch of offsets `from`..`from + n - 1`, as kafkajs would hand it (stale while a seek is pending). */
-  const batch = async (topic: string, partition: number, from: number, n: number): Promise<void> => {
-    const messages = Array.from({ length: n }, (_, i) => ({ offset: String(from + i), key: null, value: Buffer.from('x'), headers: {}, timestamp: '0' }));
+  const batch = async (topic: string, partition: number, from: number, n: number, headers: Record<string, unknown> = {}): Promise<void> => {
+    const messages = Array.from({ length: n }, (_, i) => ({ offset: String(from + i), key: null, value: Buffer.from('x'), headers, timestamp: String(1_000 + i) }));
     const key = `${topic}/${partition}`;
     await eachBatch?.({
       batch: { topic, partition, messages, lastOffset: () => String(from + n - 1), offsetLag: () => '0' },
-      heartbeat: async () => undefined, isRunning: () => true, isStale: () => seeks.has(key),
+      heartbeat: async () => undefined, isRunning: () => running, isStale: () => seeks.has(key),
       resolveOffset: () => undefined, uncommittedOffsets: () => ({ topics: [{ topic, partitions: [{ partition, offset: String(from + n) }] }] }),
       commitOffsetsIfNecessary: async (o: { topics: { topic: string; partitions: { partition: number; offset: string }[] }[] }) => {
         for (const t of o.topics) for (const p of t.partitions) calls.push(`commit ${t.topic}/${p.partition}@${p.offset}`);
@@ -50,7 +53,10 @@ function fakeKafkajs(assignment: Record<string, number[]>) {
   const fetched = (topic: string, partition: number): boolean => seeks.delete(`${topic}/${partition}`);
   /** A rebalance: kafkajs announces the (new) assignment again. */
   const rejoin = (next: Record<string, number[]>): void => listeners.get('group_join')?.({ payload: { memberAssignment: next } });
-  return { consumer, calls, batch, fetched, rejoin, runConfig: () => runConfig };
+  /** kafkajs reports a crash (`restart`: it restarts the consumer itself). */
+  const crash = (error: Error, restart: boolean): void => listeners.get('crash')?.({ payload: { error, restart } });
+  const stopRunning = (): void => void (running = false);
+  return { consumer, calls, batch, fetched, rejoin, crash, stopRunning, runConfig: () => runConfig };
 }
 
 const logger = createLogger({ write: () => undefined });
@@ -164,5 +170,90 @@ describe('KafkajsConsumer: batches handled at once', () => {
     const three = fakeKafkajs({ t: [0] });
     await new KafkajsConsumer(three.consumer, { groupId: 'g', topics: ['t'], autoCommit: false, concurrentBatches: 3 }, logger, starts({}, three.calls)).run(async () => undefined);
     expect(three.runConfig()?.partitionsConsumedConcurrently).toBe(3);
+  });
+});
+
+describe('KafkajsConsumer: committing what was handled', () => {
+  const committed = { 0: { low: '0', high: '0', committed: 0 } };
+  const commits = (calls: string[]): string[] => calls.filter((c) => c.startsWith('commit'));
+
+  it('hands the handler the batch as records (headers as strings, broker timestamps, lag), then commits the next offset', async () => {
+    const k = fakeKafkajs({ t: [0] });
+    const seen: ConsumedBatch[] = [];
+    await new KafkajsConsumer(k.consumer, { groupId: 'g', topics: ['t'] }, logger, starts(committed, k.calls)).run(async (b) => void seen.push(b));
+    await k.batch('t', 0, 0, 2, { route: Buffer.from('ingress_trunk'), many: [Buffer.from('first'), Buffer.from('second')] });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.records.map((r) => [r.topic, r.partition, r.offset, r.timestamp, r.headers])).toEqual([
+      ['t', 0, '0', 1_000, { route: 'ingress_trunk', many: 'first' }],
+      ['t', 0, '1', 1_001, { route: 'ingress_trunk', many: 'first' }],
+    ]);
+    expect(seen[0]!.lag).toBe(0);
+    expect(commits(k.calls)).toEqual(['commit t/0@2']);
+  });
+
+  it('commits nothing for a batch whose handler failed, and passes the failure on (kafkajs retries the batch)', async () => {
+    const k = fakeKafkajs({ t: [0] });
+    await new KafkajsConsumer(k.consumer, { groupId: 'g', topics: ['t'] }, logger, starts(committed, k.calls)).run(async () => {
+      throw new Error('producer down');
+    });
+    await expect(k.batch('t', 0, 0, 3)).rejects.toThrow('producer down');
+    expect(commits(k.calls)).toEqual([]);
+  });
+
+  it('never moves the committed position back when a partition is rewound, and commits again once reading passes it', async () => {
+    const k = fakeKafkajs({ t: [0] });
+    const consumer = new KafkajsConsumer(k.consumer, { groupId: 'g', topics: ['t'] }, logger, starts(committed, k.calls));
+    await consumer.run(async () => undefined);
+    await k.batch('t', 0, 10, 5);
+    consumer.seek('t', 0, 0);
+    k.fetched('t', 0);
+    await k.batch('t', 0, 0, 5);
+    await k.batch('t', 0, 5, 5);
+    await k.batch('t', 0, 10, 10);
+    expect(commits(k.calls)).toEqual(['commit t/0@15', 'commit t/0@20']);
+  });
+
+  it('does not commit a batch sought elsewhere while it was handled, nor hand over batches once stopped', async () => {
+    const k = fakeKafkajs({ t: [0] });
+    let handled = 0;
+    const consumer = new KafkajsConsumer(k.consumer, { groupId: 'g', topics: ['t'] }, logger, starts(committed, k.calls));
+    await consumer.run(async () => {
+      handled++;
+      if (handled === 1) consumer.seek('t', 0, 0);
+    });
+    await k.batch('t', 0, 0, 5);
+    expect(commits(k.calls)).toEqual([]);
+    k.fetched('t', 0);
+    k.stopRunning();
+    await k.batch('t', 0, 0, 5);
+    expect(handled).toBe(1);
+    expect(commits(k.calls)).toEqual([]);
+  });
+});
+
+describe('KafkajsConsumer: crashes, pausing and closing', () => {
+  it('reports a crash kafkajs does not restart from, and only that one', async () => {
+    const k = fakeKafkajs({ t: [0] });
+    const crashes: string[] = [];
+    await new KafkajsConsumer(k.consumer, { groupId: 'g', topics: ['t'], onCrash: (err) => void crashes.push(err.message) }, logger, starts({}, k.calls)).run(async () => undefined);
+    k.crash(new Error('retriable'), true);
+    k.crash(new Error('fatal'), false);
+    expect(crashes).toEqual(['fatal']);
+  });
+
+  it('pauses and resumes whole topics', () => {
+    const k = fakeKafkajs({ t: [0] });
+    const consumer = new KafkajsConsumer(k.consumer, { groupId: 'g', topics: ['t', 'u'] }, logger, starts({}, k.calls));
+    consumer.pause(['t', 'u']);
+    consumer.resume(['u']);
+    expect(k.calls).toEqual(['pause t,u', 'resume u']);
+  });
+
+  it('stops, then disconnects, once however often it is closed', async () => {
+    const k = fakeKafkajs({ t: [0] });
+    const consumer = new KafkajsConsumer(k.consumer, { groupId: 'g', topics: ['t'] }, logger, starts({}, k.calls));
+    await Promise.all([consumer.close(), consumer.close()]);
+    await consumer.close();
+    expect(k.calls).toEqual(['stop', 'disconnect']);
   });
 });

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_RULE_PACK_SOURCE, RulePackError, rulePackSchemaText } from '@telfraud/core';
-import { randomHashSeed } from '../hash-seed.js';
-import { loadReferenceDir } from '../reference-loader.js';
-import { loadRulePackFile } from '../rule-pack-loader.js';
+import { randomHashSeed } from '../adapters/hash-seed.js';
+import { loadReferenceDir } from '../adapters/reference-loader.js';
+import { loadRulePackFile } from '../adapters/rule-pack-loader.js';
 import { formatBacktest } from './backtest-report.js';
 import { describeReason, eventTimeRejections, formatRejectionWarning } from './event-time-rejections.js';
 import { backtestAgainstLabels, type BacktestLabels } from './label-backtest.js';

@@ -1,6 +1,6 @@
 import type { ConsumedBatch, Logger, OffsetsReader, PartitionAssignment } from '@telfraud/common';
 import type { RulePack } from '@telfraud/core';
-import { partitionSource } from './source-id.js';
+import { partitionSource } from '../pipeline/source-id.js';
 
 /**
  * How far back state reaches for `pack`: the longest span any rule keeps (a sliding or tumbling

@@ -1,17 +1,17 @@
 import {
-  PipelineError, toPipelineError,
+  contractValue, toPipelineError,
   type ConsumedBatch, type ConsumedRecord, type DeadLetterPublisher, type Logger, type MessageProducer, type OutgoingRecord,
+  type PipelineError, type RecordDecoder,
 } from '@telfraud/common';
 import { callRoutes, smsRoute, smsRouteEntity, validateCallEvent, validateSmsEvent, type CallRoute, type RulePack } from '@telfraud/core';
-import type { ValueDecoder } from './detection-pipeline.js';
-import type { DetectorMetrics } from './detector-metrics.js';
+import type { DetectorMetrics } from '../adapters/detector-metrics.js';
 import { ROUTE_HEADERS, type RoutedStream } from './route-headers.js';
-import { partitionSource } from './source-id.js';
+import { partitionSource } from '../pipeline/source-id.js';
 
 export interface KeyedRouterDeps {
   rulePack: () => RulePack;
-  callDecoder: ValueDecoder<unknown>;
-  smsDecoder: ValueDecoder<unknown> | undefined;
+  callDecoder: RecordDecoder;
+  smsDecoder: RecordDecoder | undefined;
   producer: MessageProducer;
   deadLetters: DeadLetterPublisher;
   metrics: DetectorMetrics;
@@ -51,14 +51,13 @@ export class KeyedRouter {
     for (const record of batch.records) {
       try {
         const raw = decoder.decode(record.value);
+        // The one contract check of a keyed event: the detection side decodes the forwarded bytes only.
         if (stream === 'calls') {
-          const v = validateCallEvent(raw);
-          if (!v.ok) throw new PipelineError('CONTRACT_VIOLATION', v.violation.message, { path: v.violation.path });
-          for (const r of this.routes) out.push(this.routed(record, stream, r.name, r.entityOf(v.value), origin, perRoute));
+          const call = contractValue(validateCallEvent(raw));
+          for (const r of this.routes) out.push(this.routed(record, stream, r.name, r.entityOf(call), origin, perRoute));
         } else {
-          const v = validateSmsEvent(raw);
-          if (!v.ok) throw new PipelineError('CONTRACT_VIOLATION', v.violation.message, { path: v.violation.path });
-          if (this.sms) out.push(this.routed(record, stream, this.sms, smsRouteEntity(v.value), origin, perRoute));
+          const sms = contractValue(validateSmsEvent(raw));
+          if (this.sms) out.push(this.routed(record, stream, this.sms, smsRouteEntity(sms), origin, perRoute));
         }
       } catch (err) {
         rejected.push({ record, error: toPipelineError(err, 'DECODE_FAILED') });

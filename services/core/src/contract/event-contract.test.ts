@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateCallEvent, validateSmsEvent } from './validation.js';
+import { validateCallEvent, validateSmsEvent } from './event-contract.js';
 
 const T = Date.UTC(2025, 2, 3, 9, 0, 0);
 const CALL = {

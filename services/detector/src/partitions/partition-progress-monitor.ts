@@ -1,6 +1,6 @@
 import type { Logger, OffsetsReader, PartitionPositions } from '@telfraud/common';
 import type { DetectionEngine } from '@telfraud/core';
-import { partitionSource, subSource } from './source-id.js';
+import { partitionSource, subSource } from '../pipeline/source-id.js';
 
 type Stream = 'calls' | 'sms';
 

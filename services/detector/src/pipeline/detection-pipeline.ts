@@ -1,19 +1,14 @@
 import {
-  PipelineError, toPipelineError,
-  type ConsumedBatch, type ConsumedRecord, type DeadLetterPublisher, type Logger, type MessageProducer,
+  PipelineError, contractValue, toPipelineError,
+  type ConsumedBatch, type ConsumedRecord, type DeadLetterPublisher, type Logger, type MessageProducer, type RecordDecoder,
 } from '@telfraud/common';
 import {
   validateCallEvent, validateSmsEvent,
   type Alert, type CallEvent, type DetectionEngine, type EngineOutput, type SmsEvent, type VictimExposure,
 } from '@telfraud/core';
-import type { DetectorMetrics } from './detector-metrics.js';
-import { ROUTE_HEADERS } from './route-headers.js';
+import type { DetectorMetrics } from '../adapters/detector-metrics.js';
+import { ROUTE_HEADERS } from '../keyed/route-headers.js';
 import { partitionSource, subSource } from './source-id.js';
-
-export interface ValueDecoder<T> {
-  prepare(values: Iterable<Buffer | null>): Promise<void>;
-  decode(value: Buffer | null): T;
-}
 
 export interface ValueEncoder<T> {
   encode(value: T): Buffer;
@@ -21,8 +16,8 @@ export interface ValueEncoder<T> {
 
 export interface DetectionPipelineDeps {
   engine: () => DetectionEngine;
-  callDecoder: ValueDecoder<unknown>;
-  smsDecoder: ValueDecoder<unknown> | undefined;
+  callDecoder: RecordDecoder;
+  smsDecoder: RecordDecoder | undefined;
   alertEncoder: ValueEncoder<Alert>;
   victimEncoder: ValueEncoder<VictimExposure>;
   producer: MessageProducer;
@@ -32,7 +27,7 @@ export interface DetectionPipelineDeps {
   /** `keyed`: the topic the router fills (keyed routing); its records carry their stream and route in headers. */
   topics: { calls: string; sms: string | undefined; alerts: string; victims: string; keyed?: string };
   /** Keyed routing: decodes alerts read back from the alerts topic, which flag origins for the OTP correlation. */
-  alertDecoder?: ValueDecoder<Alert>;
+  alertDecoder?: RecordDecoder<Alert>;
   now: () => number;
   maxFutureSkewMs: number;
   /** Told after each batch, so partition progress is known between offset polls. */
@@ -110,13 +105,14 @@ export class DetectionPipeline {
         const decoder = call ? deps.callDecoder : deps.smsDecoder;
         if (!decoder) throw new PipelineError('CONTRACT_VIOLATION', 'an SMS record while the SMS stream is off (DETECTOR_SMS_TOPIC=none)');
         const raw = decoder.decode(record.value);
-        const v = call ? validateCallEvent(raw) : validateSmsEvent(raw);
-        if (!v.ok) throw new PipelineError('CONTRACT_VIOLATION', v.violation.message, { path: v.violation.path });
-        if (v.value.ts > horizon) throw new PipelineError('CONTRACT_VIOLATION', `ts ${v.value.ts} is more than ${deps.maxFutureSkewMs} ms ahead of the wall clock`, { path: 'ts' });
-        const outcome = call ? engine.processCall(v.value as CallEvent, out, sourceOf(record), route) : engine.processSms(v.value as SmsEvent, out, sourceOf(record));
-        if (outcome === 'late') throw new PipelineError('LATE_EVENT', `event time ${v.value.ts} is behind the watermark`, { path: 'ts' });
+        // A keyed record is the bytes of an event the router checked against the contract before
+        // writing it: decoded here, not checked a second time.
+        const event = keyed ? (raw as CallEvent | SmsEvent) : contractValue<CallEvent | SmsEvent>(call ? validateCallEvent(raw) : validateSmsEvent(raw));
+        if (event.ts > horizon) throw new PipelineError('CONTRACT_VIOLATION', `ts ${event.ts} is more than ${deps.maxFutureSkewMs} ms ahead of the wall clock`, { path: 'ts' });
+        const outcome = call ? engine.processCall(event as CallEvent, out, sourceOf(record), route) : engine.processSms(event as SmsEvent, out, sourceOf(record));
+        if (outcome === 'late') throw new PipelineError('LATE_EVENT', `event time ${event.ts} is behind the watermark`, { path: 'ts' });
         if (outcome === 'future' && !replaying) {
-          this.waiting.set(v.value, { record, heldAt: engine.eventTime });
+          this.waiting.set(event, { record, heldAt: engine.eventTime });
         }
         if (outcome === 'duplicate' && !replaying) duplicates++;
       } catch (err) {

@@ -1,9 +1,9 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { DeadLetterPublisher, createLogger, type ConsumedBatch, type MessageProducer, type OutgoingRecord } from '@telfraud/common';
+import { DeadLetterPublisher, createLogger, type ConsumedBatch, type MessageProducer, type OutgoingRecord, type RecordDecoder } from '@telfraud/common';
 import { DetectionEngine, EMPTY_REFERENCE, validateRulePack, type CallEvent } from '@telfraud/core';
-import { DetectionPipeline, type ValueDecoder } from './detection-pipeline.js';
-import { createDetectorMetrics } from './detector-metrics.js';
+import { DetectionPipeline } from '../pipeline/detection-pipeline.js';
+import { createDetectorMetrics } from '../adapters/detector-metrics.js';
 import { KeyedRouter } from './keyed-router.js';
 
 const T0 = Date.UTC(2025, 2, 3, 9, 0, 0);
@@ -21,7 +21,7 @@ const start = (id: string, trunk: string, cli: string, at: number): CallEvent =>
   ingress_trunk: trunk, ingress_country: 'GB', attestation: 'C', duration_ms: null, sip_code: null,
 });
 
-const json: ValueDecoder<unknown> = { prepare: () => Promise.resolve(), decode: (b) => JSON.parse(b?.toString('utf8') ?? '') as unknown };
+const json: RecordDecoder = { prepare: () => Promise.resolve(), decode: (b) => JSON.parse(b?.toString('utf8') ?? '') as unknown };
 
 function setup() {
   const sent: { topic: string; records: OutgoingRecord[] }[] = [];
