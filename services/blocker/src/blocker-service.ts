@@ -81,7 +81,7 @@ export async function startBlocker(config: BlockerConfig, logger: Logger, store?
     logger.info('active blocks rebuilt from the action topic', { topic: config.actionTopic, actions: journal.carriedOut.length, resumed: resumed.length, active: core.book.size });
 
     const schemas = createRegistryClient(config);
-    const alertCodec = await AvroTopicCodec.create<Alert>(schemas, loadTopicSchema('fraud-alerts'), { logger });
+    const alertCodec = await AvroTopicCodec.lookup<Alert>(schemas, loadTopicSchema('fraud-alerts'), { logger });
     const dispatcher = config.webhookUrls.length === 0 ? undefined : new WebhookDispatcher({
       targets: config.webhookUrls,
       client: new WebhookClient({ secret: config.webhookSecret ?? '', timeoutMs: config.webhookTimeoutMs, now }),
