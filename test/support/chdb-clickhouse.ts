@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Session } from 'chdb';
 
@@ -8,6 +8,8 @@ import { Session } from 'chdb';
  * statement in the `query` parameter and/or the body, `database`, errors as HTTP 500 with
  * ClickHouse's own message. The services' real stores connect to `url` unchanged, so their inserts
  * and queries run on the real current engine. Other URL parameters (settings, query ids) are ignored.
+ * With `credentials`, a request must carry them (HTTP basic auth or X-ClickHouse-User/-Key), as a
+ * server with a password on its user does (516 AUTHENTICATION_FAILED otherwise).
  */
 export class EmbeddedClickHouse {
   private current = '';
@@ -16,8 +18,15 @@ export class EmbeddedClickHouse {
 
   private constructor(private readonly session: Session) {}
 
-  static async start(): Promise<EmbeddedClickHouse> {
+  static async start(credentials?: { user: string; password: string }): Promise<EmbeddedClickHouse> {
     const ch = new EmbeddedClickHouse(new Session());
+    const authorised = (headers: IncomingHttpHeaders): boolean => {
+      if (!credentials) return true;
+      const basic = /^Basic (.+)$/.exec(headers.authorization ?? '')?.[1];
+      const [user, ...rest] = basic ? Buffer.from(basic, 'base64').toString('utf8').split(':') : [headers['x-clickhouse-user'], headers['x-clickhouse-key']];
+      const password = basic ? rest.join(':') : rest[0];
+      return user === credentials.user && password === credentials.password;
+    };
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -28,6 +37,11 @@ export class EmbeddedClickHouse {
         const sql = query === null ? body : body.length > 0 ? `${query}\n${body}` : query;
         if (req.url?.startsWith('/ping')) {
           res.end('Ok.\n');
+          return;
+        }
+        if (!authorised(req.headers)) {
+          res.writeHead(516, { 'Content-Type': 'text/plain; charset=UTF-8' });
+          res.end('Code: 516. DB::Exception: Authentication failed: password is incorrect, or there is no user with such name. (AUTHENTICATION_FAILED)');
           return;
         }
         try {

@@ -34,7 +34,7 @@ const logger = createLogger({ level: 'error' });
 
 let ch: EmbeddedClickHouse;
 beforeAll(async () => {
-  ch = await EmbeddedClickHouse.start();
+  ch = await EmbeddedClickHouse.start({ user: 'telfraud', password: 'ch-secret' });
 });
 afterAll(async () => {
   await ch?.stop();
@@ -109,7 +109,7 @@ describe('the current-server migrations', () => {
 
 describe('the services\' statements on the current schema', () => {
   const config: ClickHouseConfig = {
-    clickhouseUrl: '', clickhouseDatabase: 'fraud', clickhouseUsername: 'default', clickhousePassword: undefined, clickhouseRequestTimeoutMs: 10_000,
+    clickhouseUrl: '', clickhouseDatabase: 'fraud', clickhouseUsername: 'telfraud', clickhousePassword: 'ch-secret', clickhouseRequestTimeoutMs: 10_000,
   };
   let soc: SocStore;
   const alert = (severity: Alert['severity'], windowEnd: number, evidence: string[]): Alert => ({
@@ -159,6 +159,14 @@ describe('the services\' statements on the current schema', () => {
 
   const filters = (over: Partial<AlertFilters> = {}): AlertFilters => ({
     rules: [], severities: [], statuses: [], entity: undefined, entityType: undefined, from: T0 - 60 * MIN, to: T0 + 60 * MIN, limit: 50, cursor: undefined, ...over,
+  });
+
+  it('carry the configured ClickHouse user and password (a wrong password is refused)', async () => {
+    const wrong = new SocStore(createClickHouseClient({ ...config, clickhouseUrl: ch.url, clickhousePassword: 'nope' }, logger, 'telfraud-soc'), 'fraud');
+    await expect(wrong.rules()).rejects.toThrow(/Authentication failed/);
+    expect(await wrong.ping()).toBe(false);
+    await wrong.close();
+    expect(await soc.ping()).toBe(true);
   });
 
   it('are stored with the DateTime64 time derived from ts', () => {
