@@ -35,6 +35,10 @@ if [[ -f "$REPO_ROOT/services/schema-registry/dist/main.js" ]]; then
   # Everything after the stack needs the registry answering, not only up.
   "$INFRA_DIR/scripts/services.sh" wait-ready schema-registry
   echo "SCHEMA_REGISTRY_URL=http://127.0.0.1:${SCHEMA_REGISTRY_PORT:-8081}" >>"$ENV_FILE"
+  # The services only look schemas up: registering them is the deployment step.
+  SCHEMA_REGISTRY_URL="http://127.0.0.1:${SCHEMA_REGISTRY_PORT:-8081}" "$INFRA_DIR/scripts/register-schemas.sh" >/dev/null ||
+    fail "registering the schemas failed (infra/scripts/register-schemas.sh)"
+  log "schema-registry: schemas registered"
 else
   log "schema-registry not built yet (run 'make build'); starting without it"
 fi

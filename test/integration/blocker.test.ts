@@ -1,7 +1,7 @@
 /**
  * The blocker against the real local stack (mock Kafka broker, Schema Registry, ClickHouse 18.16)
  * with real HTTP receivers that verify every signature (services/blocker/src/sample-receiver.ts,
- * built on the exported verifySignature). Start the stack with `bash infra/scripts/up.sh` and build
+ * built on the exported verifyHook). Start the stack with `bash infra/scripts/up.sh` and build
  * with `npx tsc -b services/common services/core services/blocker`. Each run migrates a fresh
  * database, creates its own topics and consumer groups, and drops the database afterwards.
  * The alerts of the campaign come from the real detection core (DetectionEngine, default rule pack)
@@ -18,7 +18,7 @@ import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { AvroTopicCodec, createLogger, createRegistryClient, loadTopicSchema } from '@telfraud/common';
 import { DEFAULT_RULE_PACK, DetectionEngine, parseDnoCsv, type Alert, type CallEvent } from '@telfraud/core';
 import type { BlockAction } from '../../services/blocker/src/core/decision.js';
-import { signPayload, verifySignature } from '../../services/blocker/src/hook-signature.js';
+import { signHook, verifyHook, type HookRequest } from '../../services/blocker/src/hook-signature.js';
 import { SampleReceiver } from '../../services/blocker/src/sample-receiver.js';
 import { freePort, httpStatus } from '../support/net.js';
 import { ServiceProcess } from '../support/service-process.js';
@@ -261,19 +261,24 @@ describe.skipIf(!stackEnv)('blocker on the local stack', () => {
   it('a forged or stale signature is rejected by the sample verifier', async () => {
     const genuine = [...r1.requests].reverse().find((q) => q.outcome === 'applied');
     if (!genuine?.signature) throw new Error('no genuine request captured');
-    expect(verifySignature(SECRET, genuine.signature, genuine.rawBody, 300_000, genuine.receivedAt)).toMatchObject({ ok: true });
-    expect(verifySignature(SECRET, genuine.signature, genuine.rawBody.replace(/"entity":"[^"]*"/, '"entity":"gb-bank-01"'), 300_000, genuine.receivedAt)).toEqual({ ok: false, reason: 'mismatch' });
-    expect(verifySignature('someone-elses-secret-000', genuine.signature, genuine.rawBody, 300_000, genuine.receivedAt)).toEqual({ ok: false, reason: 'mismatch' });
-    expect(verifySignature(SECRET, genuine.signature, genuine.rawBody, 300_000, genuine.receivedAt + 300_001)).toEqual({ ok: false, reason: 'stale' });
+    const keys = [{ id: 'default', secret: SECRET }];
+    const at: HookRequest = { targetId: r1.targetId, method: 'POST', path: new URL(r1.url).pathname };
+    const sent = { signature: genuine.signature, keyIds: genuine.keyIds };
+    expect(verifyHook(keys, at, sent, genuine.rawBody, 300_000, genuine.receivedAt)).toMatchObject({ ok: true });
+    expect(verifyHook(keys, at, sent, genuine.rawBody.replace(/"entity":"[^"]*"/, '"entity":"gb-bank-01"'), 300_000, genuine.receivedAt)).toEqual({ ok: false, reason: 'mismatch' });
+    expect(verifyHook([{ id: 'default', secret: 'someone-elses-secret-000' }], at, sent, genuine.rawBody, 300_000, genuine.receivedAt)).toEqual({ ok: false, reason: 'mismatch' });
+    expect(verifyHook(keys, { ...at, targetId: r2.targetId }, sent, genuine.rawBody, 300_000, genuine.receivedAt)).toEqual({ ok: false, reason: 'mismatch' });
+    expect(verifyHook(keys, at, sent, genuine.rawBody, 300_000, genuine.receivedAt + 300_001)).toEqual({ ok: false, reason: 'stale' });
 
     const forged = genuine.rawBody.replace(/"action":"[a-z]+"/, '"action":"unblock"');
-    const post = async (body: string, signature: string): Promise<number> => (await fetch(r1.url, {
-      method: 'POST', body, headers: { 'x-telfraud-signature': signature, 'x-telfraud-idempotency-key': genuine.idempotencyKey ?? '' },
+    const post = async (body: string, signed: { signature: string; keyIds: string }): Promise<number> => (await fetch(r1.url, {
+      method: 'POST', body, headers: { 'x-telfraud-signature': signed.signature, 'x-telfraud-key-id': signed.keyIds, 'x-telfraud-idempotency-key': genuine.idempotencyKey ?? '' },
     })).status;
-    expect(await post(forged, genuine.signature)).toBe(401);
-    expect(await post(forged, signPayload('someone-elses-secret-000', forged, Date.now()))).toBe(401);
-    expect(await post(genuine.rawBody, signPayload(SECRET, genuine.rawBody, Date.now() - 10 * 60_000))).toBe(401);
-    expect(await post(genuine.rawBody, genuine.signature)).toBe(200); // a replay within the tolerance is only a duplicate
+    const original = { signature: genuine.signature, keyIds: genuine.keyIds ?? '' };
+    expect(await post(forged, original)).toBe(401);
+    expect(await post(forged, signHook([{ id: 'default', secret: 'someone-elses-secret-000' }], at, forged, Date.now()))).toBe(401);
+    expect(await post(genuine.rawBody, signHook(keys, at, genuine.rawBody, Date.now() - 10 * 60_000))).toBe(401);
+    expect(await post(genuine.rawBody, original)).toBe(200); // a replay within the tolerance is only a duplicate
     expect(r1.requests.slice(-4).map((q) => q.outcome)).toEqual(['mismatch', 'mismatch', 'stale', 'duplicate']);
   });
 

@@ -52,8 +52,8 @@ export async function startAlertSink(config: AlertSinkConfig, logger: Logger, st
     }
 
     const schemaRegistry = createRegistryClient(config);
-    const alertCodec = await AvroTopicCodec.create(schemaRegistry, loadTopicSchema('fraud-alerts'), { logger });
-    const victimCodec = await AvroTopicCodec.create(schemaRegistry, loadTopicSchema('victim-exposures'), { logger });
+    const alertCodec = await AvroTopicCodec.lookup(schemaRegistry, loadTopicSchema('fraud-alerts'), { logger });
+    const victimCodec = await AvroTopicCodec.lookup(schemaRegistry, loadTopicSchema('victim-exposures'), { logger });
 
     const kafka = createKafkaPort(config, logger);
     const producer = await kafka.createProducer();

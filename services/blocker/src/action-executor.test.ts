@@ -12,7 +12,7 @@ import type { BlockAction, Decision } from './core/decision.js';
 import { alert, T0, testCore } from './core/fixtures.test-support.js';
 
 /** Fakes for every port of the executor; `answers` says how each target fares. */
-function harness(core: BlockerCore, answers: boolean[] | undefined, auditFailures = 0) {
+function harness(core: BlockerCore, answers: boolean[] | undefined, auditFailures = 0, logLines?: string[]) {
   const sent: BlockAction[] = [];
   const journal: BlockAction[] = [];
   /** Every journal write, in order; `sentBefore`: hooks called before a `decided` entry was written. */
@@ -39,7 +39,7 @@ function harness(core: BlockerCore, answers: boolean[] | undefined, auditFailure
   };
   const metrics = createBlockerMetrics(new Registry(), () => core);
   const executor = new ActionExecutor({
-    core, dispatcher, audit, metrics, logger: createLogger({ write: () => undefined }), now: () => T0, retryInitialMs: 1, retryMaxMs: 2,
+    core, dispatcher, audit, metrics, logger: createLogger({ write: (line) => logLines?.push(line) }), now: () => T0, retryInitialMs: 1, retryMaxMs: 2,
     journal: {
       decide: async (a: readonly DecidedAction[]) => void entries.push(...a.map((d) => ({ kind: 'decided', key: d.action.idempotency_key, body: d.body, sentBefore: sent.length }))),
       attempt: async (a: BlockAction, target: string, attempt: number) => void entries.push({ kind: 'attempt', key: a.idempotency_key, target, attempt }),
@@ -56,6 +56,19 @@ function harness(core: BlockerCore, answers: boolean[] | undefined, auditFailure
 const signal = new AbortController().signal;
 
 describe('ActionExecutor', () => {
+  it('logs no entity (a calling number, say) at info level or above, whatever the outcome', async () => {
+    const number = '+442071234567';
+    for (const answers of [[true], [false]]) {
+      const lines: string[] = [];
+      const core = testCore();
+      const h = harness(core, answers, 0, lines);
+      await h.executor.execute(core.onAlert(alert({ entity_type: 'calling_number', entity: number }), T0), signal);
+      expect(h.decisions.map((d) => [d.entity, d.result])).toEqual([[number, answers[0] ? 'acted' : 'failed']]);
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines.filter((l) => l.includes('2071234567'))).toEqual([]);
+    }
+  });
+
   it('delivers, journals and audits an action that got through', async () => {
     const core = testCore();
     const h = harness(core, [true, true]);

@@ -130,11 +130,13 @@ export class ActionExecutor {
   private report(d: Decision): void {
     const { deps } = this;
     deps.metrics.countDecision(d);
-    const fields = { action: d.action, result: d.result, reason: d.reason, rule: d.rule_id, alertId: d.alert_id, entityType: d.entity_type, entity: d.entity, dryRun: d.dry_run };
+    // An entity may be a calling number: it is logged at debug only. At info and above the decision
+    // id and alert id lead to it through the audit (block_audit) and the SOC console.
+    const fields = { decisionId: d.decision_id, action: d.action, result: d.result, reason: d.reason, rule: d.rule_id, alertId: d.alert_id, entityType: d.entity_type, dryRun: d.dry_run };
     if (d.action === 'breaker_trip') {
       deps.logger.error('CIRCUIT BREAKER TRIPPED: automated blocking stopped until an operator resets it (POST /api/v1/breaker/reset)', fields);
     } else if (d.result === 'failed') deps.logger.error('action failed', fields);
     else if (d.result !== 'skipped') deps.logger.info('action', fields);
-    else deps.logger.debug('skipped', fields);
+    deps.logger.debug(d.result === 'skipped' ? 'skipped' : 'action entity', { ...fields, entity: d.entity });
   }
 }

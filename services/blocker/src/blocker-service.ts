@@ -81,15 +81,15 @@ export async function startBlocker(config: BlockerConfig, logger: Logger, store?
     logger.info('active blocks rebuilt from the action topic', { topic: config.actionTopic, actions: journal.carriedOut.length, resumed: resumed.length, active: core.book.size });
 
     const schemas = createRegistryClient(config);
-    const alertCodec = await AvroTopicCodec.create<Alert>(schemas, loadTopicSchema('fraud-alerts'), { logger });
-    const dispatcher = config.webhookUrls.length === 0 ? undefined : new WebhookDispatcher({
-      targets: config.webhookUrls,
-      client: new WebhookClient({ secret: config.webhookSecret ?? '', timeoutMs: config.webhookTimeoutMs, now }),
+    const alertCodec = await AvroTopicCodec.lookup<Alert>(schemas, loadTopicSchema('fraud-alerts'), { logger });
+    const dispatcher = config.webhookTargets.length === 0 ? undefined : new WebhookDispatcher({
+      targets: config.webhookTargets.map((t) => t.url),
+      client: new WebhookClient({ targets: config.webhookTargets, timeoutMs: config.webhookTimeoutMs, now }),
       maxAttempts: config.webhookMaxAttempts, retryInitialMs: config.webhookRetryInitialMs, retryMaxMs: config.webhookRetryMaxMs,
       logger: logger.child({ component: 'webhooks' }),
       onAttempt: (target, outcome) => metrics.webhookLatency.observe({ target, outcome: outcome.kind }, outcome.durationMs / 1000),
     });
-    if (!dispatcher && !config.dryRun) logger.warn('no webhook targets (BLOCKER_WEBHOOK_URLS): actions go to the action topic only');
+    if (!dispatcher && !config.dryRun) logger.warn('no webhook targets (BLOCKER_WEBHOOK_URLS or BLOCKER_WEBHOOK_TARGETS_FILE): actions go to the action topic only');
     executor = new ActionExecutor({
       core, dispatcher, journal: new ActionJournal(producer, config.actionTopic),
       deadLetters: new ActionDeadLetters(producer, config.deadLetterTopic, logger), audit, metrics, logger, now,

@@ -2,6 +2,7 @@ import {
   clickhouseSettings, ConfigError, defineConfig, kafkaSettings, loadConfig, registrySettings, serviceSettings,
   type ConfigOf, type ConfigProblem,
 } from '@telfraud/common';
+import { loadTargetsFile, MIN_SECRET_LENGTH, targetsFromUrls, urlProblem, type HookTarget } from './webhook-targets.js';
 
 /** The blocker's whole configuration, declared once; `process.env` is read only through it. */
 export const blockerSettings = defineConfig({
@@ -17,8 +18,15 @@ export const blockerSettings = defineConfig({
   policyFile: { env: 'BLOCKER_POLICY_FILE', type: 'string', optional: true, doc: 'JSON blocking policy; the shipped policy/default-policy.json when unset' },
   referenceDir: { env: 'BLOCKER_REFERENCE_DIR', type: 'string', optional: true, doc: 'Reference directory whose allowlist.csv is never blocked (contract section 3)' },
   dryRun: { env: 'BLOCKER_DRY_RUN', type: 'bool', default: true, doc: 'Record what would be done, send and emit nothing. On by default: turn off deliberately' },
-  webhookUrls: { env: 'BLOCKER_WEBHOOK_URLS', type: 'list', default: [], doc: 'Hook targets (http/https URLs), comma-separated; empty = block-actions topic only' },
-  webhookSecret: { env: 'BLOCKER_WEBHOOK_SECRET', type: 'string', optional: true, secret: true, doc: 'HMAC-SHA256 signing secret (at least 16 characters); required when webhook URLs are set' },
+  webhookUrls: {
+    env: 'BLOCKER_WEBHOOK_URLS', type: 'list', default: [],
+    doc: 'Hook targets, comma-separated, all signing with BLOCKER_WEBHOOK_SECRET (one receiver, or local tests; several receivers: BLOCKER_WEBHOOK_TARGETS_FILE); https, or http to loopback only; empty = block-actions topic only',
+  },
+  webhookSecret: { env: 'BLOCKER_WEBHOOK_SECRET', type: 'string', optional: true, secret: true, doc: 'HMAC-SHA256 signing secret (at least 16 characters) of BLOCKER_WEBHOOK_URLS, key id `default`; required when they are set' },
+  webhookTargetsFile: {
+    env: 'BLOCKER_WEBHOOK_TARGETS_FILE', type: 'string', optional: true,
+    doc: 'JSON file of hook targets, each with its own id, URL (https, or http to loopback) and one or two keys (two during a rotation) whose secrets come from files or environment variables (README, "Hook targets"); instead of BLOCKER_WEBHOOK_URLS',
+  },
   webhookTimeoutMs: { env: 'BLOCKER_WEBHOOK_TIMEOUT_MS', type: 'int', min: 100, max: 120_000, default: 5_000, doc: 'Timeout of one webhook request' },
   webhookMaxAttempts: { env: 'BLOCKER_WEBHOOK_MAX_ATTEMPTS', type: 'int', min: 1, max: 100, default: 8, doc: 'Tries per target before the action goes to the dead-letter topic' },
   webhookRetryInitialMs: { env: 'BLOCKER_WEBHOOK_RETRY_INITIAL_MS', type: 'int', min: 10, max: 60_000, default: 500, doc: 'First back-off between tries (doubles, with jitter)' },
@@ -32,24 +40,29 @@ export const blockerSettings = defineConfig({
   clickhouseDatabase: { ...clickhouseSettings.clickhouseDatabase, doc: 'Database holding `block_audit` and `block_deliveries`' },
 });
 
-export type BlockerConfig = ConfigOf<typeof blockerSettings>;
+/** The declared settings, plus the hook targets they name (resolved and checked at start-up). */
+export type BlockerConfig = ConfigOf<typeof blockerSettings> & { webhookTargets: readonly HookTarget[] };
 
-const MIN_SECRET_LENGTH = 16;
+type CrossChecked = Pick<ConfigOf<typeof blockerSettings>, 'webhookUrls' | 'webhookSecret' | 'webhookTargetsFile' | 'operatorToken' | 'webhookRetryInitialMs' | 'webhookRetryMaxMs'>;
 
-type CrossChecked = Pick<BlockerConfig, 'webhookUrls' | 'webhookSecret' | 'operatorToken' | 'webhookRetryInitialMs' | 'webhookRetryMaxMs'>;
-
-/** Checks across keys that the declaration cannot express, reported like any other bad key. */
-function crossChecks(config: CrossChecked): ConfigProblem[] {
+/** Checks across keys that the declaration cannot express, reported like any other bad key; and the hook targets. */
+function crossChecks(config: CrossChecked, env: Record<string, string | undefined>): { problems: ConfigProblem[]; targets: HookTarget[] } {
   const problems: ConfigProblem[] = [];
   const s = blockerSettings;
   for (const url of config.webhookUrls) {
-    let ok = false;
-    try {
-      ok = ['http:', 'https:'].includes(new URL(url).protocol);
-    } catch {
-      ok = false;
+    const bad = urlProblem(url);
+    if (bad) problems.push({ key: 'webhookUrls', env: s.webhookUrls.env, value: url, expected: bad });
+  }
+  let targets: HookTarget[] = [];
+  if (config.webhookTargetsFile !== undefined) {
+    if (config.webhookUrls.length > 0) {
+      problems.push({ key: 'webhookUrls', env: s.webhookUrls.env, value: config.webhookUrls.join(','), expected: `unset when ${s.webhookTargetsFile.env} is set` });
     }
-    if (!ok) problems.push({ key: 'webhookUrls', env: s.webhookUrls.env, value: url, expected: 'http(s) URLs only' });
+    const loaded = loadTargetsFile(config.webhookTargetsFile, env);
+    problems.push(...loaded.problems);
+    targets = loaded.targets;
+  } else if (problems.length === 0 && (config.webhookSecret ?? '').length >= MIN_SECRET_LENGTH) {
+    targets = targetsFromUrls(config.webhookUrls, config.webhookSecret ?? '');
   }
   if (config.webhookUrls.length > 0 && (config.webhookSecret ?? '').length < MIN_SECRET_LENGTH) {
     problems.push({
@@ -63,19 +76,22 @@ function crossChecks(config: CrossChecked): ConfigProblem[] {
   if (config.webhookRetryMaxMs < config.webhookRetryInitialMs) {
     problems.push({ key: 'webhookRetryMaxMs', env: s.webhookRetryMaxMs.env, value: String(config.webhookRetryMaxMs), expected: `>= ${s.webhookRetryInitialMs.env}` });
   }
-  return problems;
+  return { problems, targets };
 }
 
 /** Loads and validates; per-key and cross-key problems are reported together in one ConfigError. */
 export function loadBlockerConfig(env: Record<string, string | undefined> = process.env): BlockerConfig {
-  const { webhookUrls, webhookSecret, operatorToken, webhookRetryInitialMs, webhookRetryMaxMs } = blockerSettings;
+  const { webhookUrls, webhookSecret, webhookTargetsFile, operatorToken, webhookRetryInitialMs, webhookRetryMaxMs } = blockerSettings;
   let cross: ConfigProblem[] = [];
+  let webhookTargets: HookTarget[] = [];
   try {
-    cross = crossChecks(loadConfig('blocker', { webhookUrls, webhookSecret, operatorToken, webhookRetryInitialMs, webhookRetryMaxMs }, env));
+    ({ problems: cross, targets: webhookTargets } = crossChecks(
+      loadConfig('blocker', { webhookUrls, webhookSecret, webhookTargetsFile, operatorToken, webhookRetryInitialMs, webhookRetryMaxMs }, env), env,
+    ));
   } catch {
     // Those keys' own problems are reported by the full load below.
   }
-  let config: BlockerConfig | undefined;
+  let config: ConfigOf<typeof blockerSettings> | undefined;
   let problems: ConfigProblem[] = [];
   try {
     config = loadConfig('blocker', blockerSettings, env);
@@ -84,5 +100,5 @@ export function loadBlockerConfig(env: Record<string, string | undefined> = proc
     problems = err.problems;
   }
   if (problems.length > 0 || cross.length > 0 || !config) throw new ConfigError('blocker', [...problems, ...cross]);
-  return config;
+  return { ...config, webhookTargets };
 }

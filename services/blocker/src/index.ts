@@ -1,5 +1,6 @@
 export * from './config.js';
 export * from './hook-signature.js';
+export * from './webhook-targets.js';
 export * from './core/policy.js';
 export * from './core/policy-validation.js';
 export * from './core/guard-rails.js';

@@ -1,24 +1,32 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BlockAction } from './core/decision.js';
-import { ATTEMPT_HEADER, DEFAULT_TOLERANCE_MS, IDEMPOTENCY_HEADER, SIGNATURE_HEADER, verifySignature } from './hook-signature.js';
+import {
+  ATTEMPT_HEADER, DEFAULT_TOLERANCE_MS, IDEMPOTENCY_HEADER, KEY_ID_HEADER, SIGNATURE_HEADER, verifyHook, type HookKey,
+} from './hook-signature.js';
+import { DEFAULT_KEY_ID } from './webhook-targets.js';
 
 /** One request the receiver answered. */
 export interface ReceivedRequest {
   status: number;
-  /** `applied`, `duplicate`, or why it was refused (`missing`, `malformed`, `stale`, `mismatch`, `bad body`, `refused`). */
+  /** `applied`, `duplicate`, or why it was refused (`missing`, `malformed`, `stale`, `unknown key`, `mismatch`, `bad body`, `refused`). */
   outcome: string;
   idempotencyKey: string | undefined;
   action: BlockAction | undefined;
   rawBody: string;
   signature: string | undefined;
+  keyIds: string | undefined;
   /** The delivery-attempt header, as a number (undefined when absent). */
   attempt: number | undefined;
   receivedAt: number;
 }
 
 export interface SampleReceiverOptions {
-  secret: string | readonly string[];
+  /** This receiver's keys (two during a rotation), or the one secret of BLOCKER_WEBHOOK_URLS (key id `default`). */
+  keys?: readonly HookKey[];
+  secret?: string;
+  /** This receiver's target id; default its host:port, the id the blocker gives a BLOCKER_WEBHOOK_URLS entry. */
+  targetId?: string;
   host?: string;
   port?: number;
   toleranceMs?: number;
@@ -28,7 +36,8 @@ export interface SampleReceiverOptions {
 
 /**
  * A reference hook receiver, as a switch vendor would write one: read the raw body, verify the
- * signature and its age, refuse anything else with 401, apply each idempotency key once and answer
+ * signature (with its own target id, the method and path it was called with) and its age, refuse
+ * anything else with 401, apply each idempotency key once and answer
  * later copies 200 `duplicate`. The integration tests run it; the README shows the same steps.
  */
 export class SampleReceiver {
@@ -49,6 +58,14 @@ export class SampleReceiver {
 
   get url(): string {
     return `http://${this.options.host ?? '127.0.0.1'}:${this.boundPort}/hooks/telfraud`;
+  }
+
+  get targetId(): string {
+    return this.options.targetId ?? `${this.options.host ?? '127.0.0.1'}:${this.boundPort}`;
+  }
+
+  private get keys(): readonly HookKey[] {
+    return this.options.keys ?? (this.options.secret === undefined ? [] : [{ id: DEFAULT_KEY_ID, secret: this.options.secret }]);
   }
 
   /** Actions applied (first copy of each idempotency key). */
@@ -91,7 +108,7 @@ export class SampleReceiver {
         const { status, outcome, action } = this.handle(req, raw);
         this.requests.push({
           status, outcome, action, idempotencyKey: header(req, IDEMPOTENCY_HEADER), rawBody: raw.toString('utf8'),
-          signature: header(req, SIGNATURE_HEADER), attempt: attemptOf(header(req, ATTEMPT_HEADER)), receivedAt: Date.now(),
+          signature: header(req, SIGNATURE_HEADER), keyIds: header(req, KEY_ID_HEADER), attempt: attemptOf(header(req, ATTEMPT_HEADER)), receivedAt: Date.now(),
         });
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ status: outcome }));
@@ -101,7 +118,10 @@ export class SampleReceiver {
 
   private handle(req: http.IncomingMessage, raw: Buffer): { status: number; outcome: string; action?: BlockAction } {
     // 1. The signature, over the exact bytes received, before the body is even parsed.
-    const check = verifySignature(this.options.secret, header(req, SIGNATURE_HEADER), raw, this.options.toleranceMs ?? DEFAULT_TOLERANCE_MS, Date.now());
+    const check = verifyHook(
+      this.keys, { targetId: this.targetId, method: req.method ?? '', path: req.url ?? '' },
+      { signature: header(req, SIGNATURE_HEADER), keyIds: header(req, KEY_ID_HEADER) }, raw, this.options.toleranceMs ?? DEFAULT_TOLERANCE_MS, Date.now(),
+    );
     if (!check.ok) return { status: 401, outcome: check.reason };
     let action: BlockAction;
     try {

@@ -36,11 +36,13 @@ export async function startDetector(config: DetectorConfig, logger: Logger): Pro
 
   const schemas = createRegistryClient(config);
   const smsTopic = config.smsTopic === 'none' ? undefined : config.smsTopic;
+  // Registration is a deployment step (infra/scripts/register-schemas.sh): the detector looks its
+  // schemas up, and needs the ids of the two it writes.
   const [callCodec, smsCodec, alertCodec, victimCodec] = await Promise.all([
-    AvroTopicCodec.create<unknown>(schemas, loadTopicSchema('call-events'), { logger }),
-    smsTopic ? AvroTopicCodec.create<unknown>(schemas, loadTopicSchema('sms-events'), { logger }) : Promise.resolve(undefined),
-    AvroTopicCodec.create<Alert>(schemas, loadTopicSchema('fraud-alerts'), { logger }),
-    AvroTopicCodec.create<VictimExposure>(schemas, loadTopicSchema('victim-exposures'), { logger }),
+    AvroTopicCodec.lookup<unknown>(schemas, loadTopicSchema('call-events'), { logger }),
+    smsTopic ? AvroTopicCodec.lookup<unknown>(schemas, loadTopicSchema('sms-events'), { logger }) : Promise.resolve(undefined),
+    AvroTopicCodec.lookup<Alert>(schemas, loadTopicSchema('fraud-alerts'), { logger, required: true }),
+    AvroTopicCodec.lookup<VictimExposure>(schemas, loadTopicSchema('victim-exposures'), { logger, required: true }),
   ]);
 
   const kafka = createKafkaPort(config, logger);

@@ -11,6 +11,14 @@ export const registryConfig = defineConfig({
     env: 'SCHEMA_REGISTRY_WRITE_TIMEOUT_MS', type: 'int', min: 100, default: 10_000,
     doc: 'How long a write waits to read its own record back from the topic before failing',
   },
+  usersFile: {
+    env: 'SCHEMA_REGISTRY_USERS_FILE', type: 'string', optional: true,
+    doc: 'File of users for HTTP basic auth, one `name:password` or `name:password:readonly` per line; when set, every API request needs one of them (/healthz, /readyz and /metrics stay open)',
+  },
+  readOnly: {
+    env: 'SCHEMA_REGISTRY_READ_ONLY', type: 'bool', default: false,
+    doc: 'Read-only mode: registrations, deletions and compatibility changes answer 422 (error code 42205) as Confluent\'s READONLY mode does; reads and lookups work',
+  },
   startupTimeoutMs: {
     env: 'SCHEMA_REGISTRY_STARTUP_TIMEOUT_MS', type: 'int', min: 100, default: 60_000,
     doc: 'How long start-up may take to read the topic to its end before the service gives up',

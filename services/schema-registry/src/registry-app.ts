@@ -9,6 +9,7 @@ import {
 } from '@telfraud/common';
 import type { RegistryConfig } from './config.js';
 import { KafkaSchemaLog } from './kafka-schema-log.js';
+import { loadRegistryAccess } from './registry-access.js';
 import { registryHttpRoutes } from './registry-http.js';
 import { createRegistryMetrics } from './registry-metrics.js';
 import { registryRoutes } from './registry-routes.js';
@@ -26,6 +27,7 @@ export interface RegistryHandle extends ServiceHandle {
  * close HTTP, close the reader and producer.
  */
 export async function startSchemaRegistry(config: RegistryConfig, logger: Logger, kafka?: KafkaPort): Promise<RegistryHandle> {
+  const access = loadRegistryAccess(config);
   const resources = new ResourceStack(logger);
   try {
     const metricsRegistry = createMetricsRegistry('schema-registry');
@@ -49,7 +51,7 @@ export async function startSchemaRegistry(config: RegistryConfig, logger: Logger
       metrics: metricsRegistry,
       logger,
       maxBodyBytes: config.maxBodyBytes,
-      routes: registryHttpRoutes({ table: registryRoutes(store, writer), metrics, logger, isReady: () => ready }),
+      routes: registryHttpRoutes({ table: registryRoutes(store, writer, access.readOnly), metrics, logger, isReady: () => ready, access }),
     });
     resources.push('http server', () => http.close());
     resources.push('registry writer', () => writer.close());
@@ -59,7 +61,10 @@ export async function startSchemaRegistry(config: RegistryConfig, logger: Logger
     await log.catchUp(config.startupTimeoutMs);
     ready = true;
     http.setReady(true);
-    logger.info('schemas topic replayed', { topic: config.topic, schemas: store.schemaCount(), subjects: store.subjectNames().length, ms: Date.now() - started });
+    logger.info('schemas topic replayed', {
+      topic: config.topic, schemas: store.schemaCount(), subjects: store.subjectNames().length, ms: Date.now() - started,
+      readOnly: access.readOnly, users: access.users?.size ?? 0,
+    });
 
     return {
       port: http.port,

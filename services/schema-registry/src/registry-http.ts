@@ -1,4 +1,5 @@
 import { isPipelineError, type HttpRequestContext, type HttpResponse, type Logger } from '@telfraud/common';
+import { checkAccess, type RegistryAccess } from './registry-access.js';
 import { RegistryError, registryErrors } from './registry-errors.js';
 import type { RegistryMetrics } from './registry-metrics.js';
 import type { ApiHandler, ApiResult } from './registry-routes.js';
@@ -12,10 +13,14 @@ export interface RegistryHttpOptions {
   logger: Logger;
   /** False until the log has been replayed: the API answers 503 until then. */
   isReady: () => boolean;
+  /** Basic-auth users and read-only mode; none: open and writable. */
+  access?: RegistryAccess;
 }
 
 function errorResponse(err: unknown, logger: Logger): HttpResponse {
-  if (err instanceof RegistryError) return { status: err.httpStatus, body: err.toBody() };
+  if (err instanceof RegistryError) {
+    return { status: err.httpStatus, body: err.toBody(), ...(err.httpStatus === 401 ? { headers: { 'WWW-Authenticate': 'Basic realm="schema-registry"' } } : {}) };
+  }
   if (isPipelineError(err)) {
     logger.error('registry store error', { err });
     const e = registryErrors.store(err.message);
@@ -50,6 +55,7 @@ export function registryHttpRoutes(options: RegistryHttpOptions): (ctx: HttpRequ
     let response: HttpResponse;
     try {
       if (!('found' in lookup)) throw registryErrors.methodNotAllowed(ctx.method, ctx.path);
+      if (options.access) checkAccess(options.access, ctx.headers, `${ctx.method} ${route}`, lookup.found.params['subject']);
       if (!options.isReady()) throw registryErrors.notReady();
       const result: ApiResult = await lookup.found.handler({ params: lookup.found.params, query: ctx.query, body: parseBody(ctx) });
       response = { status: result.status ?? 200, body: result.raw ? String(result.body) : result.body };

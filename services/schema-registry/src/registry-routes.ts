@@ -43,7 +43,7 @@ const flag = (req: ApiRequest, name: string): boolean => req.query.get(name)?.to
 const view = (v: SchemaVersion) => ({ subject: v.subject, version: v.version, id: v.id, schema: v.schema });
 
 /** The Confluent REST subset, as handlers over the store (reads) and the writer (changes). */
-export function registryRoutes(store: SchemaStore, writer: RegistryWriter): RouteTable<ApiHandler> {
+export function registryRoutes(store: SchemaStore, writer: RegistryWriter, readOnly = false): RouteTable<ApiHandler> {
   const liveSubject = (subject: string): SchemaVersion[] => {
     const versions = store.liveVersions(subject);
     if (versions.length === 0) throw registryErrors.subjectNotFound(subject);
@@ -106,6 +106,8 @@ export function registryRoutes(store: SchemaStore, writer: RegistryWriter): Rout
       return { body: view(found) };
     })
     .add('DELETE', '/subjects/{subject}', async (req) => ({ body: await writer.deleteSubject(param(req, 'subject')) }))
+    .add('GET', '/mode', () => ({ body: { mode: readOnly ? 'READONLY' : 'READWRITE' } }))
+    .add('GET', '/mode/{subject}', () => ({ body: { mode: readOnly ? 'READONLY' : 'READWRITE' } }))
     .add('GET', '/config', () => ({ body: { compatibilityLevel: store.globalCompatibility() } }))
     .add('PUT', '/config', async (req) => ({ body: { compatibility: await writer.setCompatibility(null, levelFrom(req.body)) } }))
     .add('GET', '/config/{subject}', (req) => {

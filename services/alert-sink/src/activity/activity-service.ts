@@ -39,7 +39,7 @@ export async function startActivityWriter(config: AlertSinkConfig, deps: Activit
   let consumer: ReturnType<KafkaPort['createConsumer']> | undefined;
   try {
     // As the detector does: the contract's call-event schema, whatever the topic is called.
-    const codec = await AvroTopicCodec.create(deps.schemaRegistry, loadTopicSchema('call-events'), { logger });
+    const codec = await AvroTopicCodec.lookup(deps.schemaRegistry, loadTopicSchema('call-events'), { logger });
     let running = false;
     let stopping = false;
     consumer = deps.kafka.createConsumer({

@@ -1,4 +1,5 @@
-import { ATTEMPT_HEADER, IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signPayload } from '../hook-signature.js';
+import { ATTEMPT_HEADER, IDEMPOTENCY_HEADER, KEY_ID_HEADER, SIGNATURE_HEADER, signHook, TARGET_HEADER } from '../hook-signature.js';
+import type { HookTarget } from '../webhook-targets.js';
 
 /** What one POST to one target came to. */
 export type AttemptOutcome =
@@ -7,7 +8,8 @@ export type AttemptOutcome =
   | { kind: 'rejected'; status: number; error: string; durationMs: number };
 
 export interface WebhookClientOptions {
-  secret: string;
+  /** Every target the dispatcher may name, each with its id and keys. */
+  targets: readonly HookTarget[];
   timeoutMs: number;
   now: () => number;
   userAgent?: string;
@@ -24,17 +26,26 @@ function retryAfterMs(value: string | null): number | undefined {
 }
 
 /**
- * One signed webhook request. The body is sent byte for byte as signed; the signature carries a
+ * One signed webhook request. The body is sent byte for byte as signed, with the target's own keys
+ * (both during a rotation) over its id, the method and the URL's path; the signature carries a
  * fresh timestamp on every attempt, so a late retry is not refused as stale. 2xx and 409 (the
  * receiver already applied this idempotency key) count as delivered; 408/425/429/5xx, timeouts and
  * network errors are retried; any other status is a permanent rejection.
  */
 export class WebhookClient {
-  constructor(private readonly options: WebhookClientOptions) {}
+  private readonly byUrl: ReadonlyMap<string, HookTarget>;
+
+  constructor(private readonly options: WebhookClientOptions) {
+    this.byUrl = new Map(options.targets.map((t) => [t.url, t]));
+  }
 
   async attempt(url: string, body: string, idempotencyKey: string, attempt: number, action: string): Promise<AttemptOutcome> {
     const started = performance.now();
     const elapsed = (): number => Math.round(performance.now() - started);
+    const target = this.byUrl.get(url);
+    if (!target) return { kind: 'rejected', status: 0, error: 'no keys for this target', durationMs: 0 };
+    const { pathname, search } = new URL(url);
+    const signed = signHook(target.keys, { targetId: target.id, method: 'POST', path: `${pathname}${search}` }, body, this.options.now());
     try {
       const res = await fetch(url, {
         method: 'POST',
@@ -44,7 +55,9 @@ export class WebhookClient {
         headers: {
           'content-type': 'application/json',
           'user-agent': this.options.userAgent ?? 'telfraud-blocker/1',
-          [SIGNATURE_HEADER]: signPayload(this.options.secret, body, this.options.now()),
+          [SIGNATURE_HEADER]: signed.signature,
+          [KEY_ID_HEADER]: signed.keyIds,
+          [TARGET_HEADER]: target.id,
           [IDEMPOTENCY_HEADER]: idempotencyKey,
           [ATTEMPT_HEADER]: String(attempt),
           'x-telfraud-action': action,

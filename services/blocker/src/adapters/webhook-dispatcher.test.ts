@@ -4,6 +4,7 @@ import { BlockerCore } from '../core/blocker-core.js';
 import type { BlockAction } from '../core/decision.js';
 import { alert, testPolicy } from '../core/fixtures.test-support.js';
 import { SampleReceiver } from '../sample-receiver.js';
+import { targetsFromUrls } from '../webhook-targets.js';
 import { WebhookClient } from './webhook-client.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
 import { StoppingError } from './retry.js';
@@ -35,7 +36,7 @@ const REQUEST_TIMEOUT_MS = 30_000;
 
 function dispatcher(targets: string[], maxAttempts = 5, secret = SECRET): WebhookDispatcher {
   return new WebhookDispatcher({
-    targets, client: new WebhookClient({ secret, timeoutMs: REQUEST_TIMEOUT_MS, now: Date.now }), maxAttempts, retryInitialMs: 20, retryMaxMs: 100, logger, random: () => 0.5,
+    targets, client: new WebhookClient({ targets: targetsFromUrls(targets, secret), timeoutMs: REQUEST_TIMEOUT_MS, now: Date.now }), maxAttempts, retryInitialMs: 20, retryMaxMs: 100, logger, random: () => 0.5,
   });
 }
 

@@ -6,6 +6,14 @@ import type { TopicSchema } from './schema-files.js';
 
 const MAGIC_BYTE = 0;
 const HEADER_BYTES = 5;
+/** The schema id of a reader whose own schema is not registered: it decodes by the writers' ids only. */
+const NO_OWN_ID = -1;
+
+/** A definite "no such subject or schema" from the registry (40401, 40403), as opposed to an outage. */
+function isNotFound(err: unknown): boolean {
+  const message = err instanceof Error ? err.message : String(err);
+  return (err as { status?: unknown }).status === 404 || /not found|4040[13]/i.test(message);
+}
 
 export interface RegistryConnectionConfig {
   schemaRegistryUrl: string;
@@ -40,30 +48,76 @@ export class AvroTopicCodec<T> {
     private readonly logger: Logger,
   ) {}
 
-  /** Registers the reader schema under its subject with BACKWARD compatibility; retries until the registry answers or the deadline passes. */
+  /**
+   * Registers the reader schema under its subject with BACKWARD compatibility (producers that own
+   * their subject: the generator, tests); retries until the registry answers or the deadline passes.
+   */
   static async create<T>(
     registry: SchemaRegistry,
     topicSchema: TopicSchema,
     options: { logger: Logger; deadlineMs?: number } ,
   ): Promise<AvroTopicCodec<T>> {
-    const type = avro.Type.forSchema(topicSchema.schema as avro.Schema);
+    const id = await AvroTopicCodec.untilAnswered(topicSchema, options, 'registering', async () => {
+      const { id } = await registry.register(
+        { type: SchemaType.AVRO, schema: JSON.stringify(topicSchema.schema) },
+        { subject: topicSchema.subject, compatibility: COMPATIBILITY.BACKWARD },
+      );
+      options.logger.info('schema registered', { subject: topicSchema.subject, schemaId: id });
+      return id;
+    });
+    return new AvroTopicCodec<T>(registry, topicSchema.subject, id, avro.Type.forSchema(topicSchema.schema as avro.Schema), options.logger);
+  }
+
+  /**
+   * Looks the schema up under its subject (a read: a locked-down or read-only registry allows it)
+   * and never registers it; registration is a deployment step (infra/scripts/register-schemas.sh).
+   * A reader needs no id of its own (it decodes by the writers' ids), so an unregistered schema is
+   * logged and tolerated; `required` (a producer, which stamps the id on what it writes) makes it
+   * a start-up error naming the subject.
+   */
+  static async lookup<T>(
+    registry: SchemaRegistry,
+    topicSchema: TopicSchema,
+    options: { logger: Logger; deadlineMs?: number; required?: boolean },
+  ): Promise<AvroTopicCodec<T>> {
+    const id = await AvroTopicCodec.untilAnswered(topicSchema, options, 'looking up', async () => {
+      try {
+        const found = await registry.getRegistryIdBySchema(topicSchema.subject, { type: SchemaType.AVRO, schema: JSON.stringify(topicSchema.schema) });
+        options.logger.info('schema found', { subject: topicSchema.subject, schemaId: found });
+        return found;
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        if (options.required) {
+          throw new PipelineError('NOT_FOUND', `schema for ${topicSchema.subject} is not registered: register the schemas first (infra/scripts/register-schemas.sh)`, { cause: err });
+        }
+        options.logger.info('schema not registered under its subject; decoding by the writers\' schema ids', { subject: topicSchema.subject });
+        return NO_OWN_ID;
+      }
+    });
+    return new AvroTopicCodec<T>(registry, topicSchema.subject, id, avro.Type.forSchema(topicSchema.schema as avro.Schema), options.logger);
+  }
+
+  /** Runs `attempt` until the registry answers: an outage is retried until the deadline; a refusal (credentials, incompatibility, not found) is not. */
+  private static async untilAnswered(
+    topicSchema: TopicSchema, options: { logger: Logger; deadlineMs?: number }, doing: string, attempt: () => Promise<number>,
+  ): Promise<number> {
     const deadline = Date.now() + (options.deadlineMs ?? 30_000);
     let delay = 200;
     for (;;) {
       try {
-        const { id } = await registry.register(
-          { type: SchemaType.AVRO, schema: JSON.stringify(topicSchema.schema) },
-          { subject: topicSchema.subject, compatibility: COMPATIBILITY.BACKWARD },
-        );
-        options.logger.info('schema registered', { subject: topicSchema.subject, schemaId: id });
-        return new AvroTopicCodec<T>(registry, topicSchema.subject, id, type, options.logger);
+        return await attempt();
       } catch (err) {
+        if (err instanceof PipelineError) throw err;
         const message = err instanceof Error ? err.message : String(err);
-        if (/incompatible/i.test(message) || /409/.test(message)) {
+        const status = (err as { status?: unknown }).status;
+        if (status === 401 || status === 403) {
+          throw new PipelineError('ACCESS_DENIED', `schema registry refused ${doing} ${topicSchema.subject} (HTTP ${status}): check SCHEMA_REGISTRY_USERNAME and SCHEMA_REGISTRY_PASSWORD`, { cause: err });
+        }
+        if (/incompatible/i.test(message) || /409/.test(message) || status === 422) {
           throw new PipelineError('SCHEMA_INCOMPATIBLE', `schema for ${topicSchema.subject} rejected by the registry: ${message}`, { cause: err });
         }
         if (Date.now() + delay > deadline) {
-          throw new PipelineError('REGISTRY_UNAVAILABLE', `schema registry unreachable while registering ${topicSchema.subject}: ${message}`, { cause: err, retryable: true });
+          throw new PipelineError('REGISTRY_UNAVAILABLE', `schema registry unreachable while ${doing} ${topicSchema.subject}: ${message}`, { cause: err, retryable: true });
         }
         options.logger.warn('schema registry not ready, retrying', { subject: topicSchema.subject, err: message, retryInMs: delay });
         await new Promise((resolve) => setTimeout(resolve, delay));
@@ -73,6 +127,7 @@ export class AvroTopicCodec<T> {
   }
 
   encode(value: T): Buffer {
+    if (this.schemaId === NO_OWN_ID) throw new PipelineError('INTERNAL', `no registered schema id for ${this.subject}: a codec looked up for reading cannot encode`);
     const body = this.type.toBuffer(value);
     const out = Buffer.allocUnsafe(HEADER_BYTES + body.length);
     out[0] = MAGIC_BYTE;

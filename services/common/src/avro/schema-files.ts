@@ -23,3 +23,9 @@ export function loadTopicSchema(topic: string, dir: string = SCHEMAS_DIR): Topic
   const schema = JSON.parse(readFileSync(path.join(dir, entry.schema), 'utf8')) as Record<string, unknown>;
   return { topic, subject: entry.subject, schema };
 }
+
+/** Every topic's schema declared in `schemas/topics.json`, in the file's order. */
+export function loadTopicSchemas(dir: string = SCHEMAS_DIR): TopicSchema[] {
+  const topics = JSON.parse(readFileSync(path.join(dir, 'topics.json'), 'utf8')) as TopicsFile;
+  return Object.keys(topics).map((topic) => loadTopicSchema(topic, dir));
+}

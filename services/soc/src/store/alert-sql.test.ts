@@ -26,7 +26,7 @@ describe('alert SQL', () => {
     const inner = sql.slice(sql.indexOf('FROM alerts FINAL'), sql.indexOf('ANY LEFT JOIN'));
     for (const c of ["rule_id IN ('r')", "entity = 'e'", 'ts >= 1000', 'ts <= 2000', 'event_date >=']) expect(inner).toContain(c);
     expect(inner).not.toContain('severity IN');
-    const outer = sql.slice(sql.lastIndexOf(') USING alert_id)'));
+    const outer = sql.slice(sql.lastIndexOf(') AS t USING alert_id)'));
     expect(outer).toContain("severity IN ('HIGH')");
     expect(outer).toContain("status IN ('open')");
     expect(sql).toContain('LIMIT 51');

@@ -26,8 +26,8 @@ const whereOf = (conditions: readonly string[]): string => (conditions.length > 
 function itemsSource(identity: readonly string[], triage: readonly string[], withEvidence = false): string {
   const columns = `${ALERT_COLUMNS}${withEvidence ? ', evidence' : ''}`;
   return `SELECT ${columns}, if(t_status = '', 'open', t_status) AS status, t_assignee AS assignee, t_verdict AS verdict, t_ts AS triaged_at
-  FROM (SELECT ${columns} FROM alerts FINAL ${whereOf(identity)})
-  ANY LEFT JOIN (${latestTriageSql(whereOf(triage))}) USING alert_id`;
+  FROM (SELECT ${columns} FROM alerts FINAL ${whereOf(identity)}) AS a
+  ANY LEFT JOIN (${latestTriageSql(whereOf(triage))}) AS t USING alert_id`;
 }
 
 /**
@@ -145,8 +145,8 @@ export function verdictsSql(from: number | undefined, to: number | undefined): s
   if (to !== undefined) identity.push(`ts <= ${sqlNumber(to)}`);
   identity.push(...eventDateBounds(from, to));
   return `SELECT alert_id, rule_id, entity_type, entity, ts, t_verdict AS verdict, t_ts AS closed_at, t_actor AS closed_by
-  FROM (SELECT alert_id, rule_id, entity_type, entity, ts FROM alerts FINAL ${whereOf(identity)})
-  ANY INNER JOIN (${latestTriageSql()}) USING alert_id
+  FROM (SELECT alert_id, rule_id, entity_type, entity, ts FROM alerts FINAL ${whereOf(identity)}) AS a
+  ANY INNER JOIN (${latestTriageSql()}) AS t USING alert_id
   WHERE t_status = 'closed' AND t_verdict != '' ORDER BY ts, alert_id`;
 }
 
