@@ -1,6 +1,7 @@
 export * from './errors.js';
 export * from './logger.js';
 export * from './config.js';
+export * from './schema/document-schema.js';
 export * from './common-settings.js';
 export * from './clickhouse/clickhouse-settings.js';
 export * from './clickhouse/clickhouse-client.js';
