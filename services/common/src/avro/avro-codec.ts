@@ -2,7 +2,10 @@ import avro from 'avsc';
 import { SchemaRegistry, SchemaType, COMPATIBILITY } from '@kafkajs/confluent-schema-registry';
 import { PipelineError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { retry } from '../retry/retry.js';
 import type { TopicSchema } from './schema-files.js';
+
+const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 const MAGIC_BYTE = 0;
 const HEADER_BYTES = 5;
@@ -47,28 +50,25 @@ export class AvroTopicCodec<T> {
     options: { logger: Logger; deadlineMs?: number } ,
   ): Promise<AvroTopicCodec<T>> {
     const type = avro.Type.forSchema(topicSchema.schema as avro.Schema);
-    const deadline = Date.now() + (options.deadlineMs ?? 30_000);
-    let delay = 200;
-    for (;;) {
-      try {
+    const rejected = (err: unknown): boolean => /incompatible/i.test(errorMessage(err)) || /409/.test(errorMessage(err));
+    try {
+      return await retry(async () => {
         const { id } = await registry.register(
           { type: SchemaType.AVRO, schema: JSON.stringify(topicSchema.schema) },
           { subject: topicSchema.subject, compatibility: COMPATIBILITY.BACKWARD },
         );
         options.logger.info('schema registered', { subject: topicSchema.subject, schemaId: id });
         return new AvroTopicCodec<T>(registry, topicSchema.subject, id, type, options.logger);
-      } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        if (/incompatible/i.test(message) || /409/.test(message)) {
-          throw new PipelineError('SCHEMA_INCOMPATIBLE', `schema for ${topicSchema.subject} rejected by the registry: ${message}`, { cause: err });
-        }
-        if (Date.now() + delay > deadline) {
-          throw new PipelineError('REGISTRY_UNAVAILABLE', `schema registry unreachable while registering ${topicSchema.subject}: ${message}`, { cause: err, retryable: true });
-        }
-        options.logger.warn('schema registry not ready, retrying', { subject: topicSchema.subject, err: message, retryInMs: delay });
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        delay = Math.min(delay * 2, 5_000);
-      }
+      }, {
+        backoff: { initialMs: 200, maxMs: 5_000 },
+        deadline: { at: Date.now() + (options.deadlineMs ?? 30_000) },
+        retryable: (err) => !rejected(err),
+        onRetry: (err, _attempt, delay) => options.logger.warn('schema registry not ready, retrying', { subject: topicSchema.subject, err: errorMessage(err), retryInMs: delay }),
+      });
+    } catch (err) {
+      const message = errorMessage(err);
+      if (rejected(err)) throw new PipelineError('SCHEMA_INCOMPATIBLE', `schema for ${topicSchema.subject} rejected by the registry: ${message}`, { cause: err });
+      throw new PipelineError('REGISTRY_UNAVAILABLE', `schema registry unreachable while registering ${topicSchema.subject}: ${message}`, { cause: err, retryable: true });
     }
   }
 

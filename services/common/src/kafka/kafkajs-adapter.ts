@@ -12,6 +12,7 @@ import {
 import type { Logger } from '../logger.js';
 import type { KafkaPort, MessageProducer, OutgoingRecord } from './kafka-port.js';
 import { KafkajsConsumer, type StartPositions } from './kafkajs-consumer.js';
+import { sleep } from '../retry/sleep.js';
 
 export interface KafkaConnectionConfig {
   kafkaBrokers: string[];
@@ -45,7 +46,7 @@ function delayedRoundRobin(delayMs: number): PartitionAssigner {
       version: inner.version,
       protocol: (subscription) => inner.protocol(subscription),
       assign: async (group) => {
-        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        await sleep(delayMs);
         return inner.assign(group);
       },
     };
