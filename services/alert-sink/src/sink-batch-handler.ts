@@ -1,4 +1,4 @@
-import { retry, sleep, toPipelineError, type BatchContext, type PipelineError, type BatchHandler, type ConsumedBatch, type Logger, type RejectedRecord } from '@telfraud/common';
+import { unreachable, retry, sleep, toPipelineError, type BatchContext, type PipelineError, type BatchHandler, type ConsumedBatch, type Logger, type RejectedRecord } from '@telfraud/common';
 import type { AlertRow, SinkRows, VictimRow } from './rows.js';
 import type { RowDecoder } from './topic-decoder.js';
 import { scheduleOf, type Scheduler } from './scheduler.js';
@@ -68,7 +68,7 @@ export function createSinkBatchHandler(deps: SinkHandlerDeps): BatchHandler {
   return async (batch, ctx) => {
     deps.onBatch?.(batch);
     const isAlerts = batch.topic === deps.alertsTopic;
-    if (!isAlerts && batch.topic !== deps.victimsTopic) throw new Error(`alert-sink is not subscribed to ${batch.topic}`);
+    if (!isAlerts && batch.topic !== deps.victimsTopic) unreachable(`alert-sink is not subscribed to ${batch.topic}`);
     const decoder: RowDecoder<AlertRow | VictimRow> = isAlerts ? deps.alerts : deps.victims;
     await prepareWithRetry(decoder, batch, ctx);
     const { rows, rejected } = decoder.decode(batch.records, scheduler.now());

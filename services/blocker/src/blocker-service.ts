@@ -1,8 +1,4 @@
-import {
-  AvroTopicCodec, DeadLetterPublisher, ResourceStack, ServiceHttpServer,
-  createKafkaPort, createMetricsRegistry, createRegistryClient, loadTopicSchema,
-  type Logger, type ServiceHandle,
-} from '@telfraud/common';
+import { PipelineError, AvroTopicCodec, DeadLetterPublisher, ResourceStack, ServiceHttpServer, createKafkaPort, createMetricsRegistry, createRegistryClient, loadTopicSchema, type Logger, type ServiceHandle } from '@telfraud/common';
 import { CONSUMER_GROUP_OFFSETS_POLL_MS, ConsumerGroupOffsets } from '@telfraud/common';
 import type { Alert } from '@telfraud/core';
 import { ActionExecutor } from './action-executor.js';
@@ -50,7 +46,7 @@ export async function startBlocker(config: BlockerConfig, logger: Logger, store?
     const stopping = new AbortController();
     let executor: ActionExecutor | undefined;
     const carryOut = async (plan: Plan): Promise<Plan> => {
-      if (!executor) throw new Error('the blocker is still starting');
+      if (!executor) throw new PipelineError('UPSTREAM_UNAVAILABLE', 'the blocker is still starting', { retryable: true });
       await executor.execute([plan], stopping.signal);
       return plan;
     };

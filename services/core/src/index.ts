@@ -1,3 +1,4 @@
+export * from './pipeline-error.js';
 export * from './events.js';
 export * from './validation.js';
 export * from './duration.js';

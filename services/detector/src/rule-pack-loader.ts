@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_RULE_PACK, validateRulePack, type RulePack } from '@telfraud/core';
+import { PipelineError } from '@telfraud/common';
 
 /** YAML by extension; otherwise JSON, or YAML when the text does not start as a JSON object. */
 export function parseRulePackText(file: string, text: string): unknown {
@@ -16,7 +17,7 @@ export function loadRulePackFile(file: string | undefined): RulePack {
   try {
     raw = parseRulePackText(file, readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new Error(`cannot read rule pack ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new PipelineError('RULE_PACK_INVALID', `cannot read rule pack ${file}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   return validateRulePack(raw);
 }

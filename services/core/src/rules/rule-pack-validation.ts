@@ -9,6 +9,7 @@ import {
   type ComparisonOp, type Condition, type EngineSettings, type Measure, type OtpAfterCallRule,
   type ReferenceCheck, type Rule, type RulePack, type Threshold, type WindowRule, type WindowSpec,
 } from './rule-pack.js';
+import { PipelineError } from '../pipeline-error.js';
 
 export interface RulePackProblem {
   /** Rule id (or index) the problem is in; `settings` or `pack` otherwise. */
@@ -17,9 +18,9 @@ export interface RulePackProblem {
   message: string;
 }
 
-export class RulePackError extends Error {
+export class RulePackError extends PipelineError {
   constructor(readonly problems: RulePackProblem[]) {
-    super(`invalid rule pack:\n${problems.map((p) => `  rule ${p.rule}: ${p.path}: ${p.message}`).join('\n')}`);
+    super('RULE_PACK_INVALID', `invalid rule pack:\n${problems.map((p) => `  rule ${p.rule}: ${p.path}: ${p.message}`).join('\n')}`);
     this.name = 'RulePackError';
   }
 }

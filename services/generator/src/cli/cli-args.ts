@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { parseScenarioList, SCENARIO_NAMES } from '../scenarios/scenario-catalog.js';
 import { parseScenarioParams, type ScenarioParams } from '../simulation/scenario-params.js';
 import { CAMPAIGN_STYLES } from '../scenarios/campaign.js';
+import { PipelineError } from '@telfraud/core';
 
 /** 2026-01-01T00:00:00Z: a fixed default, so two runs with the same flags write the same bytes. */
 export const DEFAULT_START_TS = Date.UTC(2026, 0, 1);
@@ -87,7 +88,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | 'help' {
     problems.push(`--param: ${(err as Error).message}`);
   }
   if (rate === 0 && scenarios.length === 0) problems.push('--rate 0 with --scenarios none: nothing to generate');
-  if (problems.length > 0) throw new Error(problems.join('\n'));
+  if (problems.length > 0) throw new PipelineError('USAGE_INVALID', problems.join('\n'));
   return {
     out: values.out!, seed, minutes, minutesGiven: values.minutes !== undefined, rate, scenarios, params, startTs,
     lateShare, duplicateShare, events, quiet: values.quiet ?? false,

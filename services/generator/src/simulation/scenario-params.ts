@@ -1,5 +1,6 @@
 import type { TimeWindow } from '../model/scenario-source.js';
 import { CAMPAIGN_STYLES, type CampaignStyle } from '../scenarios/campaign.js';
+import { PipelineError } from '@telfraud/core';
 
 /**
  * Per-scenario overrides: start offset and duration from the run's start, and a volume multiplier;
@@ -62,7 +63,7 @@ export function parseScenarioParams(items: readonly string[], known: readonly st
     }
     out.set(name, params);
   }
-  if (problems.length > 0) throw new Error(`bad scenario parameter(s):\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0) throw new PipelineError('USAGE_INVALID', `bad scenario parameter(s):\n  ${problems.join('\n  ')}`);
   return out;
 }
 
