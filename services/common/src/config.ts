@@ -174,11 +174,20 @@ export function loadConfig<D extends ConfigDeclaration>(
   return out as ConfigOf<D>;
 }
 
+/** What a setting accepts, in words (`an integer >= 1`). */
+export const describeSetting = (setting: Setting): string => describe(setting);
+
+/** A setting's default as text: `required`, `(unset)`, `***` for a secret, or the value. */
+export function settingDefault(s: Setting): string {
+  if (s.default === undefined) return (s.type === 'string' || s.type === 'url' || s.type === 'int') && s.optional ? '(unset)' : 'required';
+  return s.secret ? '***' : Array.isArray(s.default) ? s.default.join(',') : String(s.default);
+}
+
 /** Markdown table of a declaration, for the README's configuration reference. */
 export function renderConfigTable(declaration: ConfigDeclaration): string {
   const rows = Object.values(declaration).map((s) => {
-    const def = s.default === undefined ? (s.type === 'string' || s.type === 'url' || s.type === 'int') && s.optional ? '(unset)' : '**required**' : s.secret ? '***' : `\`${Array.isArray(s.default) ? s.default.join(',') : String(s.default)}\``;
-    return `| \`${s.env}\` | ${describe(s)} | ${def} | ${s.doc} |`;
+    const def = settingDefault(s);
+    return `| \`${s.env}\` | ${describe(s)} | ${def === 'required' ? '**required**' : def === '(unset)' || s.secret ? def : `\`${def}\``} | ${s.doc} |`;
   });
   return ['| variable | expects | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
 }
