@@ -35,7 +35,7 @@ export async function startBlocker(config: BlockerConfig, logger: Logger, store?
   const resources = new ResourceStack(logger);
   const now = Date.now;
   try {
-    const policy = loadPolicy(config.policyFile, config.referenceDir);
+    const policy = loadPolicy(config.policyFile, config.referenceDir, (notice) => logger.warn('blocking policy uses a deprecated spelling', { notice }));
     const core = new BlockerCore(policy, { breakerMaxPerMinute: config.breakerMaxPerMinute, dryRun: config.dryRun });
     logger.info('policy loaded', { name: policy.name, rules: [...policy.rules.keys()], fallback: policy.fallback !== undefined, dryRun: config.dryRun });
     if (config.dryRun) logger.warn('DRY-RUN: decisions are recorded in the audit only; no hook is called and nothing is written to the action topic');

@@ -1,4 +1,4 @@
-import { parseDuration, type Severity } from '@telfraud/core';
+import { bareDurationNotice, readDuration, type Severity } from '@telfraud/core';
 import { PipelineError, compileSchema, formatProblem, showValue, type SchemaProblem } from '@telfraud/common';
 import {
   DEFAULT_BLOCKABLE_ENTITY_TYPES, DEFAULT_EMERGENCY_NUMBERS, NEVER_BLOCKABLE, normaliseNumber,
@@ -31,9 +31,11 @@ function wording(doc: unknown, p: SchemaProblem): string {
   return m[2] === undefined ? `${where}: ${formatProblem({ ...p, path: '' })}` : `${where}: ${formatProblem({ ...p, path: m[2] })}`;
 }
 
-function duration(where: string, value: string | number | undefined, fallback: number, problems: string[]): number {
+function duration(where: string, value: string | number | undefined, fallback: number, problems: string[], notices: string[]): number {
   if (value === undefined) return fallback;
-  const ms = parseDuration(value);
+  const reading = readDuration(value, 'ms');
+  const ms = reading?.ms;
+  if (reading?.bare) notices.push(bareDurationNotice(where, value, 'ms'));
   if (ms === undefined || ms < MIN_EXPIRY_MS || ms > MAX_EXPIRY_MS) {
     problems.push(`${where}: expected a duration between 1s and 30d such as "24h" or "90m", got ${showValue(value)}`);
     return fallback;
@@ -42,14 +44,15 @@ function duration(where: string, value: string | number | undefined, fallback: n
 }
 
 /** Validates a parsed policy document; throws one PolicyError listing every problem. */
-export function validatePolicy(raw: unknown): Policy {
+export function validatePolicy(raw: unknown, onDeprecated?: (notice: string) => void): Policy {
   const checked = policySchema.check(raw);
   if (!checked.ok) throw new PolicyError(checked.problems.map((p) => wording(raw, p)));
   const doc = checked.value;
   const problems: string[] = [];
+  const notices: string[] = [];
   const defaults = doc.defaults ?? {};
-  const defaultExpiryMs = duration('defaults.expiry', defaults.expiry, 86_400_000, problems);
-  const extendMinStepMs = duration('defaults.extend_min_step', defaults.extend_min_step, 3_600_000, problems);
+  const defaultExpiryMs = duration('defaults.expiry', defaults.expiry, 86_400_000, problems, notices);
+  const extendMinStepMs = duration('defaults.extend_min_step', defaults.extend_min_step, 3_600_000, problems, notices);
 
   const blockable = doc.blockable_entity_types ?? [...DEFAULT_BLOCKABLE_ENTITY_TYPES];
   for (const t of blockable) {
@@ -70,14 +73,15 @@ export function validatePolicy(raw: unknown): Policy {
     }
     const rule: PolicyRule = {
       ruleId: r.rule_id, actions, announcement,
-      expiryMs: duration(`${where}: expiry`, r.expiry, defaultExpiryMs, problems),
-      extendMinStepMs: duration(`${where}: extend_min_step`, r.extend_min_step, extendMinStepMs, problems),
+      expiryMs: duration(`${where}: expiry`, r.expiry, defaultExpiryMs, problems, notices),
+      extendMinStepMs: duration(`${where}: extend_min_step`, r.extend_min_step, extendMinStepMs, problems, notices),
     };
     if (rules.has(rule.ruleId) || (rule.ruleId === '*' && fallback)) problems.push(`${where}: rule_id: appears more than once`);
     if (rule.ruleId === '*') fallback = rule;
     else rules.set(rule.ruleId, rule);
   });
   if (problems.length > 0) throw new PolicyError(problems);
+  for (const notice of notices) onDeprecated?.(notice);
   return {
     name: doc.name ?? 'unnamed', defaultExpiryMs, extendMinStepMs, blockableEntityTypes: new Set(blockable), emergencyNumbers: emergency,
     allowlist, rules, fallback,
