@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-import { createLogger, runService, serviceSettings } from '@telfraud/common';
-import { loadAlertSinkConfig, type AlertSinkConfig } from './config.js';
+import { createLogger, exitOnServiceArgs, runService, serviceSettings } from '@telfraud/common';
+import { alertSinkSettings, loadAlertSinkConfig, type AlertSinkConfig } from './config.js';
 import { startAlertSink } from './sink-service.js';
+
+exitOnServiceArgs('alert-sink', alertSinkSettings);
 
 // Only wiring. A bad configuration is thrown inside start(), where runService reports every bad key and exits 2.
 let config: AlertSinkConfig | undefined;

@@ -1,7 +1,7 @@
-import { toPipelineError, type BatchContext, type BatchHandler, type ConsumedBatch, type Logger, type RejectedRecord } from '@telfraud/common';
+import { unreachable, retry, sleep, toPipelineError, type BatchContext, type PipelineError, type BatchHandler, type ConsumedBatch, type Logger, type RejectedRecord } from '@telfraud/common';
 import type { AlertRow, SinkRows, VictimRow } from './rows.js';
 import type { RowDecoder } from './topic-decoder.js';
-import { backoffDelay, interruptibleSleep, type Scheduler } from './scheduler.js';
+import { scheduleOf, type Scheduler } from './scheduler.js';
 
 export interface SinkHandlerDeps {
   alertsTopic: string;
@@ -29,11 +29,11 @@ export async function waitWithHeartbeat(stored: Promise<void>, ctx: BatchContext
   // If a heartbeat throws first, the rows are still stored later; the rejection must not go unhandled.
   watched.catch(() => undefined);
   while (!settled) {
-    const tick = interruptibleSleep(scheduler, intervalMs);
+    const tick = new AbortController();
     try {
-      await Promise.race([watched, tick.done]);
+      await Promise.race([watched, sleep(intervalMs, tick.signal, scheduleOf(scheduler))]);
     } finally {
-      tick.wake();
+      tick.abort();
     }
     if (!settled) await ctx.heartbeat();
   }
@@ -49,19 +49,22 @@ export function createSinkBatchHandler(deps: SinkHandlerDeps): BatchHandler {
   const { logger, scheduler } = deps;
 
   const prepareWithRetry = async (decoder: RowDecoder<unknown>, batch: ConsumedBatch, ctx: BatchContext): Promise<void> => {
-    for (let attempt = 0; ; attempt++) {
+    await retry(async () => {
       try {
         await decoder.prepare(batch.records);
-        return;
       } catch (err) {
-        const error = toPipelineError(err);
-        if (!error.retryable) throw error;
-        const delayMs = backoffDelay(attempt, deps.retryInitialMs, deps.retryMaxMs);
-        logger.warn('writer schemas unavailable, retrying', { topic: batch.topic, partition: batch.partition, attempt: attempt + 1, retryInMs: delayMs, code: error.code, err: error.message });
-        await interruptibleSleep(scheduler, delayMs).done;
-        await ctx.heartbeat();
+        throw toPipelineError(err);
       }
-    }
+    }, {
+      afterWait: () => ctx.heartbeat(),
+      backoff: { initialMs: deps.retryInitialMs, maxMs: deps.retryMaxMs },
+      schedule: scheduleOf(scheduler),
+      retryable: (err) => (err as PipelineError).retryable,
+      onRetry: (err, attempt, delayMs) => {
+        const error = err as PipelineError;
+        logger.warn('writer schemas unavailable, retrying', { topic: batch.topic, partition: batch.partition, attempt: attempt + 1, retryInMs: delayMs, code: error.code, err: error.message });
+      },
+    });
   };
 
   return async (batch, ctx) => {
@@ -69,7 +72,7 @@ export function createSinkBatchHandler(deps: SinkHandlerDeps): BatchHandler {
     if (deps.batcher.refusing) return;
     deps.onBatch?.(batch);
     const isAlerts = batch.topic === deps.alertsTopic;
-    if (!isAlerts && batch.topic !== deps.victimsTopic) throw new Error(`alert-sink is not subscribed to ${batch.topic}`);
+    if (!isAlerts && batch.topic !== deps.victimsTopic) unreachable(`alert-sink is not subscribed to ${batch.topic}`);
     const decoder: RowDecoder<AlertRow | VictimRow> = isAlerts ? deps.alerts : deps.victims;
     await prepareWithRetry(decoder, batch, ctx);
     const { rows, rejected } = decoder.decode(batch.records, scheduler.now());

@@ -1,7 +1,7 @@
-import { PipelineError, type Logger, type ProcessedPositions } from '@telfraud/common';
+import { PipelineError, backoffDelay, sleep, type Logger, type ProcessedPositions } from '@telfraud/common';
 import { toStoreError, type AlertStore, type StoreError } from './alert-store.js';
 import { rowCount, type SinkRows, type SinkTable } from './rows.js';
-import { backoffDelay, interruptibleSleep, realScheduler, type Scheduler } from './scheduler.js';
+import { realScheduler, scheduleOf, type Scheduler } from './scheduler.js';
 
 /** What the batcher reports about each INSERT (the metrics implement it). */
 export interface InsertObserver {
@@ -291,15 +291,16 @@ export class SinkBatcher {
         const error = toStoreError(err);
         observer?.failed(job.table, error, (this.scheduler.now() - started) / 1000);
         if (this.abortError) return false;
-        const delayMs = backoffDelay(attempt, retryInitialMs, retryMaxMs);
+        const delayMs = backoffDelay(attempt, { initialMs: retryInitialMs, maxMs: retryMaxMs });
         logger.warn('insert failed, retrying', {
           table: job.table, rows: job.rows, attempt: attempt + 1, retryInMs: delayMs,
           code: error.code, detail: error.detail, err: error.message.slice(0, 500),
         });
-        const sleep = interruptibleSleep(this.scheduler, delayMs);
-        this.wakeBackoffs.add(sleep.wake);
-        await sleep.done;
-        this.wakeBackoffs.delete(sleep.wake);
+        const wake = new AbortController();
+        const wakeUp = (): void => wake.abort();
+        this.wakeBackoffs.add(wakeUp);
+        await sleep(delayMs, wake.signal, scheduleOf(this.scheduler));
+        this.wakeBackoffs.delete(wakeUp);
       }
     }
   }

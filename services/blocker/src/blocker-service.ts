@@ -1,8 +1,4 @@
-import {
-  AvroTopicCodec, DeadLetterPublisher, ResourceStack, ServiceHttpServer,
-  createKafkaPort, createMetricsRegistry, createRegistryClient, loadTopicSchema,
-  type Logger, type ServiceHandle,
-} from '@telfraud/common';
+import { PipelineError, AvroTopicCodec, DeadLetterPublisher, ResourceStack, ServiceHttpServer, createKafkaPort, createMetricsRegistry, createRegistryClient, loadTopicSchema, type Logger, type ServiceHandle } from '@telfraud/common';
 import { CONSUMER_GROUP_OFFSETS_POLL_MS, ConsumerGroupOffsets } from '@telfraud/common';
 import type { Alert } from '@telfraud/core';
 import { ActionExecutor } from './action-executor.js';
@@ -39,7 +35,7 @@ export async function startBlocker(config: BlockerConfig, logger: Logger, store?
   const resources = new ResourceStack(logger);
   const now = Date.now;
   try {
-    const policy = loadPolicy(config.policyFile, config.referenceDir);
+    const policy = loadPolicy(config.policyFile, config.referenceDir, (notice) => logger.warn('blocking policy uses a deprecated spelling', { notice }));
     const core = new BlockerCore(policy, { breakerMaxPerMinute: config.breakerMaxPerMinute, dryRun: config.dryRun });
     logger.info('policy loaded', { name: policy.name, rules: [...policy.rules.keys()], fallback: policy.fallback !== undefined, dryRun: config.dryRun });
     if (config.dryRun) logger.warn('DRY-RUN: decisions are recorded in the audit only; no hook is called and nothing is written to the action topic');
@@ -50,7 +46,7 @@ export async function startBlocker(config: BlockerConfig, logger: Logger, store?
     const stopping = new AbortController();
     let executor: ActionExecutor | undefined;
     const carryOut = async (plan: Plan): Promise<Plan> => {
-      if (!executor) throw new Error('the blocker is still starting');
+      if (!executor) throw new PipelineError('UPSTREAM_UNAVAILABLE', 'the blocker is still starting', { retryable: true });
       await executor.execute([plan], stopping.signal);
       return plan;
     };

@@ -8,7 +8,6 @@ export * from './core/block-book.js';
 export * from './core/circuit-breaker.js';
 export * from './core/notify-log.js';
 export * from './core/decision.js';
-export * from './core/backoff.js';
 export * from './core/blocker-core.js';
 export * from './core/action-log.js';
 export * from './policy-loader.js';

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-import { createLogger, runService, serviceSettings } from '@telfraud/common';
+import { createLogger, exitOnServiceArgs, runService, serviceSettings } from '@telfraud/common';
 import { startBlocker } from './blocker-service.js';
-import { loadBlockerConfig, type BlockerConfig } from './config.js';
+import { blockerSettings, loadBlockerConfig, type BlockerConfig } from './config.js';
+
+exitOnServiceArgs('blocker', blockerSettings);
 
 // Only wiring. A bad configuration or policy is thrown inside start(), where runService reports every problem and exits 2.
 let config: BlockerConfig | undefined;

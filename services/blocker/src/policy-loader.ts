@@ -20,7 +20,7 @@ function configError(key: 'policyFile' | 'referenceDir', value: string, expected
  * its allowlist. Every problem becomes a ConfigError naming the file, the rule and the field, so
  * the service refuses to start (exit 2) instead of blocking with a policy it misread.
  */
-export function loadPolicy(policyFile: string | undefined, referenceDir: string | undefined): Policy {
+export function loadPolicy(policyFile: string | undefined, referenceDir: string | undefined, onDeprecated?: (notice: string) => void): Policy {
   const file = policyFile ?? DEFAULT_POLICY_FILE;
   let doc: unknown;
   try {
@@ -30,7 +30,7 @@ export function loadPolicy(policyFile: string | undefined, referenceDir: string 
   }
   let policy: Policy;
   try {
-    policy = validatePolicy(doc);
+    policy = validatePolicy(doc, onDeprecated && ((notice) => onDeprecated(`${file}: ${notice}`)));
   } catch (err) {
     if (err instanceof PolicyError) throw configError('policyFile', file, err.problems.map((p) => `a valid policy: ${p}`));
     throw err;

@@ -1,4 +1,5 @@
 import { PipelineError } from './errors.js';
+import { StringEnum, Type, compileSchema, type DocumentSchema, type TSchema } from './schema/document-schema.js';
 
 /**
  * A service declares its configuration once, as data; the same declaration validates the
@@ -74,20 +75,23 @@ function describe(setting: Setting): string {
   }
 }
 
+/**
+ * Environment text to the setting's value; what the text cannot be read as is refused here, and
+ * bounds, patterns and lists of values are checked against the declaration's schema (`configSchema`).
+ */
 function parse(setting: Setting, raw: string): { ok: true; value: unknown } | { ok: false } {
   switch (setting.type) {
     case 'string':
-      return raw.length > 0 && (!setting.pattern || setting.pattern.test(raw)) ? { ok: true, value: raw } : { ok: false };
+    case 'enum':
+      return { ok: true, value: raw };
     case 'int': {
       if (!/^-?\d+$/.test(raw.trim())) return { ok: false };
       const n = Number(raw);
-      if (!Number.isSafeInteger(n) || (setting.min !== undefined && n < setting.min) || (setting.max !== undefined && n > setting.max)) return { ok: false };
-      return { ok: true, value: n };
+      return Number.isSafeInteger(n) ? { ok: true, value: n } : { ok: false };
     }
     case 'number': {
       const n = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(n) || (setting.min !== undefined && n < setting.min) || (setting.max !== undefined && n > setting.max)) return { ok: false };
-      return { ok: true, value: n };
+      return raw.trim() === '' || !Number.isFinite(n) ? { ok: false } : { ok: true, value: n };
     }
     case 'bool': {
       const v = raw.trim().toLowerCase();
@@ -95,10 +99,8 @@ function parse(setting: Setting, raw: string): { ok: true; value: unknown } | { 
       if (['false', '0', 'no', 'off'].includes(v)) return { ok: true, value: false };
       return { ok: false };
     }
-    case 'list': {
-      const items = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-      return items.length >= (setting.minItems ?? 0) ? { ok: true, value: items } : { ok: false };
-    }
+    case 'list':
+      return { ok: true, value: raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0) };
     case 'url':
       try {
         const u = new URL(raw);
@@ -106,10 +108,31 @@ function parse(setting: Setting, raw: string): { ok: true; value: unknown } | { 
       } catch {
         return { ok: false };
       }
-    case 'enum':
-      return (setting.values as readonly string[]).includes(raw) ? { ok: true, value: raw } : { ok: false };
   }
 }
+
+function settingSchema(setting: Setting): TSchema {
+  const o = { description: setting.doc, expected: describe(setting) };
+  switch (setting.type) {
+    case 'string': return Type.String({ ...o, minLength: 1, ...(setting.pattern ? { pattern: setting.pattern.source } : {}) });
+    case 'int': return Type.Integer({ ...o, ...(setting.min !== undefined ? { minimum: setting.min } : {}), ...(setting.max !== undefined ? { maximum: setting.max } : {}) });
+    case 'number': return Type.Number({ ...o, ...(setting.min !== undefined ? { minimum: setting.min } : {}), ...(setting.max !== undefined ? { maximum: setting.max } : {}) });
+    case 'bool': return Type.Boolean(o);
+    case 'list': return Type.Array(Type.String(), { ...o, ...(setting.minItems ? { minItems: setting.minItems } : {}) });
+    case 'url': return Type.String({ ...o, pattern: '^https?://' });
+    case 'enum': return StringEnum(setting.values, o);
+  }
+}
+
+/** The declaration as a schema of the loaded configuration, keyed like the service reads it. */
+export function configSchema(declaration: ConfigDeclaration): TSchema {
+  return Type.Object(
+    Object.fromEntries(Object.entries(declaration).map(([key, s]) => [key, Type.Optional(settingSchema(s))])),
+    { additionalProperties: false },
+  );
+}
+
+const compiled = new WeakMap<ConfigDeclaration, DocumentSchema<TSchema>>();
 
 /** Validates every declared key against `env`; throws one ConfigError naming all bad keys. */
 export function loadConfig<D extends ConfigDeclaration>(
@@ -118,28 +141,53 @@ export function loadConfig<D extends ConfigDeclaration>(
   env: Record<string, string | undefined> = process.env,
 ): ConfigOf<D> {
   const out: Record<string, unknown> = {};
-  const problems: ConfigProblem[] = [];
+  const problems = new Map<string, ConfigProblem>();
+  const problem = (key: string, setting: Setting, raw: string | undefined, required = false): void => {
+    problems.set(key, { key, env: setting.env, value: raw !== undefined && setting.secret ? '***' : raw, expected: describe(setting) + (required ? ' (required)' : '') });
+  };
   for (const [key, setting] of Object.entries(declaration)) {
     const raw = env[setting.env];
     if (raw === undefined || raw === '') {
       if (setting.default !== undefined) out[key] = setting.default;
       else if ((setting.type === 'string' || setting.type === 'url' || setting.type === 'int') && setting.optional) out[key] = undefined;
-      else problems.push({ key, env: setting.env, value: undefined, expected: describe(setting) + ' (required)' });
+      else problem(key, setting, undefined, true);
       continue;
     }
     const parsed = parse(setting, raw);
     if (parsed.ok) out[key] = parsed.value;
-    else problems.push({ key, env: setting.env, value: setting.secret ? '***' : raw, expected: describe(setting) });
+    else problem(key, setting, raw);
   }
-  if (problems.length > 0) throw new ConfigError(service, problems);
+  let schema = compiled.get(declaration);
+  if (!schema) compiled.set(declaration, (schema = compileSchema(configSchema(declaration))));
+  const checked = schema.check(out);
+  if (!checked.ok) {
+    for (const p of checked.problems) {
+      const key = p.path.split(/[.[]/)[0] ?? '';
+      const setting = declaration[key];
+      if (setting && !problems.has(key)) problem(key, setting, env[setting.env]);
+    }
+  }
+  if (problems.size > 0) {
+    // Reported in declaration order, as the README lists them.
+    throw new ConfigError(service, Object.keys(declaration).flatMap((k) => problems.get(k) ?? []));
+  }
   return out as ConfigOf<D>;
+}
+
+/** What a setting accepts, in words (`an integer >= 1`). */
+export const describeSetting = (setting: Setting): string => describe(setting);
+
+/** A setting's default as text: `required`, `(unset)`, `***` for a secret, or the value. */
+export function settingDefault(s: Setting): string {
+  if (s.default === undefined) return (s.type === 'string' || s.type === 'url' || s.type === 'int') && s.optional ? '(unset)' : 'required';
+  return s.secret ? '***' : Array.isArray(s.default) ? s.default.join(',') : String(s.default);
 }
 
 /** Markdown table of a declaration, for the README's configuration reference. */
 export function renderConfigTable(declaration: ConfigDeclaration): string {
   const rows = Object.values(declaration).map((s) => {
-    const def = s.default === undefined ? (s.type === 'string' || s.type === 'url' || s.type === 'int') && s.optional ? '(unset)' : '**required**' : s.secret ? '***' : `\`${Array.isArray(s.default) ? s.default.join(',') : String(s.default)}\``;
-    return `| \`${s.env}\` | ${describe(s)} | ${def} | ${s.doc} |`;
+    const def = settingDefault(s);
+    return `| \`${s.env}\` | ${describe(s)} | ${def === 'required' ? '**required**' : def === '(unset)' || s.secret ? def : `\`${def}\``} | ${s.doc} |`;
   });
   return ['| variable | expects | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
 }

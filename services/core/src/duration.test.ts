@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from './duration.js';
+import { bareDurationNotice, parseDuration, readDuration } from './duration.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -15,4 +15,17 @@ describe('parseDuration', () => {
       expect(parseDuration(input)).toBeUndefined();
     },
   );
+});
+
+describe('readDuration: one syntax, a bare number deprecated', () => {
+  it.each([
+    ['90s', 'm', 90_000, false], ['5', 'm', 300_000, true], ['5', 'ms', 5, true], [5, 'm', 300_000, true],
+    ['1.5h', 'ms', 5_400_000, false], ['1d', 'm', 86_400_000, false], ['250ms', 'm', 250, false],
+  ] as const)('%j with legacy unit %s → %d ms (bare: %s)', (value, unit, ms, bare) => {
+    expect(readDuration(value, unit)).toEqual({ ms, bare });
+  });
+
+  it('names the key and the spelling to use in the deprecation notice', () => {
+    expect(bareDurationNotice('ispoof.start', '10', 'm')).toBe('ispoof.start: the duration "10" has no unit and is read as 10m; write "10m" (a bare number is deprecated)');
+  });
 });

@@ -1,3 +1,4 @@
+export * from './pipeline-error.js';
 export * from './events.js';
 export type { ContractViolation, Validated } from './contract/field-checks.js';
 export * from './contract/event-contract.js';

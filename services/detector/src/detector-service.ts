@@ -26,7 +26,7 @@ import { RulePackWatcher } from './adapters/rule-pack-watcher.js';
  */
 export async function startDetector(config: DetectorConfig, logger: Logger): Promise<ServiceHandle> {
   const resources = new ResourceStack(logger);
-  const engine = new DetectionEngine(loadRulePackFile(config.rulesFile), loadReferenceDir(config.referenceDir), { hashSeed: randomHashSeed() });
+  const engine = new DetectionEngine(loadRulePackFile(config.rulesFile, (notice) => logger.warn('rule pack uses a deprecated spelling', { notice })), loadReferenceDir(config.referenceDir), { hashSeed: randomHashSeed() });
   logger.info('rule pack loaded', { name: engine.rulePack.name, rules: engine.rulePack.rules.map((r) => r.id) });
 
   const registry = createMetricsRegistry('detector');

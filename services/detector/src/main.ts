@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-import { createLogger, runService, serviceSettings } from '@telfraud/common';
-import { loadDetectorConfig, type DetectorConfig } from './config.js';
+import { createLogger, exitOnServiceArgs, runService, serviceSettings } from '@telfraud/common';
+import { detectorConfig, loadDetectorConfig, type DetectorConfig } from './config.js';
 import { startDetector } from './detector-service.js';
+
+exitOnServiceArgs('detector', detectorConfig);
 
 // Only wiring. A bad configuration is thrown inside start(), where runService reports every problem and exits 2.
 let config: DetectorConfig | undefined;

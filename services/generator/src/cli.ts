@@ -13,6 +13,7 @@ async function main(): Promise<number> {
       return 0;
     }
     options = parsed;
+    for (const notice of options.notices) process.stderr.write(`generator: warning: ${notice}\n`);
   } catch (err) {
     process.stderr.write(`generator: ${(err as Error).message}\n\n${USAGE}`);
     return 2;

@@ -1,6 +1,8 @@
-import { ConfigError, createLogger, runService } from '@telfraud/common';
-import { loadGeneratorConfig, type GeneratorConfig } from './config.js';
+import { ConfigError, createLogger, exitOnServiceArgs, runService } from '@telfraud/common';
+import { generatorSettings, loadGeneratorConfig, type GeneratorConfig } from './config.js';
 import { startGeneratorService } from './stream/generator-service.js';
+
+exitOnServiceArgs('generator', generatorSettings);
 
 /** Streaming generator: configuration, logger, then the service under runService's signal handling. */
 let config: GeneratorConfig;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   PipelineError,
+  retry,
   toPipelineError,
   type ConsumedBatch,
   type KafkaPort,
@@ -88,17 +89,18 @@ export class KafkaSchemaLog implements SchemaLog {
   /** Waits until every record written before the call is in the store; retries the offset lookup until the deadline. */
   async catchUp(timeoutMs = this.options.catchUpTimeoutMs): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    let delay = 200;
-    for (;;) {
-      try {
+    try {
+      await retry(async () => {
         const ends = await this.options.kafka.fetchEndOffsets(this.options.topic);
-        return await this.positions.waitFor(ends, Math.max(1, deadline - Date.now()), `topic ${this.options.topic}`);
-      } catch (err) {
-        if (err instanceof PipelineError || Date.now() + delay >= deadline) throw toPipelineError(err, 'KAFKA_UNAVAILABLE');
-        this.options.logger.warn('cannot read the end offsets of the schemas topic yet', { topic: this.options.topic, err, retryInMs: delay });
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        delay = Math.min(delay * 2, 2_000);
-      }
+        await this.positions.waitFor(ends, Math.max(1, deadline - Date.now()), `topic ${this.options.topic}`);
+      }, {
+        backoff: { initialMs: 200, maxMs: 2_000 },
+        deadline: { at: deadline },
+        retryable: (err) => !(err instanceof PipelineError),
+        onRetry: (err, _attempt, delay) => this.options.logger.warn('cannot read the end offsets of the schemas topic yet', { topic: this.options.topic, err, retryInMs: delay }),
+      });
+    } catch (err) {
+      throw toPipelineError(err, 'KAFKA_UNAVAILABLE');
     }
   }
 

@@ -1,4 +1,5 @@
 import { parseCompatibilityLevel, type CompatibilityLevel } from './compatibility.js';
+import { PipelineError } from '@telfraud/common';
 
 /**
  * What the `_schemas` topic holds, one record per change, in Confluent Schema Registry's own
@@ -47,7 +48,7 @@ export type DecodeResult = { ok: true; record: RegistryRecord } | { ok: false; r
 function object(text: string | null, what: string): Record<string, unknown> | undefined {
   if (text === null) return undefined;
   const parsed: unknown = JSON.parse(text);
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${what} is not a JSON object`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new PipelineError('DECODE_FAILED', `${what} is not a JSON object`);
   return parsed as Record<string, unknown>;
 }
 

@@ -1,6 +1,8 @@
-import { ConfigError, createLogger, runService } from '@telfraud/common';
-import { loadRegistryConfig, type RegistryConfig } from './config.js';
+import { ConfigError, createLogger, exitOnServiceArgs, runService } from '@telfraud/common';
+import { registryConfig, loadRegistryConfig, type RegistryConfig } from './config.js';
 import { startSchemaRegistry } from './registry-app.js';
+
+exitOnServiceArgs('schema-registry', registryConfig);
 
 let config: RegistryConfig;
 try {

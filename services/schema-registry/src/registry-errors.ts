@@ -1,14 +1,24 @@
+import { PipelineError, type ErrorCode } from '@telfraud/common';
+
+/** Our code for a Confluent HTTP status. */
+function codeOf(httpStatus: number): ErrorCode {
+  if (httpStatus === 404) return 'NOT_FOUND';
+  if (httpStatus === 409) return 'SCHEMA_INCOMPATIBLE';
+  if (httpStatus === 503) return 'REGISTRY_UNAVAILABLE';
+  return httpStatus < 500 ? 'REQUEST_INVALID' : 'INTERNAL';
+}
+
 /**
  * The registry's failures as Confluent names them: an HTTP status plus an `error_code`, which the
  * clients (e.g. @kafkajs/confluent-schema-registry) read from `{error_code, message}` bodies.
  */
-export class RegistryError extends Error {
+export class RegistryError extends PipelineError {
   constructor(
     readonly httpStatus: number,
     readonly errorCode: number,
     message: string,
   ) {
-    super(message);
+    super(codeOf(httpStatus), message, { retryable: httpStatus === 503 });
     this.name = 'RegistryError';
   }
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-import { createLogger, runService, serviceSettings } from '@telfraud/common';
-import { loadSocConfig, type SocConfig } from './config.js';
+import { createLogger, exitOnServiceArgs, runService, serviceSettings } from '@telfraud/common';
+import { socSettings, loadSocConfig, type SocConfig } from './config.js';
 import { startSoc } from './soc-service.js';
+
+exitOnServiceArgs('soc', socSettings);
 
 // Only wiring. A bad configuration is thrown inside start(), where runService reports every problem and exits 2.
 let config: SocConfig | undefined;

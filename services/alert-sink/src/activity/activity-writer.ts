@@ -1,11 +1,11 @@
 import {
-  contractCheck, decodeRecords, toPipelineError,
+  backoffDelay, contractCheck, decodeRecords, PipelineError, retry, sleep, toPipelineError,
   type BatchContext, type BatchHandler, type ConsumedBatch, type Logger, type ProcessedPositions, type RecordDecoder,
 } from '@telfraud/common';
 import { validateCallEvent } from '@telfraud/core';
 import { toStoreError } from '../alert-store.js';
 import { waitWithHeartbeat } from '../sink-batch-handler.js';
-import { backoffDelay, interruptibleSleep, realScheduler, type Scheduler } from '../scheduler.js';
+import { realScheduler, scheduleOf, type Scheduler } from '../scheduler.js';
 import type { ActivityMetrics } from './activity-metrics.js';
 import type { ActivityStore } from './activity-store.js';
 import { MinuteActivity, type ActivityField, type ActivityRow } from './minute-activity.js';
@@ -147,19 +147,22 @@ export class ActivityWriter {
   /** Writer schemas of the batch; a registry outage is retried with back-off (the batch is not lost). */
   private async prepare(batch: ConsumedBatch, ctx: BatchContext): Promise<void> {
     const { decoder, logger, retryInitialMs, retryMaxMs } = this.options;
-    for (let attempt = 0; ; attempt++) {
+    await retry(async () => {
       try {
         await decoder.prepare(batch.records.map((r) => r.value));
-        return;
       } catch (err) {
-        const error = toPipelineError(err);
-        if (!error.retryable || this.closed) throw error;
-        const delayMs = backoffDelay(attempt, retryInitialMs, retryMaxMs);
-        logger.warn('writer schemas unavailable to the activity writer, retrying', { partition: batch.partition, attempt: attempt + 1, retryInMs: delayMs, code: error.code, err: error.message });
-        await interruptibleSleep(this.scheduler, delayMs).done;
-        await ctx.heartbeat();
+        throw toPipelineError(err);
       }
-    }
+    }, {
+      afterWait: () => ctx.heartbeat(),
+      backoff: { initialMs: retryInitialMs, maxMs: retryMaxMs },
+      schedule: scheduleOf(this.scheduler),
+      retryable: (err) => (err as PipelineError).retryable && !this.closed,
+      onRetry: (err, attempt, delayMs) => {
+        const error = err as PipelineError;
+        logger.warn('writer schemas unavailable to the activity writer, retrying', { partition: batch.partition, attempt: attempt + 1, retryInMs: delayMs, code: error.code, err: error.message });
+      },
+    });
   }
 
   /** Takes the counts with the positions they came from, stores them, then commits the positions. */
@@ -197,11 +200,11 @@ export class ActivityWriter {
         const error = toStoreError(err);
         metrics?.observeInsertFailure(error, (this.scheduler.now() - started) / 1000);
         if (this.aborted) return false;
-        const delayMs = backoffDelay(attempt, retryInitialMs, retryMaxMs);
+        const delayMs = backoffDelay(attempt, { initialMs: retryInitialMs, maxMs: retryMaxMs });
         logger.warn('activity insert failed, retrying', { rows: rows.length, attempt: attempt + 1, retryInMs: delayMs, code: error.code, detail: error.detail, err: error.message.slice(0, 500) });
-        const sleep = interruptibleSleep(this.scheduler, delayMs);
-        this.wakeBackoff = sleep.wake;
-        await sleep.done;
+        const wake = new AbortController();
+        this.wakeBackoff = () => wake.abort();
+        await sleep(delayMs, wake.signal, scheduleOf(this.scheduler));
         this.wakeBackoff = undefined;
       }
     }

@@ -1,4 +1,4 @@
-import type { KafkaPort, Logger } from '@telfraud/common';
+import { PipelineError, type KafkaPort, type Logger } from '@telfraud/common';
 import type { JournalEntry } from '../core/action-log.js';
 import { HOOK_ACTIONS, type BlockAction, type Decision } from '../core/decision.js';
 import { JOURNAL_ENTRY_HEADER } from './action-journal.js';
@@ -65,7 +65,7 @@ export async function readJournal(kafka: KafkaPort, topic: string, options: Jour
   const consumer = kafka.createConsumer({
     groupId: options.groupId, topics: [topic], fromBeginning: true, autoCommit: false, onCrash: (err) => fail(err),
   });
-  const timer = setTimeout(() => fail(new Error('deadline')), options.timeoutMs);
+  const timer = setTimeout(() => fail(new PipelineError('KAFKA_UNAVAILABLE', 'deadline')), options.timeoutMs);
   try {
     await consumer.run(async (batch) => {
       const end = pending.get(batch.partition);
@@ -83,7 +83,7 @@ export async function readJournal(kafka: KafkaPort, topic: string, options: Jour
     });
     await done.catch((err: Error) => {
       const halfRead = [...pending.keys()].filter((p) => touched.has(p));
-      if (err.message !== 'deadline' || halfRead.length > 0) throw new Error(`journal replay of ${topic} did not reach the end (partitions ${[...pending.keys()].join(',')}): ${err.message}`);
+      if (err.message !== 'deadline' || halfRead.length > 0) throw new PipelineError('KAFKA_UNAVAILABLE', `journal replay of ${topic} did not reach the end (partitions ${[...pending.keys()].join(',')}): ${err.message}`, { cause: err });
       logger.warn('journal partitions returned nothing before the deadline; treated as empty', { topic, partitions: [...pending.keys()] });
     });
   } finally {

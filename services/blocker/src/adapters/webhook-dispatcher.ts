@@ -1,7 +1,6 @@
-import type { Logger } from '@telfraud/common';
-import { backoffDelay } from '../core/backoff.js';
+import { backoffDelay, sleep, type Logger } from '@telfraud/common';
 import type { BlockAction } from '../core/decision.js';
-import { abortableSleep } from './retry.js';
+import { StoppingError } from './retry.js';
 import type { AttemptOutcome } from './webhook-client.js';
 
 /** How one action ended at one target. */
@@ -93,12 +92,12 @@ export class WebhookDispatcher {
         });
         return { ...result, delivered: false, error: outcome.error };
       }
-      const backoff = backoffDelay(attempt, options.retryInitialMs, options.retryMaxMs, options.random);
+      const backoff = backoffDelay(attempt - 1, { initialMs: options.retryInitialMs, maxMs: options.retryMaxMs, jitter: true, ...(options.random ? { random: options.random } : {}) });
       const delay = Math.min(options.retryMaxMs, Math.max(backoff, outcome.retryAfterMs ?? 0));
       options.logger.warn('webhook attempt failed, retrying', {
         target: label, action: action.action, idempotencyKey: action.idempotency_key, attempt, status: outcome.status, error: outcome.error, retryInMs: delay,
       });
-      await abortableSleep(delay, signal, `delivery of ${action.idempotency_key} to ${label}`);
+      if (!(await sleep(delay, signal))) throw new StoppingError(`delivery of ${action.idempotency_key} to ${label}`);
     }
   }
 }

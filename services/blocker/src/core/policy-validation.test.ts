@@ -52,3 +52,12 @@ describe('policy validation', () => {
     expect(found).toHaveLength(3);
   });
 });
+
+describe('policy durations carry their unit', () => {
+  it('still reads a bare number as milliseconds, with a notice naming the field', () => {
+    const notices: string[] = [];
+    const policy = validatePolicy({ ...TEST_POLICY_DOC, defaults: { ...TEST_POLICY_DOC.defaults, expiry: 7_200_000 } }, (n) => notices.push(n));
+    expect(policy.defaultExpiryMs).toBe(7_200_000);
+    expect(notices).toEqual(['defaults.expiry: the duration 7200000 has no unit and is read as 7200000ms; write "7200000ms" (a bare number is deprecated)']);
+  });
+});

@@ -2,7 +2,10 @@ import avro from 'avsc';
 import { SchemaRegistry, SchemaType, COMPATIBILITY } from '@kafkajs/confluent-schema-registry';
 import { PipelineError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { retry } from '../retry/retry.js';
 import type { TopicSchema } from './schema-files.js';
+
+const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 const MAGIC_BYTE = 0;
 const HEADER_BYTES = 5;

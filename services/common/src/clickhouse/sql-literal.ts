@@ -1,3 +1,4 @@
+import { PipelineError } from '../errors.js';
 /**
  * The one way a request value enters ClickHouse SQL text. ClickHouse 18.16 has no query
  * parameters (`{x:Type}`), so values are written as literals: strings quoted with every byte
@@ -5,9 +6,9 @@
  * with a SqlLiteralError, never passed through. Identifiers (database names) are not values:
  * `sqlIdentifier` accepts only a plain name.
  */
-export class SqlLiteralError extends TypeError {
+export class SqlLiteralError extends PipelineError {
   constructor(message: string) {
-    super(message);
+    super('REQUEST_INVALID', message);
     this.name = 'SqlLiteralError';
   }
 }

@@ -13,6 +13,7 @@ import type { Logger } from '../logger.js';
 import type { KafkaPort, MessageProducer, OutgoingRecord } from './kafka-port.js';
 import { KafkajsConsumer, type StartPositions } from './kafkajs-consumer.js';
 import { ConfluentConsumer, loadConfluentModule } from './confluent-consumer.js';
+import { sleep } from '../retry/sleep.js';
 
 export interface KafkaConnectionConfig {
   kafkaBrokers: string[];
@@ -48,7 +49,7 @@ function delayedRoundRobin(delayMs: number): PartitionAssigner {
       version: inner.version,
       protocol: (subscription) => inner.protocol(subscription),
       assign: async (group) => {
-        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        await sleep(delayMs);
         return inner.assign(group);
       },
     };

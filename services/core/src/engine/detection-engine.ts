@@ -13,6 +13,7 @@ import { OtpCorrelator } from './otp-correlator.js';
 import { EventTimeGuard } from './event-time-guard.js';
 import { VictimTracker } from './victim-tracker.js';
 import { Watermark } from './watermark.js';
+import { unreachable } from '../pipeline-error.js';
 
 /** Where the engine puts what it found; the caller drains it after each batch. */
 export interface EngineOutput {
@@ -121,7 +122,7 @@ export class DetectionEngine {
     const otp = pack.rules
       .filter((r) => r.type === 'otp_after_call' && r.enabled)
       .map((r) => {
-        if (r.type !== 'otp_after_call') throw new Error('unreachable');
+        if (r.type !== 'otp_after_call') unreachable('a rule that is neither window nor otp_after_call');
         return keepOtp.get(JSON.stringify(r)) ?? new OtpCorrelator(r, compileCondition(r.suspicious, ref), (t, e, ts) => this.victims.isFlagged(t, e, ts) || this.remoteFlags.isFlagged(t, e, ts));
       });
     this.evaluators = evaluators;

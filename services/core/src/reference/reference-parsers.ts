@@ -1,11 +1,12 @@
 import { parseCsvLine } from '../csv.js';
 import { CALL_FIELDS } from '../events.js';
 import type { NetworkProfile } from './reference-data.js';
+import { PipelineError } from '../pipeline-error.js';
 
 /** A reference file line that cannot be used, with its 1-based line number. */
-export class ReferenceDataError extends Error {
+export class ReferenceDataError extends PipelineError {
   constructor(readonly file: string, readonly line: number, message: string) {
-    super(`${file}${line > 0 ? `:${line}` : ''}: ${message}`);
+    super('REFERENCE_INVALID', `${file}${line > 0 ? `:${line}` : ''}: ${message}`);
     this.name = 'ReferenceDataError';
   }
 }

@@ -119,7 +119,7 @@ const DURATION_TEXT = '^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h|d)?\\s*$';
 function durationSchema(field: DurationField): Json {
   const b: DurationBound = DURATIONS[field];
   return {
-    description: `A duration such as "500ms", "60s", "5m", "2h", "1d" or a number of ms, from ${b.min} ms to ${b.max} ms${b.default ? `; default ${b.default}` : ''}`,
+    description: `A duration with its unit, such as "500ms", "60s", "5m", "2h", "1d" (a bare number of ms is deprecated), from ${b.min} ms to ${b.max} ms${b.default ? `; default ${b.default}` : ''}`,
     oneOf: [{ type: 'string', pattern: DURATION_TEXT }, { type: 'number', minimum: b.min, maximum: b.max }],
   };
 }

@@ -214,3 +214,18 @@ describe('validateRulePack: bad packs name the rule and the field path', () => {
     expect(() => validateRulePack(raw)).toThrow(/rule fanout: window\.hop: .*\n.*rule second: when\[0\]\.measure/);
   });
 });
+
+describe('validateRulePack: durations carry their unit', () => {
+  it('still reads a bare number as milliseconds, telling the caller which rule and field to fix', () => {
+    const notices: string[] = [];
+    const pack = validateRulePack(withRule({ window: { type: 'tumbling', size: 300_000 } }), { onDeprecated: (n) => notices.push(n) });
+    expect((pack.rules[0] as WindowRule).window).toEqual({ type: 'tumbling', sizeMs: 300_000 });
+    expect(notices).toEqual(['rule fanout: window.size: the duration 300000 has no unit and is read as 300000ms; write "300000ms" (a bare number is deprecated)']);
+  });
+
+  it('the default pack uses no deprecated spelling', () => {
+    const notices: string[] = [];
+    validateRulePack(DEFAULT_RULE_PACK_SOURCE, { onDeprecated: (n) => notices.push(n) });
+    expect(notices).toEqual([]);
+  });
+});

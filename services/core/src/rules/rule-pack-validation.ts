@@ -1,5 +1,5 @@
 import { CALL_FIELDS, SEVERITIES, type CallField, type Severity } from '../events.js';
-import { parseDuration } from '../duration.js';
+import { bareDurationNotice, readDuration } from '../duration.js';
 import {
   COMPARISON_OPS, DURATIONS, FIELD_KINDS, FIELD_OPS, INTEGER_SETTINGS, KEYS, LIST_OPS, MEASURE_FNS, NUMERIC_MEASURE_FIELDS,
   ORDER_OPS, REFERENCE_CHECKS, RULE_ID_PATTERN, RULE_PACK_LIMITS as LIMITS,
@@ -9,6 +9,7 @@ import {
   type ComparisonOp, type Condition, type EngineSettings, type Measure, type OtpAfterCallRule,
   type ReferenceCheck, type Rule, type RulePack, type Threshold, type WindowRule, type WindowSpec,
 } from './rule-pack.js';
+import { PipelineError } from '../pipeline-error.js';
 
 export interface RulePackProblem {
   /** Rule id (or index) the problem is in; `settings` or `pack` otherwise. */
@@ -17,9 +18,9 @@ export interface RulePackProblem {
   message: string;
 }
 
-export class RulePackError extends Error {
+export class RulePackError extends PipelineError {
   constructor(readonly problems: RulePackProblem[]) {
-    super(`invalid rule pack:\n${problems.map((p) => `  rule ${p.rule}: ${p.path}: ${p.message}`).join('\n')}`);
+    super('RULE_PACK_INVALID', `invalid rule pack:\n${problems.map((p) => `  rule ${p.rule}: ${p.path}: ${p.message}`).join('\n')}`);
     this.name = 'RulePackError';
   }
 }
@@ -36,7 +37,8 @@ const RATIO_BOUNDS = ['lowerBound', 'upperBound'] as const;
 
 class Collector {
   readonly problems: RulePackProblem[] = [];
-  constructor(public rule = 'pack') {}
+  /** Deprecated spellings that were still read (bare-number durations), for the caller to log. */
+  constructor(public rule = 'pack', readonly notices: string[] = []) {}
   add(path: string, message: string): void {
     this.problems.push({ rule: this.rule, path, message });
   }
@@ -60,7 +62,9 @@ function field(c: Collector, path: string, v: unknown): CallField | undefined {
 
 function duration(c: Collector, path: string, v: unknown, bound: DurationField): number {
   const b = DURATIONS[bound];
-  const ms = parseDuration(v);
+  const reading = readDuration(v, 'ms');
+  const ms = reading?.ms;
+  if (reading?.bare) c.notices.push(`rule ${c.rule}: ${bareDurationNotice(path, v, 'ms')}`);
   if (ms === undefined || !Number.isFinite(ms)) {
     c.add(path, `must be a duration such as "60s" or "5m", got ${show(v)}`);
     return b.min;
@@ -358,15 +362,21 @@ function settings(c: Collector, v: unknown): EngineSettings {
   };
 }
 
+export interface RulePackReading {
+  /** Told of each deprecated spelling still accepted (a duration without its unit), naming rule and field. */
+  onDeprecated?: (notice: string) => void;
+}
+
 /** Validates raw JSON (or YAML) into a RulePack; throws RulePackError naming every bad rule and field. */
-export function validateRulePack(raw: unknown): RulePack {
+export function validateRulePack(raw: unknown, reading: RulePackReading = {}): RulePack {
   if (!isObj(raw)) throw new RulePackError([{ rule: 'pack', path: '', message: 'must be a JSON object' }]);
-  const pack = new Collector('pack');
+  const notices: string[] = [];
+  const pack = new Collector('pack', notices);
   unknownKeys(pack, '', raw, KEYS.pack);
   if (raw['version'] !== 1) pack.add('version', 'must be 1');
   const name = text(pack, 'name', raw['name'], LIMITS.stringLength);
   const problems = pack.problems;
-  const s = new Collector('settings');
+  const s = new Collector('settings', notices);
   const parsedSettings = settings(s, raw['settings']);
   problems.push(...s.problems);
   const rules: Rule[] = [];
@@ -376,7 +386,7 @@ export function validateRulePack(raw: unknown): RulePack {
   else if (rawRules.length > LIMITS.rules) problems.push({ rule: 'pack', path: 'rules', message: `must hold at most ${LIMITS.rules} rules, got ${rawRules.length}` });
   else rawRules.forEach((r: unknown, i: number) => {
     const id = isObj(r) && typeof r['id'] === 'string' && ID.test(r['id']) ? r['id'] : undefined;
-    const c = new Collector(id ?? `#${i}`);
+    const c = new Collector(id ?? `#${i}`, notices);
     if (!isObj(r)) c.add('', 'must be an object');
     else {
       if (!id) c.add('id', 'must be 1-64 chars of a-z 0-9 . _ - starting with a letter or digit');
@@ -394,5 +404,6 @@ export function validateRulePack(raw: unknown): RulePack {
     problems.push({ rule: 'pack', path: '', message: `and ${more} more problems` });
   }
   if (problems.length > 0) throw new RulePackError(problems);
+  for (const notice of notices) reading.onDeprecated?.(notice);
   return { version: 1, name: name ?? 'unnamed', settings: parsedSettings, rules };
 }

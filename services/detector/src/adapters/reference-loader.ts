@@ -3,11 +3,12 @@ import path from 'node:path';
 import {
   EMPTY_REFERENCE, parseAllowlistCsv, parseDnoCsv, parseNetworkJson, type ReferenceData,
 } from '@telfraud/core';
+import { PipelineError } from '@telfraud/common';
 
 /** Reads a reference directory (contract section 3); every file is optional. */
 export function loadReferenceDir(dir: string | undefined): ReferenceData {
   if (!dir) return EMPTY_REFERENCE;
-  if (!existsSync(dir)) throw new Error(`reference directory ${dir} does not exist`);
+  if (!existsSync(dir)) throw new PipelineError('REFERENCE_INVALID', `reference directory ${dir} does not exist`);
   const read = (name: string): string | undefined => {
     const file = path.join(dir, name);
     return existsSync(file) ? readFileSync(file, 'utf8') : undefined;

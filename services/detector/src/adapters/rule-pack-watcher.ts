@@ -38,7 +38,7 @@ export class RulePackWatcher {
     if (m === this.lastMtime) return;
     this.lastMtime = m;
     try {
-      const pack = loadRulePackFile(this.file);
+      const pack = loadRulePackFile(this.file, (notice) => this.logger.warn('rule pack uses a deprecated spelling', { notice }));
       this.apply(pack);
       this.onResult('applied');
       this.logger.info('rule pack reloaded', { file: this.file, name: pack.name, rules: pack.rules.length });

@@ -1,4 +1,4 @@
-import type { ConsumedBatch, Logger, OffsetsReader, PartitionAssignment } from '@telfraud/common';
+import { PipelineError, type ConsumedBatch, type Logger, type OffsetsReader, type PartitionAssignment } from '@telfraud/common';
 import type { RulePack } from '@telfraud/core';
 import { partitionSource } from '../pipeline/source-id.js';
 
@@ -146,7 +146,7 @@ export class PartitionRewind {
     ]);
     const pos = positions.find((p) => p.partition === batch.partition);
     const at = atTime.find((p) => p.partition === batch.partition);
-    if (!pos || !at) throw new Error(`no offsets for ${batch.topic}/${batch.partition}`);
+    if (!pos || !at) throw new PipelineError('KAFKA_UNAVAILABLE', `no offsets for ${batch.topic}/${batch.partition}`, { retryable: true });
     return planRewind({
       rewindMs, committed: pos.committed, low: pos.low, firstOffset: Number(first.offset), firstTimestamp: first.timestamp, offsetAtTime: at.offset,
     });

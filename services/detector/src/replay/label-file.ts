@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseCsvLine } from '@telfraud/core';
+import { parseCsvLine, PipelineError } from '@telfraud/core';
 import { VERDICTS, type AnalystVerdict, type BacktestLabels, type LabelledScenario, type VerdictValue } from './label-backtest.js';
 import { printable } from './printable.js';
 
 /** A labels file that cannot be used; `problems` name the line (or JSON path) and field of each. */
-export class LabelFileError extends Error {
+export class LabelFileError extends PipelineError {
   constructor(readonly file: string, readonly problems: string[]) {
-    super(`labels file ${file}: ${problems.length === 1 ? problems[0] : `${problems.length} problems:\n  ${problems.slice(0, 20).join('\n  ')}${problems.length > 20 ? `\n  ... and ${problems.length - 20} more` : ''}`}`);
+    super('INPUT_INVALID', `labels file ${file}: ${problems.length === 1 ? problems[0] : `${problems.length} problems:\n  ${problems.slice(0, 20).join('\n  ')}${problems.length > 20 ? `\n  ... and ${problems.length - 20} more` : ''}`}`);
   }
 }
 

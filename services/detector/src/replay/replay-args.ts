@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_LINE_BYTES } from './ndjson-reader.js';
+import { PipelineError } from '@telfraud/core';
 
 /** Command-line options of the replay (backtest) CLI, contract section 6. */
 export interface ReplayOptions {
@@ -48,7 +49,12 @@ OUTDIR/alerts.jsonl and OUTDIR/victims.jsonl.
 Exit status: 0 done; 1 nothing could be read (or the run failed); 2 bad arguments, rule pack,
 reference data or labels file; 3 more records rejected by event time than --max-late-share allows.`;
 
-export class UsageError extends Error {}
+export class UsageError extends PipelineError {
+  constructor(message: string) {
+    super('USAGE_INVALID', message);
+    this.name = 'UsageError';
+  }
+}
 
 /** Every flag, for parseArgs (the usage text above describes each). */
 export const REPLAY_FLAGS = {

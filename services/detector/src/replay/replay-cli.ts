@@ -52,7 +52,7 @@ export async function runReplayCli(argv: string[], io: ReplayCliIo): Promise<num
   let reference;
   let labels: BacktestLabels | undefined;
   try {
-    pack = loadRulePackFile(parsed.rules);
+    pack = loadRulePackFile(parsed.rules, (notice) => io.stderr(`replay: warning: ${notice}\n`));
     reference = loadReferenceDir(parsed.reference);
     labels = parsed.labels === undefined ? undefined : readLabelFile(parsed.labels);
   } catch (err) {

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { parseScenarioList, SCENARIO_NAMES } from '../scenarios/scenario-catalog.js';
 import { parseScenarioParams, type ScenarioParams } from '../simulation/scenario-params.js';
 import { CAMPAIGN_STYLES } from '../scenarios/campaign.js';
+import { PipelineError } from '@telfraud/core';
 
 /** 2026-01-01T00:00:00Z: a fixed default, so two runs with the same flags write the same bytes. */
 export const DEFAULT_START_TS = Date.UTC(2026, 0, 1);
@@ -21,6 +22,8 @@ export interface CliOptions {
   /** Stop after exactly this many call-event lines. */
   events: number | undefined;
   quiet: boolean;
+  /** Deprecated spellings still accepted, for stderr. */
+  notices: string[];
 }
 
 export const USAGE = `usage: node services/generator/dist/cli.js --out DIR [options]
@@ -31,7 +34,7 @@ export const USAGE = `usage: node services/generator/dist/cli.js --out DIR [opti
   --events N              stop after exactly N call events (background runs on as needed)
   --rate R                background call events per simulated second (default 50; 0 = none)
   --scenarios LIST        all | none | comma list of: ${SCENARIO_NAMES.join(', ')} (default all)
-  --param NAME.KEY=VALUE  per scenario: start=DUR, duration=DUR (90s, 5m, 1h; bare = minutes),
+  --param NAME.KEY=VALUE  per scenario: start=DUR, duration=DUR (90s, 5m, 1h: with a unit),
                           intensity=X; for campaign also style=STYLE (${CAMPAIGN_STYLES.join(', ')})
                           and rate=ATTEMPTS_PER_MIN; repeatable or comma-separated
   --start-ts MS           simulated start, epoch ms (default ${DEFAULT_START_TS} = 2026-01-01Z)
@@ -64,6 +67,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | 'help' {
   });
   if (values.help) return 'help';
   const problems: string[] = [];
+  const notices: string[] = [];
   const int = (n: number): boolean => Number.isSafeInteger(n);
   const share = (n: number): boolean => n >= 0 && n <= 0.5;
   if (!values.out) problems.push('--out: required, the output directory');
@@ -82,14 +86,14 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | 'help' {
     problems.push(`--scenarios: ${(err as Error).message}`);
   }
   try {
-    params = parseScenarioParams(values.param ?? [], SCENARIO_NAMES);
+    params = parseScenarioParams(values.param ?? [], SCENARIO_NAMES, notices);
   } catch (err) {
     problems.push(`--param: ${(err as Error).message}`);
   }
   if (rate === 0 && scenarios.length === 0) problems.push('--rate 0 with --scenarios none: nothing to generate');
-  if (problems.length > 0) throw new Error(problems.join('\n'));
+  if (problems.length > 0) throw new PipelineError('USAGE_INVALID', problems.join('\n'));
   return {
     out: values.out!, seed, minutes, minutesGiven: values.minutes !== undefined, rate, scenarios, params, startTs,
-    lateShare, duplicateShare, events, quiet: values.quiet ?? false,
+    lateShare, duplicateShare, events, quiet: values.quiet ?? false, notices,
   };
 }

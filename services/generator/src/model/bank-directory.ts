@@ -1,3 +1,4 @@
+import { PipelineError } from '@telfraud/core';
 /**
  * The banks and agencies of the simulated market. Names are fictional and every number sits in an
  * Ofcom drama range (0808 157 0xxx, 0306 999 0xxx, 020 7946 0xxx, 01xx 496 0xxx), so no real
@@ -39,7 +40,7 @@ function bank(id: string, name: string, smsSender: string, tag: string, outbound
 
 export function bankById(id: string): Bank {
   const found = BANKS.find((b) => b.id === id);
-  if (!found) throw new Error(`unknown bank ${id}`);
+  if (!found) throw new PipelineError('NOT_FOUND', `unknown bank ${id}`);
   return found;
 }
 

@@ -1,4 +1,4 @@
-import type { Attestation } from '@telfraud/core';
+import { PipelineError, type Attestation } from '@telfraud/core';
 import type { Rng } from './prng.js';
 
 /**
@@ -32,7 +32,7 @@ export const INTERNATIONAL_GATEWAYS: readonly (readonly [Trunk, number])[] = (
 
 export function internationalGateway(country: string): Trunk {
   const found = INTERNATIONAL_GATEWAYS.find(([t]) => t.country === country);
-  if (!found) throw new Error(`no international gateway for ${country}`);
+  if (!found) throw new PipelineError('NOT_FOUND', `no international gateway for ${country}`);
   return found[0];
 }
 

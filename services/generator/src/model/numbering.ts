@@ -1,4 +1,5 @@
 import type { Rng } from './prng.js';
+import { PipelineError } from '@telfraud/core';
 
 /**
  * E.164 number makers for the UK numbering plan and the foreign countries the simulator talks to.
@@ -72,6 +73,6 @@ export const FOREIGN_COUNTRIES = Object.keys(FOREIGN_PLANS);
 /** A number from that country's plan; throws for a country the simulator does not know. */
 export function foreignNumber(rng: Rng, country: string): string {
   const plan = FOREIGN_PLANS[country];
-  if (!plan) throw new Error(`no numbering plan for country ${country}`);
+  if (!plan) throw new PipelineError('NOT_FOUND', `no numbering plan for country ${country}`);
   return `${plan.code}${rng.pick(plan.leads)}${rng.digits(plan.rest)}`;
 }

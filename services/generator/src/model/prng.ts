@@ -1,3 +1,4 @@
+import { unreachable } from '@telfraud/core';
 /**
  * Seeded pseudo-random numbers for the simulator. The model never touches Math.random: every draw
  * comes from an Rng so that the same seed always yields byte-identical traffic.
@@ -82,7 +83,7 @@ export class Rng {
   }
 
   pick<T>(items: readonly T[]): T {
-    if (items.length === 0) throw new Error('pick from an empty list');
+    if (items.length === 0) unreachable('pick from an empty list');
     return items[this.int(items.length)] as T;
   }
 
@@ -96,7 +97,7 @@ export class Rng {
       if (x < 0) return item;
     }
     const last = items[items.length - 1];
-    if (!last) throw new Error('weighted pick from an empty list');
+    if (!last) unreachable('weighted pick from an empty list');
     return last[0];
   }
 

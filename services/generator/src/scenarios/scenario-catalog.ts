@@ -12,6 +12,7 @@ import { createLegitInterconnect } from './legit-interconnect.js';
 import { createContactCentre } from './contact-centre.js';
 import { createSchoolRun } from './school-run.js';
 import { createLowVolumeTrunks } from './low-volume-trunks.js';
+import { PipelineError } from '@telfraud/core';
 
 export interface ScenarioDefinition {
   name: string;
@@ -56,7 +57,7 @@ export function parseScenarioList(text: string): string[] {
   if (trimmed === 'none' || trimmed === '') return [];
   const names = [...new Set(trimmed.split(',').map((s) => s.trim()).filter((s) => s.length > 0))];
   const unknown = names.filter((n) => !scenarioByName(n));
-  if (unknown.length > 0) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; expected all, none or a comma list of ${SCENARIO_NAMES.join(', ')}`);
+  if (unknown.length > 0) throw new PipelineError('USAGE_INVALID', `unknown scenario(s) ${unknown.join(', ')}; expected all, none or a comma list of ${SCENARIO_NAMES.join(', ')}`);
   // Catalog order, so `a,b` and `b,a` produce the same file.
   return SCENARIO_NAMES.filter((n) => names.includes(n));
 }

@@ -8,6 +8,7 @@ import { createBackground } from '../scenarios/background.js';
 import { scenarioByName } from '../scenarios/scenario-catalog.js';
 import { createCampaign, type CampaignOptions } from '../scenarios/campaign.js';
 import { resolveWindow, type RunShape, type ScenarioParams } from './scenario-params.js';
+import { PipelineError } from '@telfraud/core';
 
 export interface SimulationOptions extends RunShape {
   seed: number;
@@ -49,7 +50,7 @@ export function buildSimulation(options: SimulationOptions): Simulation {
   }
   for (const name of options.scenarios) {
     const def = scenarioByName(name);
-    if (!def) throw new Error(`unknown scenario ${name}`);
+    if (!def) throw new PipelineError('USAGE_INVALID', `unknown scenario ${name}`);
     const params = options.params?.get(name) ?? {};
     const ctx = {
       rng: root.fork(name),

@@ -1,5 +1,6 @@
 import { scenarioByName } from '../scenarios/scenario-catalog.js';
 import type { ScenarioParams } from './scenario-params.js';
+import { PipelineError } from '@telfraud/core';
 
 /**
  * How long (simulated) a run must be to hold about `callEvents` call events, so that a run sized by
@@ -18,6 +19,6 @@ export function estimateHorizonMs(
     if (!def) continue;
     perMin += def.approxEventsPerMin * (params.get(name)?.intensity ?? 1) * def.defaultWindow[1];
   }
-  if (perMin <= 0) throw new Error('nothing to generate: background rate is 0 and no scenario is selected');
+  if (perMin <= 0) throw new PipelineError('USAGE_INVALID', 'nothing to generate: background rate is 0 and no scenario is selected');
   return Math.max(60_000, Math.ceil(callEvents / perMin) * 60_000);
 }

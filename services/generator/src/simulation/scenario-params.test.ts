@@ -38,3 +38,12 @@ describe('scenario parameters', () => {
     expect(resolveWindow([0.25, 0.5], { durationMs: 5_000 }, { startTs: 0, horizonMs: Infinity, campaignStartMs: 60_000 })).toEqual({ start: 60_000, end: 65_000 });
   });
 });
+
+describe('scenario parameter durations carry their unit', () => {
+  it('still reads a bare number as minutes, with a notice naming the parameter', () => {
+    const notices: string[] = [];
+    const params = parseScenarioParams(['ispoof.start=10', 'ispoof.duration=90s'], ['ispoof'], notices);
+    expect(params.get('ispoof')).toEqual({ startMs: 600_000, durationMs: 90_000 });
+    expect(notices).toEqual(['ispoof.start: the duration "10" has no unit and is read as 10m; write "10m" (a bare number is deprecated)']);
+  });
+});

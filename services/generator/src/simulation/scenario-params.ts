@@ -1,5 +1,6 @@
 import type { TimeWindow } from '../model/scenario-source.js';
 import { CAMPAIGN_STYLES, type CampaignStyle } from '../scenarios/campaign.js';
+import { bareDurationNotice, PipelineError, readDuration } from '@telfraud/core';
 
 /**
  * Per-scenario overrides: start offset and duration from the run's start, and a volume multiplier;
@@ -13,20 +14,18 @@ export interface ScenarioParams {
   rate?: number;
 }
 
-const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
-
-/** `90s`, `5m`, `1.5h`, `250ms`; a bare number means minutes. */
+/** `90s`, `5m`, `1.5h`, `250ms` (the project's one duration syntax); a bare number still means minutes, deprecated. */
 export function parseDurationMs(text: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!m) return undefined;
-  return Math.round(Number(m[1]) * UNITS[m[2] ?? 'm']!);
+  const reading = readDuration(text, 'm');
+  return reading && Math.round(reading.ms);
 }
 
 /**
  * Parses `name.key=value` items (keys start, duration, intensity), e.g. `ispoof.start=10m`.
- * Throws one error listing every bad item with what was expected.
+ * Throws one error listing every bad item with what was expected; a duration without its unit
+ * (deprecated, read as minutes) adds a notice to `notices`.
  */
-export function parseScenarioParams(items: readonly string[], known: readonly string[]): Map<string, ScenarioParams> {
+export function parseScenarioParams(items: readonly string[], known: readonly string[], notices: string[] = []): Map<string, ScenarioParams> {
   const out = new Map<string, ScenarioParams>();
   const problems: string[] = [];
   for (const raw of items.flatMap((i) => i.split(',')).map((i) => i.trim()).filter((i) => i.length > 0)) {
@@ -56,13 +55,14 @@ export function parseScenarioParams(items: readonly string[], known: readonly st
       else params.intensity = n;
     } else {
       const ms = parseDurationMs(value);
-      if (ms === undefined) problems.push(`${JSON.stringify(raw)}: ${key} must be a duration such as 90s, 5m, 1h (bare number = minutes)`);
+      if (ms === undefined) problems.push(`${JSON.stringify(raw)}: ${key} must be a duration such as 90s, 5m, 1h`);
       else if (key === 'start') params.startMs = ms;
       else params.durationMs = ms;
+      if (ms !== undefined && readDuration(value, 'm')?.bare) notices.push(bareDurationNotice(`${name}.${key}`, value, 'm'));
     }
     out.set(name, params);
   }
-  if (problems.length > 0) throw new Error(`bad scenario parameter(s):\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0) throw new PipelineError('USAGE_INVALID', `bad scenario parameter(s):\n  ${problems.join('\n  ')}`);
   return out;
 }
 
