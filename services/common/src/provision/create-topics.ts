@@ -7,13 +7,16 @@
  * 2 on bad settings.
  */
 import { readFileSync } from 'node:fs';
-import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+import kafkajs, { Kafka, logLevel } from 'kafkajs';
 import { ConfigError, loadConfig } from '../config.js';
 import { resolveKafkaSecurity } from '../kafka/kafka-security.js';
 import { createLogger } from '../logger.js';
 import { createTopicsSettings } from './provision-settings.js';
 import { parseTopicList } from './topic-list.js';
 import { planTopics, type ExistingTopic } from './topic-plan.js';
+
+// Not a named export node can see in the CommonJS module.
+const { ConfigResourceTypes } = kafkajs;
 
 async function main(): Promise<number> {
   const logger = createLogger({ base: { job: 'create-topics' } });
