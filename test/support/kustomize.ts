@@ -37,13 +37,16 @@ export function strategicMerge(target: unknown, patch: unknown, field = ''): unk
   const mergeKey = MERGE_KEYS[field];
   if (Array.isArray(target) && Array.isArray(patch) && mergeKey) {
     // As Kustomize orders them: the patch's items (merged into their originals), then the rest.
-    const keyOf = (v: unknown): unknown => (isObject(v) ? v[mergeKey] : undefined);
+    const keyOf = (v: unknown): string | number | undefined => {
+      const key = isObject(v) ? v[mergeKey] : undefined;
+      return typeof key === 'string' || typeof key === 'number' ? key : undefined;
+    };
     const patched = patch.map((item) => {
       const original = target.find((t) => keyOf(t) !== undefined && keyOf(t) === keyOf(item));
       return original === undefined ? item : strategicMerge(original, item);
     });
     const patchedKeys = new Set(patch.map(keyOf).filter((k) => k !== undefined));
-    return [...patched, ...target.filter((t) => !patchedKeys.has(keyOf(t)))];
+    return [...patched, ...target.filter((t) => !patchedKeys.has(keyOf(t) as string | number))];
   }
   return patch;
 }

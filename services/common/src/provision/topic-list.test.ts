@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseTopicList, TOPICS_FILE, TopicListError } from './topic-list.js';
-import { planTopics } from './topic-plan.js';
+import { planTopics, type ExistingTopic } from './topic-plan.js';
 
 describe('the topic list', () => {
   it('parses partitions, topic configs and the local-only flag', () => {
@@ -49,7 +49,7 @@ describe('the topic job\'s plan', () => {
   });
 
   it('reports fewer partitions and differing configs instead of changing them', () => {
-    const plan = planTopics(wanted, new Map([
+    const plan = planTopics(wanted, new Map<string, ExistingTopic>([
       ['a', { partitions: 6, configs: { 'retention.ms': '999' } }],
       ['b', { partitions: 3, configs: { 'retention.ms': '200' } }],
       ['c', { partitions: 4, configs: {} }],
