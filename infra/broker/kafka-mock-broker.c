@@ -6,7 +6,8 @@
  *                     [--control-port PORT] [--port-base PORT]
  *
  * - Creates a mock cluster of N brokers (ids 1..N) on 127.0.0.1.
- * - Creates every topic listed in FILE ("name partitions" per line, '#' comments).
+ * - Creates every topic listed in FILE ("name partitions [key=value...] [local-only]"
+ *   per line, '#' comments; the configs and the flag are ignored here).
  * - Writes the bootstrap string to PATH (atomically) and to stdout.
  * - Serves a line-based control protocol on 127.0.0.1:PORT (see usage()).
  * - Exits cleanly (status 0) on SIGTERM / SIGINT.
@@ -180,14 +181,20 @@ static struct topic_spec *read_topics(const char *path, int *cntp) {
                 if (!name)
                         continue;
                 parts = strtok_r(NULL, " \t\r\n", &save);
-                extra = strtok_r(NULL, " \t\r\n", &save);
                 if (!valid_topic_name(name))
                         die("%s:%d: invalid topic name '%s'", path, lineno,
                             name);
-                if (!parts || extra || parse_long(parts, 1, 10000, &p))
+                if (!parts || parse_long(parts, 1, 10000, &p))
                         die("%s:%d: expected 'name partitions' with "
                             "partitions in 1..10000",
                             path, lineno);
+                /* Topic configs (key=value) and the local-only flag are for
+                 * real clusters' topic job; the mock keeps neither. */
+                while ((extra = strtok_r(NULL, " \t\r\n", &save)))
+                        if (!strchr(extra, '=') && strcmp(extra, "local-only"))
+                                die("%s:%d: unexpected '%s' (after the "
+                                    "partitions: key=value or local-only)",
+                                    path, lineno, extra);
                 for (i = 0; i < cnt; i++)
                         if (!strcmp(specs[i].name, name))
                                 die("%s:%d: duplicate topic '%s'", path, lineno,
@@ -528,8 +535,8 @@ static void usage(FILE *fp) {
                 "[--port-base PORT]\n"
                 "  --brokers N          number of mock brokers, ids 1..N "
                 "(default 3)\n"
-                "  --topics FILE        lines 'name partitions', '#' "
-                "comments\n"
+                "  --topics FILE        lines 'name partitions "
+                "[key=value...] [local-only]', '#' comments\n"
                 "  --bootstrap-file P   write the bootstrap servers here\n"
                 "  --control-port PORT  control protocol on 127.0.0.1:PORT "
                 "(default 0: none)\n"

@@ -15,6 +15,7 @@ export * from './metrics-registry.js';
 export * from './http/service-http-server.js';
 export * from './kafka/kafka-port.js';
 export * from './kafka/kafkajs-adapter.js';
+export * from './kafka/kafka-security.js';
 export * from './kafka/dead-letter.js';
 export * from './avro/avro-codec.js';
 export * from './avro/record-decoding.js';

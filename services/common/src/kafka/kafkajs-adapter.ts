@@ -5,7 +5,6 @@ import {
   logLevel as KafkaLogLevel,
   type Assigner,
   type KafkaConfig,
-  type SASLOptions,
   type PartitionAssigner,
   type Producer,
 } from 'kafkajs';
@@ -14,27 +13,15 @@ import type { KafkaPort, MessageProducer, OutgoingRecord } from './kafka-port.js
 import { KafkajsConsumer, type StartPositions } from './kafkajs-consumer.js';
 import { ConfluentConsumer, loadConfluentModule } from './confluent-consumer.js';
 import { sleep } from '../retry/sleep.js';
+import { resolveKafkaSecurity, type KafkaSecurityConfig } from './kafka-security.js';
 
-export interface KafkaConnectionConfig {
+export interface KafkaConnectionConfig extends KafkaSecurityConfig {
   kafkaBrokers: string[];
   kafkaClientId: string;
-  kafkaSsl: boolean;
-  kafkaSaslMechanism: 'none' | 'plain' | 'scram-sha-256' | 'scram-sha-512';
-  kafkaSaslUsername: string | undefined;
-  kafkaSaslPassword: string | undefined;
   kafkaAssignerDelayMs: number;
   kafkaFetchMaxWaitMs: number;
   /** Which client consumes (producers and admin requests stay on kafkajs). Default kafkajs. */
   kafkaClient?: 'kafkajs' | 'confluent';
-}
-
-function saslOptions(config: KafkaConnectionConfig): SASLOptions | undefined {
-  if (config.kafkaSaslMechanism === 'none') return undefined;
-  return {
-    mechanism: config.kafkaSaslMechanism,
-    username: config.kafkaSaslUsername ?? '',
-    password: config.kafkaSaslPassword ?? '',
-  } as SASLOptions;
 }
 
 /**
@@ -82,11 +69,12 @@ class KafkajsProducer implements MessageProducer {
 
 export function createKafkaPort(config: KafkaConnectionConfig, logger: Logger): KafkaPort {
   const log = logger.child({ component: 'kafkajs' });
-  const sasl = saslOptions(config);
+  // TLS and SASL settings are checked and their files read here, before any connection.
+  const { ssl, sasl } = resolveKafkaSecurity(config);
   const kafkaConfig: KafkaConfig = {
     clientId: config.kafkaClientId,
     brokers: config.kafkaBrokers,
-    ssl: config.kafkaSsl,
+    ssl,
     ...(sasl ? { sasl } : {}),
     retry: { initialRetryTime: 300, retries: 10, maxRetryTime: 10_000 },
     logLevel: KafkaLogLevel.WARN,
