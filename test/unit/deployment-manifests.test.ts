@@ -23,7 +23,7 @@ import { alertSinkSettings } from '../../services/alert-sink/src/config.js';
 import { blockerSettings } from '../../services/blocker/src/config.js';
 import { loadPolicy } from '../../services/blocker/src/policy-loader.js';
 import { detectorConfig } from '../../services/detector/src/config.js';
-import { loadRulePackFile } from '../../services/detector/src/rule-pack-loader.js';
+import { loadRulePackFile } from '../../services/detector/src/adapters/rule-pack-loader.js';
 import { generatorSettings } from '../../services/generator/src/config.js';
 import { registryConfig } from '../../services/schema-registry/src/config.js';
 import { socSettings } from '../../services/soc/src/config.js';
