@@ -78,6 +78,12 @@ export async function engineBench(ctx: BenchContext): Promise<void> {
     area: 'Engine scaling', measure: `per-event cost, default pack, unattested campaign (rules fire on every call; ${fmtInt(campaign.alertsEmitted)} alerts), 2,000 origins`,
     result: `${fmtNs(campaign.updateNs)} per event (${fmtRate(1e9 / campaign.updateNs)}; ${(campaign.updateNs / quiet.updateNs).toFixed(1)}x quiet)`,
   });
+  progress('engine: a distinct_ratio rule on 4 busy trunks, event time advancing, some events late');
+  const busy = await runTool<{ updateNs: number }>(tool, ['busy', EVENTS], { timeoutMs: 180_000, ...gcArgs });
+  results.add({
+    area: 'Engine scaling', measure: 'per-event cost, a distinct_ratio rule on 4 busy trunks (sketched counts; ~50 calls a trunk per 10 s bucket, 1 in 10 late by up to a minute)',
+    result: `${fmtNs(busy.updateNs)} per event (${fmtRate(1e9 / busy.updateNs)})`,
+  });
 
   const memory: Record<string, MemoryResult> = {};
   for (const config of ['registry', 'count', 'cli', 'default']) {
@@ -117,7 +123,7 @@ export async function engineBench(ctx: BenchContext): Promise<void> {
       result: `${fmtMs(def.windowSweepNoneDueMs ?? Number.NaN)}; ${fmtMs(def.windowSweepMs)} for ${fmtInt(def.windowKeysExpired ?? 0)} key states freed`,
     });
   }
-  results.raw['engine'] = { keyRuns, ruleRuns, quiet, campaign, memory, sizes };
+  results.raw['engine'] = { keyRuns, ruleRuns, quiet, campaign, busy, memory, sizes };
   results.note(
     'Engine figures are in-process (`bench/tools/engine-bench.ts`, one node process per configuration, `--expose-gc`, JIT warmed on a throwaway engine): ' +
     'synthetic domestic calls, not fully attested, so every origin holds state in per-calling_number rules; the time to build the synthetic events is subtracted. ' +

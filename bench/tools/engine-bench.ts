@@ -5,50 +5,12 @@
 //   ... pack K M TRAFFIC  the default rule pack, same load; TRAFFIC quiet (B-attested, half answered:
 //                         no rule fires) or campaign (unattested, never answered: rules fire on every call)
 //   ... memory CONFIG K   K origins making one quiet call each; CONFIG: registry | count | cli | default
+//   ... busy M            M calls on 4 trunks under one distinct_ratio rule, event time advancing (about
+//                         50 calls a trunk per 10 s bucket), 1 in 10 late by up to a minute
 //   ... sizes             V8 heap bytes of the objects window state is made of
-import {
-  DEFAULT_RULE_PACK, DEFAULT_RULE_PACK_SOURCE, DetectionEngine, parseAllowlistCsv, parseDnoCsv, parseNetworkJson, validateRulePack,
-  type CallEvent, type EngineOutput, type ReferenceData, type RulePack,
-} from '@telfraud/core';
-import { allowlistCsv, dnoCsv, networkJson } from '@telfraud/generator';
+import { DEFAULT_RULE_PACK, DEFAULT_RULE_PACK_SOURCE, DetectionEngine, validateRulePack, type CallEvent, type EngineOutput, type RulePack } from '@telfraud/core';
+import { BASE_TS, call, fullGc, REFERENCE, type Traffic } from '../lib/engine-load.js';
 
-const gc = (globalThis as { gc?: () => void }).gc;
-if (!gc) throw new Error('run with node --expose-gc');
-const fullGc = (): void => {
-  gc();
-  gc();
-};
-
-const BASE_TS = Date.UTC(2026, 0, 1);
-const TRUNKS = ['gb-core-ims-01', 'gb-core-ims-02', 'gb-core-ims-03', 'gb-core-ims-04'];
-/** The generator's reference data, as the detector loads it with DETECTOR_REFERENCE_DIR. */
-const REFERENCE: ReferenceData = { dno: parseDnoCsv(dnoCsv()), allowlist: parseAllowlistCsv(allowlistCsv()), network: parseNetworkJson(networkJson()) };
-
-type Traffic = 'quiet' | 'campaign';
-
-/**
- * One event of a domestic call. Both kinds are not fully attested, so every origin holds state in
- * the default pack's per-calling_number rule. `quiet`: B-attested START, and an ANSWER for every
- * other call (odd seq), so no campaign rule fires. `campaign`: C-attested STARTs that are never
- * answered, so the trunk rules fire on every call (and the CLI rule from the 20th call of an origin).
- */
-function call(seq: number, origin: number, ts: number, traffic: Traffic = 'campaign'): CallEvent {
-  const answer = traffic === 'quiet' && (seq & 1) === 1;
-  const callSeq = answer ? seq - 1 : seq;
-  return {
-    event_id: `bench-e${callSeq}-${answer ? 'A' : 'S'}`,
-    call_id: `bench-c${callSeq}`,
-    type: answer ? 'ANSWER' : 'START',
-    ts,
-    calling_number: `+4477${10_000_000 + origin}`,
-    called_number: `+4478${10_000_000 + ((seq * 7919) % 80_000_000)}`,
-    ingress_trunk: TRUNKS[seq & 3]!,
-    ingress_country: 'GB',
-    attestation: traffic === 'quiet' ? 'B' : 'C',
-    duration_ms: null,
-    sip_code: null,
-  };
-}
 
 function countRule(i: number): Record<string, unknown> {
   return {
@@ -60,6 +22,39 @@ function countRule(i: number): Record<string, unknown> {
     measures: { calls: { fn: 'count', where: { field: 'type', eq: 'START' } } },
     when: [{ measure: 'calls', op: '>=', value: 1_000_000 }],
   };
+}
+
+/** A trunk rule whose only threshold is a distinct ratio (never reached): every event evaluates the window's distinct count. */
+const BUSY_DISTINCT_RULE = {
+  id: 'busy-trunk-fanout',
+  description: 'bench: distinct callees per START on a trunk',
+  severity: 'LOW',
+  key: ['ingress_trunk'],
+  window: { type: 'sliding', size: '10m', hop: '10s' },
+  measures: { attempts: { fn: 'count', where: { field: 'type', eq: 'START' } }, fanout: { fn: 'distinct_ratio', field: 'called_number', where: { field: 'type', eq: 'START' } } },
+  when: [{ measure: 'fanout', op: '>', value: 1 }],
+};
+
+/** Busy keys with sliding windows and late events: what the replay meets on real traffic (the per-origin runs never fill a sketch). */
+function timeBusy(events: number): { updateNs: number; synthesisNs: number; alertsEmitted: number } {
+  const p = pack('bench-busy', [BUSY_DISTINCT_RULE]);
+  const synth = synthesisNs(0, events);
+  const run = (engine: DetectionEngine, n: number): number => {
+    const t0 = process.hrtime.bigint();
+    for (let j = 0; j < n; j++) {
+      // 20 calls a second over 4 trunks; every 10th a few seconds to a minute late.
+      const late = j % 10 === 9 ? ((j * 7_919) % 60) * 1_000 : 0;
+      engine.processCall(call(j, j % 50_000, BASE_TS + j * 50 - late), out);
+      if ((j & 1023) === 0) drain();
+    }
+    drain();
+    return Number(process.hrtime.bigint() - t0) / n;
+  };
+  run(new DetectionEngine(p, REFERENCE), Math.min(events, 50_000));
+  fullGc();
+  const engine = new DetectionEngine(p, REFERENCE);
+  const ns = run(engine, events);
+  return { updateNs: ns - synth, synthesisNs: synth, alertsEmitted: engine.stats().alertsEmitted };
 }
 
 function pack(name: string, rules: unknown[]): RulePack {
@@ -208,6 +203,11 @@ switch (mode) {
     };
     break;
   }
+  case 'busy': {
+    const events = num(0, 300_000);
+    result = { mode, events, ...timeBusy(events) };
+    break;
+  }
   case 'sizes': {
     result = {
       mode,
@@ -220,6 +220,6 @@ switch (mode) {
     break;
   }
   default:
-    throw new Error(`unknown mode ${String(mode)}; expected keys | rules | pack | memory | sizes`);
+    throw new Error(`unknown mode ${String(mode)}; expected keys | rules | pack | memory | busy | sizes`);
 }
 process.stdout.write(JSON.stringify(result) + '\n');

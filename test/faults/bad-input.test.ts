@@ -8,13 +8,11 @@
 import { randomBytes } from 'node:crypto';
 import avro from 'avsc';
 import { COMPATIBILITY, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRegistryClient, loadTopicSchema } from '@telfraud/common';
-import { campaignDataset, slices, type CampaignDataset, type EventRecord } from '../support/campaign-dataset.js';
-import { EventProducer, type RawMessage } from '../support/event-producer.js';
-import { GroupOffsets } from '../support/group-offsets.js';
-import { closeFaultRun, openFaultRun } from '../support/fault-run.js';
-import type { PipelineHarness } from '../support/pipeline-harness.js';
+import { type EventRecord, halves } from '../support/campaign-dataset.js';
+import { type RawMessage } from '../support/event-producer.js';
+import { useFaultRun } from '../support/fault-run.js';
 import { expectStoredToMatchReplay } from '../support/replay-comparison.js';
 import { metricSum } from '../support/service-metrics.js';
 import { requireStackEnv } from '../support/stack.js';
@@ -40,24 +38,13 @@ async function widenedWriter(run: string): Promise<{ id: number; type: avro.Type
 }
 
 describe('bad input and a duplicate flood', () => {
-  const run = `bad-${randomBytes(3).toString('hex')}`;
-  let harness: PipelineHarness;
-  let producer: EventProducer;
-  let offsets: GroupOffsets;
-  let dataset: CampaignDataset;
-
-  beforeAll(async () => {
-    ({ harness, dataset, producer, offsets } = await openFaultRun(run, env, { dataset: { seed: 9 } }));
-  });
-
-  afterAll(async () => {
-    await closeFaultRun({ producer, offsets, harness });
-  });
+  const faultRun = useFaultRun('bad', env, { dataset: { seed: 9 } });
 
   it('counts and parks each bad record by reason, counts duplicates once, and still detects the campaign', { timeout: 600_000 }, async () => {
+    const { run, harness, producer, offsets, dataset } = faultRun;
     const { topics } = harness;
     const group = `t-${run}-detector`;
-    const [first, second] = slices(dataset, 2) as [ReturnType<typeof slices>[number], ReturnType<typeof slices>[number]];
+    const [first, second] = halves(dataset);
     await producer.sendEvents(topics, first);
     await offsets.waitCaughtUp(group, [topics.calls, topics.sms]);
 

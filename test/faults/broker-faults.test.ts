@@ -5,14 +5,9 @@
  * committed, every alert the detector produced is stored, and what is stored equals the replay.
  * The faults hit the shared local broker for their few seconds; they are always undone afterwards.
  */
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { brokerControl } from '../support/broker-control.js';
-import { campaignDataset, type CampaignDataset } from '../support/campaign-dataset.js';
-import { EventProducer } from '../support/event-producer.js';
-import { GroupOffsets } from '../support/group-offsets.js';
-import { closeFaultRun, openFaultRun } from '../support/fault-run.js';
-import type { PipelineHarness } from '../support/pipeline-harness.js';
+import { useFaultRun } from '../support/fault-run.js';
 import { expectStoredToMatchReplay } from '../support/replay-comparison.js';
 import { requireStackEnv } from '../support/stack.js';
 import { readTopic } from '../support/topic-reader.js';
@@ -30,22 +25,14 @@ async function undoFaults(): Promise<void> {
 }
 
 describe('broker faults mid-stream', () => {
-  const run = `broker-${randomBytes(3).toString('hex')}`;
-  let harness: PipelineHarness;
-  let producer: EventProducer;
-  let offsets: GroupOffsets;
-  let dataset: CampaignDataset;
-
-  beforeAll(async () => {
-    ({ harness, dataset, producer, offsets } = await openFaultRun(run, env, { dataset: { seed: 7 }, producerRetryMs: 90_000 }));
-  });
+  const faultRun = useFaultRun('broker', env, { dataset: { seed: 7 }, producerRetryMs: 90_000 });
 
   afterAll(async () => {
     await undoFaults();
-    await closeFaultRun({ producer, offsets, harness });
   });
 
   it('recovers from latency, request errors and a broker outage without operator action, losing nothing', { timeout: 480_000 }, async () => {
+    const { run, harness, producer, offsets, dataset } = faultRun;
     const { topics } = harness;
     const events: string[] = [];
     const fault = async (cmd: string): Promise<void> => {

@@ -3,13 +3,9 @@
  * state by rewinding the partitions, and what ClickHouse holds equals the replay of the whole
  * dataset, while nothing it had already emitted is produced a second time.
  */
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { campaignDataset, slices, type CampaignDataset } from '../support/campaign-dataset.js';
-import { EventProducer } from '../support/event-producer.js';
-import { GroupOffsets } from '../support/group-offsets.js';
-import { closeFaultRun, openFaultRun } from '../support/fault-run.js';
-import type { PipelineHarness } from '../support/pipeline-harness.js';
+import { describe, expect, it } from 'vitest';
+import { halves } from '../support/campaign-dataset.js';
+import { useFaultRun } from '../support/fault-run.js';
 import { expectStoredToMatchReplay } from '../support/replay-comparison.js';
 import { metricSum } from '../support/service-metrics.js';
 import { requireStackEnv } from '../support/stack.js';
@@ -17,24 +13,13 @@ import { requireStackEnv } from '../support/stack.js';
 const env = requireStackEnv();
 
 describe('detector killed with SIGKILL between two halves of a campaign', () => {
-  const run = `crash-${randomBytes(3).toString('hex')}`;
-  let harness: PipelineHarness;
-  let producer: EventProducer;
-  let offsets: GroupOffsets;
-  let dataset: CampaignDataset;
-
-  beforeAll(async () => {
-    ({ harness, dataset, producer, offsets } = await openFaultRun(run, env));
-  });
-
-  afterAll(async () => {
-    await closeFaultRun({ producer, offsets, harness });
-  });
+  const faultRun = useFaultRun('crash', env);
 
   it('stores exactly what the replay of the whole dataset finds, and re-emits nothing of the first half', { timeout: 480_000 }, async () => {
+    const { run, harness, producer, offsets, dataset } = faultRun;
     const { topics } = harness;
     const group = `t-${run}-detector`;
-    const [first, second] = slices(dataset, 2) as [ReturnType<typeof slices>[number], ReturnType<typeof slices>[number]];
+    const [first, second] = halves(dataset);
 
     await producer.sendEvents(topics, first);
     await offsets.waitCaughtUp(group, [topics.calls, topics.sms]);

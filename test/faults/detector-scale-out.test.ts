@@ -4,13 +4,10 @@
  * new owner rewinds the keyed partition it is given): what ClickHouse holds equals the replay of
  * the whole dataset by one engine.
  */
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { slices, type CampaignDataset } from '../support/campaign-dataset.js';
-import type { EventProducer } from '../support/event-producer.js';
-import type { GroupOffsets } from '../support/group-offsets.js';
-import { closeFaultRun, openFaultRun } from '../support/fault-run.js';
-import type { PipelineHarness, PipelineService } from '../support/pipeline-harness.js';
+import { describe, expect, it } from 'vitest';
+import { slices } from '../support/campaign-dataset.js';
+import { useFaultRun } from '../support/fault-run.js';
+import type { PipelineService } from '../support/pipeline-harness.js';
 import { expectStoredToMatchReplay } from '../support/replay-comparison.js';
 import { metricSum } from '../support/service-metrics.js';
 import { requireStackEnv } from '../support/stack.js';
@@ -18,28 +15,18 @@ import { requireStackEnv } from '../support/stack.js';
 const env = requireStackEnv();
 
 describe('three keyed detector instances: one killed, one added mid-run', () => {
-  const run = `scale-${randomBytes(3).toString('hex')}`;
-  let harness: PipelineHarness;
-  let producer: EventProducer;
-  let offsets: GroupOffsets;
-  let dataset: CampaignDataset;
-
-  beforeAll(async () => {
-    ({ harness, dataset, producer, offsets } = await openFaultRun(run, env, { pipeline: { keyed: true } }));
-  }, 120_000);
-
-  afterAll(async () => {
-    await closeFaultRun({ producer, offsets, harness });
-  });
+  const faultRun = useFaultRun('scale', env, { pipeline: { keyed: true }, openTimeoutMs: 120_000 });
 
   const caughtUp = async (): Promise<void> => {
+    const { harness, offsets } = faultRun;
     const { topics } = harness;
     await offsets.waitCaughtUp(`${harness.detectorGroup}-router`, [topics.calls, topics.sms], 120_000);
     await offsets.waitCaughtUp(harness.detectorGroup, [topics.keyed], 120_000);
   };
-  const keyedRead = (name: PipelineService): Promise<number> => metricSum(harness.portOf(name), 'fraud_events_consumed_total', { topic: harness.topics.keyed });
+  const keyedRead = (name: PipelineService): Promise<number> => metricSum(faultRun.harness.portOf(name), 'fraud_events_consumed_total', { topic: faultRun.harness.topics.keyed });
 
   it('stores what one engine finds in the whole dataset; partitions move with their state', { timeout: 600_000 }, async () => {
+    const { harness, producer, offsets, dataset } = faultRun;
     const { topics } = harness;
     const [first, second, third] = slices(dataset, 3) as [ReturnType<typeof slices>[number], ReturnType<typeof slices>[number], ReturnType<typeof slices>[number]];
     await Promise.all([harness.startService('detector-2'), harness.startService('detector-3')]);

@@ -2,13 +2,8 @@
  * SIGTERM to the detector while a campaign is streaming in: it finishes the batch in flight,
  * commits and exits 0 well within its shutdown deadline; restarted, it loses nothing.
  */
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { campaignDataset, type CampaignDataset } from '../support/campaign-dataset.js';
-import { EventProducer } from '../support/event-producer.js';
-import { GroupOffsets } from '../support/group-offsets.js';
-import { closeFaultRun, openFaultRun } from '../support/fault-run.js';
-import type { PipelineHarness } from '../support/pipeline-harness.js';
+import { describe, expect, it } from 'vitest';
+import { useFaultRun } from '../support/fault-run.js';
 import { expectStoredToMatchReplay } from '../support/replay-comparison.js';
 import { metricSum } from '../support/service-metrics.js';
 import { requireStackEnv } from '../support/stack.js';
@@ -19,21 +14,10 @@ const env = requireStackEnv();
 const SHUTDOWN_BOUND_MS = 15_000;
 
 describe('detector stopped with SIGTERM mid-stream', () => {
-  const run = `term-${randomBytes(3).toString('hex')}`;
-  let harness: PipelineHarness;
-  let producer: EventProducer;
-  let offsets: GroupOffsets;
-  let dataset: CampaignDataset;
-
-  beforeAll(async () => {
-    ({ harness, dataset, producer, offsets } = await openFaultRun(run, env, { dataset: { seed: 6 } }));
-  });
-
-  afterAll(async () => {
-    await closeFaultRun({ producer, offsets, harness });
-  });
+  const faultRun = useFaultRun('term', env, { dataset: { seed: 6 } });
 
   it('exits 0 within its deadline, and a restart loses nothing', { timeout: 480_000 }, async () => {
+    const { run, harness, producer, offsets, dataset } = faultRun;
     const { topics } = harness;
     // About 8 s of steady production.
     const sending = producer.sendEvents(topics, dataset, { chunk: 1_500, pauseMs: 500 });

@@ -6,14 +6,9 @@
  * from the log start (it has no *_FROM_BEGINNING setting), so the check that fails without the
  * fix is the one on how: the starting positions are committed as soon as it is ready.
  */
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { slices, type CampaignDataset } from '../support/campaign-dataset.js';
-import type { EventProducer } from '../support/event-producer.js';
-import { closeFaultRun, openFaultRun } from '../support/fault-run.js';
-import { FlakyLink } from '../support/flaky-link.js';
-import type { GroupOffsets } from '../support/group-offsets.js';
-import type { PipelineHarness } from '../support/pipeline-harness.js';
+import { describe, expect, it } from 'vitest';
+import { halves } from '../support/campaign-dataset.js';
+import { useFaultRun, useFlakyLink } from '../support/fault-run.js';
 import { expectStoredToMatchReplay } from '../support/replay-comparison.js';
 import { metricSum } from '../support/service-metrics.js';
 import { requireStackEnv } from '../support/stack.js';
@@ -22,29 +17,16 @@ import { waitFor } from '../support/wait-for.js';
 const env = requireStackEnv();
 
 describe('a new alert-sink group killed before its first commit', () => {
-  const run = `ngsink-${randomBytes(3).toString('hex')}`;
-  let harness: PipelineHarness;
-  let producer: EventProducer;
-  let offsets: GroupOffsets;
-  let dataset: CampaignDataset;
-  let link: FlakyLink;
-
-  beforeAll(async () => {
-    [{ harness, dataset, producer, offsets }, link] = await Promise.all([
-      openFaultRun(run, env), FlakyLink.start(new URL(env['CLICKHOUSE_URL'] ?? 'http://127.0.0.1:8123')),
-    ]);
-  });
-
-  afterAll(async () => {
-    await link?.close();
-    await closeFaultRun({ producer, offsets, harness });
-  });
+  const faultRun = useFaultRun('ngsink', env);
+  const flaky = useFlakyLink(new URL(env['CLICKHOUSE_URL'] ?? 'http://127.0.0.1:8123'));
 
   it('restarts where the group started: every alert and victim is stored', { timeout: 280_000 }, async () => {
+    const { run, harness, producer, offsets, dataset } = faultRun;
+    const { link } = flaky;
     const { topics } = harness;
     const group = `t-${run}-fresh-sink`;
     const overrides = { SINK_GROUP_ID: group, CLICKHOUSE_URL: link.url };
-    const [first, second] = slices(dataset, 2) as [ReturnType<typeof slices>[number], ReturnType<typeof slices>[number]];
+    const [first, second] = halves(dataset);
 
     // The harness's sink runs under another group; this one starts fresh.
     expect(await harness.stopService('alert-sink')).toBe(0);

@@ -5,15 +5,11 @@
  * commit them. After the restart it must start where the group first started, not at the newest
  * record: ClickHouse ends up with what the replay of the whole dataset finds.
  */
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { slices, type CampaignDataset, type EventRecord } from '../support/campaign-dataset.js';
+import { describe, expect, it } from 'vitest';
+import { type EventRecord, halves } from '../support/campaign-dataset.js';
 import { evolvedSchemaWriter } from '../support/evolved-schema-writer.js';
-import type { EventProducer, RawMessage } from '../support/event-producer.js';
-import { closeFaultRun, openFaultRun } from '../support/fault-run.js';
-import { FlakyLink } from '../support/flaky-link.js';
-import type { GroupOffsets } from '../support/group-offsets.js';
-import type { PipelineHarness } from '../support/pipeline-harness.js';
+import type { RawMessage } from '../support/event-producer.js';
+import { useFaultRun, useFlakyLink } from '../support/fault-run.js';
 import { expectStoredToMatchReplay } from '../support/replay-comparison.js';
 import { metricSum } from '../support/service-metrics.js';
 import { requireStackEnv } from '../support/stack.js';
@@ -23,27 +19,16 @@ const env = requireStackEnv();
 const REGISTRY = env['SCHEMA_REGISTRY_URL'] ?? 'http://127.0.0.1:8081';
 
 describe('a new detector group killed before its first commit', () => {
-  const run = `ngdet-${randomBytes(3).toString('hex')}`;
-  let harness: PipelineHarness;
-  let producer: EventProducer;
-  let offsets: GroupOffsets;
-  let dataset: CampaignDataset;
-  let link: FlakyLink;
-
-  beforeAll(async () => {
-    [{ harness, dataset, producer, offsets }, link] = await Promise.all([openFaultRun(run, env), FlakyLink.start(new URL(REGISTRY))]);
-  });
-
-  afterAll(async () => {
-    await link?.close();
-    await closeFaultRun({ producer, offsets, harness });
-  });
+  const faultRun = useFaultRun('ngdet', env);
+  const flaky = useFlakyLink(new URL(REGISTRY));
 
   it('restarts where the group started: the whole campaign is detected', { timeout: 280_000 }, async () => {
+    const { run, harness, producer, offsets, dataset } = faultRun;
+    const { link } = flaky;
     const { topics } = harness;
     const group = `t-${run}-fresh`;
     const overrides = { DETECTOR_GROUP_ID: group, DETECTOR_FROM_BEGINNING: 'false', SCHEMA_REGISTRY_URL: link.url };
-    const [first, second] = slices(dataset, 2) as [ReturnType<typeof slices>[number], ReturnType<typeof slices>[number]];
+    const [first, second] = halves(dataset);
     const [encodeCall, encodeSms] = await Promise.all([evolvedSchemaWriter(REGISTRY, `t-${run}-calls-evolved-value`, 'call-events'), evolvedSchemaWriter(REGISTRY, `t-${run}-sms-evolved-value`, 'sms-events')]);
 
     // The harness's detector runs under another group; this one starts fresh, at the end of the (empty) topics.

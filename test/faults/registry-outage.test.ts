@@ -4,15 +4,11 @@
  * registry answers; down mid-run, records of already known schemas are processed from the cache,
  * and records of a writer schema it has never seen wait (retried, not parked) until it is back.
  */
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { campaignDataset, slices, type CampaignDataset } from '../support/campaign-dataset.js';
-import { EventProducer } from '../support/event-producer.js';
+import { describe, expect, it } from 'vitest';
+import { halves } from '../support/campaign-dataset.js';
 import { evolvedSchemaWriter } from '../support/evolved-schema-writer.js';
-import { FlakyLink } from '../support/flaky-link.js';
-import { GroupOffsets } from '../support/group-offsets.js';
+import { useFaultRun, useFlakyLink } from '../support/fault-run.js';
 import { httpStatus } from '../support/net.js';
-import { PipelineHarness } from '../support/pipeline-harness.js';
 import { expectStoredToMatchReplay } from '../support/replay-comparison.js';
 import { metricSum } from '../support/service-metrics.js';
 import { requireStackEnv } from '../support/stack.js';
@@ -23,30 +19,15 @@ const env = requireStackEnv();
 const REGISTRY = env['SCHEMA_REGISTRY_URL'] ?? 'http://127.0.0.1:8081';
 
 describe('schema registry outages', () => {
-  const run = `registry-${randomBytes(3).toString('hex')}`;
-  let harness: PipelineHarness;
-  let producer: EventProducer;
-  let offsets: GroupOffsets;
-  let dataset: CampaignDataset;
-  let link: FlakyLink;
-
-  beforeAll(async () => {
-    [harness, dataset, link] = await Promise.all([PipelineHarness.start(run, env), campaignDataset(run, { seed: 8 }), FlakyLink.start(new URL(REGISTRY))]);
-    producer = await EventProducer.create(env, `faults-${run}`);
-    offsets = await GroupOffsets.connect(env);
-  });
-
-  afterAll(async () => {
-    await link?.close();
-    await producer?.close();
-    await offsets?.close();
-    await harness?.stop();
-  });
+  const faultRun = useFaultRun('registry', env, { dataset: { seed: 8 } });
+  const flaky = useFlakyLink(new URL(REGISTRY));
 
   it('waits for the registry at start-up, then runs on cached schemas while it is down, losing nothing', { timeout: 600_000 }, async () => {
+    const { run, harness, producer, offsets, dataset } = faultRun;
+    const { link } = flaky;
     const { topics } = harness;
     const group = `t-${run}-detector`;
-    const [first, second] = slices(dataset, 2) as [ReturnType<typeof slices>[number], ReturnType<typeof slices>[number]];
+    const [first, second] = halves(dataset);
 
     // Start-up with the registry unreachable: not ready, says why, and is ready soon after it is back.
     expect(await harness.stopService('detector')).toBe(0);

@@ -45,7 +45,17 @@ export async function campaignDataset(run: string, options: CampaignOptions = {}
 }
 
 /** Calls and SMS cut into `parts` consecutive slices each (slice i of both covers the same share of its file). */
-export function slices(dataset: CampaignDataset, parts: number): { calls: EventRecord[]; sms: EventRecord[] }[] {
+export function slices(dataset: CampaignDataset, parts: number): DatasetSlice[] {
   const cut = <T>(list: T[], i: number): T[] => list.slice(Math.floor((list.length * i) / parts), Math.floor((list.length * (i + 1)) / parts));
   return Array.from({ length: parts }, (_, i) => ({ calls: cut(dataset.calls, i), sms: cut(dataset.sms, i) }));
+}
+
+export interface DatasetSlice {
+  calls: EventRecord[];
+  sms: EventRecord[];
+}
+
+/** The two halves of a dataset, in time order (the fault tests' "before" and "after"). */
+export function halves(dataset: CampaignDataset): [DatasetSlice, DatasetSlice] {
+  return slices(dataset, 2) as [DatasetSlice, DatasetSlice];
 }

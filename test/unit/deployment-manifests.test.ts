@@ -15,9 +15,9 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createLogger, createMetricsRegistry, kafkaSecurityProblems, loadConfig, ServiceHttpServer, type ConfigDeclaration,
+  createLogger, createMetricsRegistry, kafkaSecurityProblems, loadConfig, registrySettings, ServiceHttpServer, type ConfigDeclaration,
 } from '@telfraud/common';
-import { createTopicsSettings, registerSchemasSettings } from '../../services/common/src/provision/provision-settings.js';
+import { createTopicsSettings } from '../../services/common/src/provision/provision-settings.js';
 import { parseTopicList, TOPICS_FILE } from '../../services/common/src/provision/topic-list.js';
 import { alertSinkSettings } from '../../services/alert-sink/src/config.js';
 import { blockerSettings } from '../../services/blocker/src/config.js';
@@ -43,7 +43,8 @@ const DECLARATIONS: Record<string, ConfigDeclaration> = {
   generator: generatorSettings,
   'schema-registry': registryConfig,
   'create-topics': createTopicsSettings,
-  'register-schemas': registerSchemasSettings,
+  // The schema job (schema-registry's register-schemas-cli.ts) reads the services' registry settings.
+  'register-schemas': registrySettings,
 };
 /** Read by the image itself (deploy/docker/entrypoint.mjs), not by a service. */
 const IMAGE_VARIABLES = new Set(['SERVICE']);

@@ -8,6 +8,7 @@ export * from './clickhouse/clickhouse-client.js';
 export * from './clickhouse/sql-literal.js';
 export * from './lifecycle.js';
 export * from './service-args.js';
+export * from './service-main.js';
 export * from './retry/backoff.js';
 export * from './retry/sleep.js';
 export * from './retry/retry.js';

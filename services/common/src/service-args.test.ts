@@ -23,6 +23,13 @@ describe('parseServiceArgs', () => {
     expect(exit?.stdout).not.toContain('hunter2');
   });
 
+  it('says what a job does instead of running until a signal, when told', () => {
+    expect(parseServiceArgs('x', decl, ['--help']).exit?.stdout).toContain('Runs the x service until SIGTERM or SIGINT.');
+    const job = parseServiceArgs('x-job', decl, ['--help'], 'Does one thing, then exits.').exit?.stdout;
+    expect(job).toContain('Does one thing, then exits. It takes no arguments');
+    expect(job).not.toContain('SIGTERM');
+  });
+
   it('refuses an unknown argument with exit status 2 and the usage', () => {
     const { exit } = parseServiceArgs('x', decl, ['--port', '1']);
     expect(exit?.code).toBe(2);

@@ -6,13 +6,16 @@ export interface ServiceArgsResult {
   exit?: { code: number; stdout?: string; stderr?: string };
 }
 
-/** Usage of a service whose configuration is its environment: the declaration, rendered as a table. */
-export function serviceUsage(service: string, declaration: ConfigDeclaration): string {
+/**
+ * Usage of a service (or job) whose configuration is its environment: the declaration, rendered as
+ * a table. `summary` says what it does; a service's default: it runs until SIGTERM or SIGINT.
+ */
+export function serviceUsage(service: string, declaration: ConfigDeclaration, summary = `Runs the ${service} service until SIGTERM or SIGINT.`): string {
   const rows = Object.values(declaration).map((s) => `  ${s.env}\n      ${s.doc} (${describeSetting(s)}; ${settingDefault(s) === 'required' ? 'required' : `default ${settingDefault(s)}`})`);
   return [
     `usage: ${service} [-h | --help]`,
     '',
-    `Runs the ${service} service until SIGTERM or SIGINT. It takes no arguments: it is configured by`,
+    `${summary} It takes no arguments: it is configured by`,
     'these environment variables, all checked at start-up (every bad one reported, exit status 2):',
     '',
     ...rows,
@@ -21,18 +24,18 @@ export function serviceUsage(service: string, declaration: ConfigDeclaration): s
 }
 
 /** The command line of a service: `--help` prints its configuration; anything else is a usage error (exit 2). */
-export function parseServiceArgs(service: string, declaration: ConfigDeclaration, argv: readonly string[]): ServiceArgsResult {
+export function parseServiceArgs(service: string, declaration: ConfigDeclaration, argv: readonly string[], summary?: string): ServiceArgsResult {
   try {
     const { values } = parseArgs({ args: [...argv], strict: true, allowPositionals: false, options: { help: { type: 'boolean', short: 'h' } } });
-    return values.help ? { exit: { code: 0, stdout: serviceUsage(service, declaration) } } : {};
+    return values.help ? { exit: { code: 0, stdout: serviceUsage(service, declaration, summary) } } : {};
   } catch (err) {
-    return { exit: { code: 2, stderr: `${service}: ${err instanceof Error ? err.message : String(err)}\n\n${serviceUsage(service, declaration)}` } };
+    return { exit: { code: 2, stderr: `${service}: ${err instanceof Error ? err.message : String(err)}\n\n${serviceUsage(service, declaration, summary)}` } };
   }
 }
 
 /** For a service's main: answers `--help` (or a bad argument) and exits before anything starts. */
-export function exitOnServiceArgs(service: string, declaration: ConfigDeclaration, argv: readonly string[] = process.argv.slice(2)): void {
-  const { exit } = parseServiceArgs(service, declaration, argv);
+export function exitOnServiceArgs(service: string, declaration: ConfigDeclaration, argv: readonly string[] = process.argv.slice(2), summary?: string): void {
+  const { exit } = parseServiceArgs(service, declaration, argv, summary);
   if (!exit) return;
   if (exit.stdout) process.stdout.write(exit.stdout);
   if (exit.stderr) process.stderr.write(exit.stderr);

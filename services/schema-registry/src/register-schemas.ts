@@ -34,3 +34,15 @@ export async function registerSchemas(registry: SchemaRegistry, schemas: readonl
   }
   return out;
 }
+
+const REFUSALS = [401, 403, 409, 422];
+
+/**
+ * An answer from the registry (not allowed to write, incompatible, read-only): trying again changes
+ * nothing. Only these statuses: the client reports a refused connection as status 400.
+ */
+export function refusedByRegistry(err: unknown): boolean {
+  const status = (err as { status?: unknown }).status;
+  if (typeof status === 'number' && REFUSALS.includes(status)) return true;
+  return /incompatible|unauthori[sz]ed|forbidden|read-only/i.test(err instanceof Error ? err.message : String(err));
+}

@@ -11,7 +11,7 @@ import { createRegistryMetrics } from './registry-metrics.js';
 import { registryRoutes } from './registry-routes.js';
 import { RegistryWriter } from './registry-writer.js';
 import { SchemaStore } from './schema-store.js';
-import { registerSchemas } from './register-schemas.js';
+import { refusedByRegistry, registerSchemas } from './register-schemas.js';
 
 // Basic auth and read-only mode of the local registry, through the client the services use.
 const callEvent = readFileSync(new URL('../../../schemas/call-event.avsc', import.meta.url), 'utf8');
@@ -110,7 +110,12 @@ describe('registry read-only mode', () => {
   it('refuses the registration script there, which can still check', async () => {
     const client = createRegistryClient({ schemaRegistryUrl: readOnly, schemaRegistryUsername: undefined, schemaRegistryPassword: undefined });
     const schema = { ...loadTopicSchema('call-events'), subject: 'calls-value' };
-    await expect(registerSchemas(client, [schema], false)).rejects.toMatchObject({ status: 422 });
+    const refusal = await registerSchemas(client, [schema], false).then(() => undefined, (err: unknown) => err);
+    expect(refusal).toMatchObject({ status: 422 });
+    // The CLI gives up at once on a refusal, and retries while the registry does not answer.
+    expect(refusedByRegistry(refusal)).toBe(true);
+    const down = createRegistryClient({ schemaRegistryUrl: 'http://127.0.0.1:1', schemaRegistryUsername: undefined, schemaRegistryPassword: undefined });
+    expect(refusedByRegistry(await registerSchemas(down, [schema], false).then(() => undefined, (err: unknown) => err))).toBe(false);
     expect(await registerSchemas(client, [schema, { ...schema, subject: 'missing-value' }], true)).toEqual([
       { subject: 'calls-value', topic: 'call-events', id: 1, outcome: 'found' },
       { subject: 'missing-value', topic: 'call-events', id: undefined, outcome: 'missing' },

@@ -3,6 +3,7 @@ import { PipelineError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { BatchHandler, ConsumedRecord, ConsumerOptions, MessageConsumer, ProcessedPositions } from './kafka-port.js';
 import type { StartPositions } from './kafkajs-consumer.js';
+import { PartitionCommits } from './partition-commits.js';
 
 /**
  * The part of `@confluentinc/kafka-javascript`'s kafkajs-like API (`.KafkaJS`) this adapter uses.
@@ -55,8 +56,8 @@ export interface ConfluentConnection {
 
 /**
  * The librdkafka consumer behind the port, with the kafkajs adapter's semantics: no auto-commit;
- * after each handled batch the partitions read past their committed position are committed (or,
- * `deferCommits`, only marked processed); a seek never moves the committed position back; a
+ * after each handled batch the partitions read past their committed position are committed in the
+ * background (PartitionCommits) (or, `deferCommits`, only marked processed); a seek never moves the committed position back; a
  * partition the group has never committed gets its starting position committed at assignment,
  * before anything is processed (here inside the rebalance callback, which librdkafka awaits).
  * The group generation is counted at every assignment and revocation.
@@ -64,9 +65,8 @@ export interface ConfluentConnection {
 export class ConfluentConsumer implements MessageConsumer {
   private consumer: CfConsumer | undefined;
   private closing: Promise<void> | undefined;
-  private readonly committed = new Map<string, bigint>();
-  private readonly processed = new Map<string, bigint>();
-  private generation = 0;
+  private stopping = false;
+  private readonly commits: PartitionCommits;
 
   constructor(
     private readonly module: ConfluentModule,
@@ -74,7 +74,9 @@ export class ConfluentConsumer implements MessageConsumer {
     private readonly options: ConsumerOptions,
     private readonly logger: Logger,
     private readonly starts: StartPositions,
-  ) {}
+  ) {
+    this.commits = new PartitionCommits(options.groupId, logger);
+  }
 
   private client(): CfConsumer {
     if (!this.consumer) throw new PipelineError('INTERNAL', 'the consumer is not running');
@@ -107,9 +109,7 @@ export class ConfluentConsumer implements MessageConsumer {
       // Whole fetches to the handler, as kafkajs hands them (the default caps a batch at 32 messages).
       'js.consumer.max.batch.size': -1,
       rebalance_cb: async (err: { code: number }, assignment: CfTopicPartition[]) => {
-        this.generation++;
-        this.committed.clear();
-        this.processed.clear();
+        this.commits.newGeneration();
         if (err.code !== ERR__ASSIGN_PARTITIONS) return undefined;
         const grouped = new Map<string, number[]>();
         for (const tp of assignment) grouped.set(tp.topic, [...(grouped.get(tp.topic) ?? []), tp.partition]);
@@ -134,23 +134,22 @@ export class ConfluentConsumer implements MessageConsumer {
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         const first = batch.messages[0];
         if (!isRunning() || isStale() || !first) return;
-        const key = `${batch.topic}/${batch.partition}`;
-        if (!this.committed.has(key)) this.committed.set(key, BigInt(first.offset));
+        this.commits.readFrom(batch.topic, batch.partition, first.offset);
         const records = batch.messages.map((m): ConsumedRecord => {
           const headers: Record<string, string> = {};
           if (m.headers) for (const [k, v] of Object.entries(m.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? String(v[0]) : String(v);
           return { topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value, headers, timestamp: Number(m.timestamp) };
         });
-        const generation = this.generation;
+        const generation = this.commits.generation;
         await handler({ topic: batch.topic, partition: batch.partition, records, lag: Number(batch.offsetLag()) }, { isRunning, heartbeat });
-        if (isStale() || generation !== this.generation) return;
+        if (isStale() || generation !== this.commits.generation) return;
         resolveOffset(batch.lastOffset());
         const next = BigInt(batch.lastOffset()) + 1n;
-        if (options.deferCommits) {
-          if (next > (this.processed.get(key) ?? -1n)) this.processed.set(key, next);
-        } else if (autoCommit && next > (this.committed.get(key) ?? -1n)) {
-          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next.toString() }]);
-          if (generation === this.generation && next > (this.committed.get(key) ?? -1n)) this.committed.set(key, next);
+        if (options.deferCommits) this.commits.markProcessed(batch.topic, batch.partition, next);
+        else if (autoCommit) {
+          const committing = this.commits.handled(batch.topic, batch.partition, next, (offsets) => consumer.commitOffsets(offsets));
+          if (this.stopping || !isRunning()) await committing;
+          else committing.catch((err: unknown) => this.logger.warn('offset commit failed; retried with the next batch', { groupId: options.groupId, err }));
         }
       },
     });
@@ -167,7 +166,7 @@ export class ConfluentConsumer implements MessageConsumer {
       if (starts.length === 0) continue;
       await this.client().commitOffsets(starts.map((s) => ({ topic, partition: s.partition, offset: s.offset })));
       for (const s of starts) {
-        this.committed.set(`${topic}/${s.partition}`, BigInt(s.offset));
+        this.commits.committedAt(topic, s.partition, s.offset);
         startAt.set(`${topic}/${s.partition}`, s.offset);
       }
       this.logger.info('starting positions of a new group committed before processing', { groupId, topic, starts, fromBeginning });
@@ -176,26 +175,11 @@ export class ConfluentConsumer implements MessageConsumer {
   }
 
   processedPositions(): ProcessedPositions {
-    const offsets = [...this.processed].map(([key, offset]) => {
-      const cut = key.lastIndexOf('/');
-      return { topic: key.slice(0, cut), partition: Number(key.slice(cut + 1)), offset: offset.toString() };
-    });
-    return { generation: this.generation, offsets };
+    return this.commits.processedPositions();
   }
 
-  async commitPositions(positions: ProcessedPositions): Promise<void> {
-    if (positions.generation !== this.generation) {
-      this.logger.info('processed positions of an earlier generation not committed (a rebalance since)', { groupId: this.options.groupId });
-      return;
-    }
-    const ahead = positions.offsets.filter((o) => BigInt(o.offset) > (this.committed.get(`${o.topic}/${o.partition}`) ?? -1n));
-    if (ahead.length === 0) return;
-    await this.client().commitOffsets(ahead);
-    if (positions.generation !== this.generation) return;
-    for (const o of ahead) {
-      const key = `${o.topic}/${o.partition}`;
-      if (BigInt(o.offset) > (this.committed.get(key) ?? -1n)) this.committed.set(key, BigInt(o.offset));
-    }
+  commitPositions(positions: ProcessedPositions): Promise<void> {
+    return this.commits.commitPositions(positions, (offsets) => this.client().commitOffsets(offsets));
   }
 
   seek(topic: string, partition: number, offset: number): void {
@@ -212,8 +196,13 @@ export class ConfluentConsumer implements MessageConsumer {
   }
 
   close(): Promise<void> {
-    // disconnect() stops the run loop, waits for the batches being handled, then leaves the group.
-    this.closing ??= this.consumer?.disconnect() ?? Promise.resolve();
+    // disconnect() stops the run loop, waits for the batches being handled (which then commit
+    // before they resolve), then leaves the group; what was handled before is committed first.
+    this.closing ??= (async () => {
+      this.stopping = true;
+      await this.commits.flush().catch((err: unknown) => this.logger.warn('offsets of handled batches not committed before stopping', { groupId: this.options.groupId, err }));
+      await this.consumer?.disconnect();
+    })();
     return this.closing;
   }
 }

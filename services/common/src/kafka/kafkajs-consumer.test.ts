@@ -7,7 +7,7 @@ import { KafkajsConsumer, type StartPositions } from './kafkajs-consumer.js';
 type Listener = (event: { payload: unknown }) => void;
 
 /** Just enough of a kafkajs consumer: run() joins (GROUP_JOIN) and returns; batches are handed in by the test. */
-function fakeKafkajs(assignment: Record<string, number[]>) {
+function fakeKafkajs(assignment: Record<string, number[]>, commitGate?: () => Promise<void>) {
   const calls: string[] = [];
   const listeners = new Map<string, Listener>();
   let eachBatch: ((p: EachBatchPayload) => Promise<void>) | undefined;
@@ -46,6 +46,9 @@ function fakeKafkajs(assignment: Record<string, number[]>) {
       resolveOffset: () => undefined, uncommittedOffsets: () => ({ topics: [{ topic, partitions: [{ partition, offset: String(from + n) }] }] }),
       commitOffsetsIfNecessary: async (o: { topics: { topic: string; partitions: { partition: number; offset: string }[] }[] }) => {
         for (const t of o.topics) for (const p of t.partitions) calls.push(`commit ${t.topic}/${p.partition}@${p.offset}`);
+        if (!commitGate) return;
+        await commitGate();
+        for (const t of o.topics) for (const p of t.partitions) calls.push(`committed ${t.topic}/${p.partition}@${p.offset}`);
       },
     } as unknown as EachBatchPayload);
   };
@@ -175,7 +178,7 @@ describe('KafkajsConsumer: batches handled at once', () => {
 
 describe('KafkajsConsumer: committing what was handled', () => {
   const committed = { 0: { low: '0', high: '0', committed: 0 } };
-  const commits = (calls: string[]): string[] => calls.filter((c) => c.startsWith('commit'));
+  const commits = (calls: string[]): string[] => calls.filter((c) => c.startsWith('commit '));
 
   it('hands the handler the batch as records (headers as strings, broker timestamps, lag), then commits the next offset', async () => {
     const k = fakeKafkajs({ t: [0] });
@@ -189,6 +192,26 @@ describe('KafkajsConsumer: committing what was handled', () => {
     ]);
     expect(seen[0]!.lag).toBe(0);
     expect(commits(k.calls)).toEqual(['commit t/0@2']);
+  });
+
+  it('hands over the next batch while the previous one\'s commit travels; close() commits what was handled before stopping', async () => {
+    let open: () => void = () => undefined;
+    const gate = (): Promise<void> => new Promise<void>((resolve) => (open = resolve));
+    const k = fakeKafkajs({ t: [0] }, gate);
+    const handled: string[] = [];
+    const consumer = new KafkajsConsumer(k.consumer, { groupId: 'g', topics: ['t'] }, logger, starts(committed, k.calls));
+    await consumer.run(async (b) => void handled.push(b.records[0]!.offset));
+    await k.batch('t', 0, 0, 2);
+    await k.batch('t', 0, 2, 3);
+    // The first commit has not completed, yet the second batch was handled; its position waits for the next commit.
+    expect(handled).toEqual(['0', '2']);
+    expect(k.calls.filter((c) => c.startsWith('commit'))).toEqual(['commit t/0@2']);
+    const closing = consumer.close();
+    open();
+    await new Promise((resolve) => setImmediate(resolve));
+    open();
+    await closing;
+    expect(k.calls.filter((c) => !c.startsWith('look up'))).toEqual(['commit t/0@2', 'committed t/0@2', 'commit t/0@5', 'committed t/0@5', 'stop', 'disconnect']);
   });
 
   it('commits nothing for a batch whose handler failed, and passes the failure on (kafkajs retries the batch)', async () => {

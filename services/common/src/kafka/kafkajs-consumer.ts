@@ -1,8 +1,7 @@
 import type { Consumer, EachBatchPayload, IHeaders } from 'kafkajs';
 import type { Logger } from '../logger.js';
 import type { BatchHandler, ConsumedRecord, ConsumerOptions, MessageConsumer, ProcessedPositions } from './kafka-port.js';
-
-type Uncommitted = ReturnType<EachBatchPayload['uncommittedOffsets']>;
+import { PartitionCommits, type CommitOffsets } from './partition-commits.js';
 
 /** Records without headers (every plain event topic) share one empty, frozen object: no allocation per record. */
 const NO_HEADERS: Record<string, string> = Object.freeze({});
@@ -26,10 +25,11 @@ export interface StartPositions {
 
 /**
  * The kafkajs consumer behind the port. kafkajs runs without its own auto-commit: after each batch
- * whose handler resolved, this resolves the batch and commits every partition whose read position
- * is past what it has committed. So an unprocessed batch (stopping, or sought elsewhere) is never
- * committed, and a seek backwards (rewinding to rebuild state) never moves the committed position
- * back: kafkajs' own seek would commit the earlier offset at once.
+ * whose handler resolved, this resolves the batch and commits its partition's read position if it
+ * is past what is committed, in the background (PartitionCommits). So an unprocessed batch
+ * (stopping, or sought elsewhere) is never committed, and a seek backwards (rewinding to rebuild
+ * state) never moves the committed position back: kafkajs' own seek would commit the earlier
+ * offset at once. Once stopping, a batch's commit is awaited before the batch resolves.
  *
  * A partition the group has never committed starts at the log's end (or start, `fromBeginning`),
  * and that end moves on: a crash before the first commit would restart at the newer end and skip
@@ -38,31 +38,27 @@ export interface StartPositions {
  */
 export class KafkajsConsumer implements MessageConsumer {
   private closing: Promise<void> | undefined;
-  /** topic/partition → the furthest offset committed (or found committed) in this generation. */
-  private readonly committed = new Map<string, bigint>();
+  private stopping = false;
   /** The start of this generation's never-committed partitions, committed; batches wait for it. */
   private anchoring: Promise<void> = Promise.resolve();
   private assignment: { topic: string; partitions: number[] }[] = [];
-  /** Group joins seen: deferred commits of an older generation are skipped. */
-  private generation = 0;
-  /** `deferCommits`: topic/partition → the next offset after the batches handled in this generation. */
-  private readonly processed = new Map<string, bigint>();
+  private readonly commits: PartitionCommits;
 
   constructor(
     private readonly consumer: Consumer,
     private readonly options: ConsumerOptions,
     private readonly logger: Logger,
     private readonly starts: StartPositions,
-  ) {}
+  ) {
+    this.commits = new PartitionCommits(options.groupId, logger);
+  }
 
   async run(handler: BatchHandler): Promise<void> {
     const { consumer, options } = this;
     const autoCommit = options.autoCommit ?? true;
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       const assignment = Object.entries(event.payload.memberAssignment).map(([topic, partitions]) => ({ topic, partitions }));
-      this.committed.clear();
-      this.generation++;
-      this.processed.clear();
+      this.commits.newGeneration();
       this.logger.info('partitions assigned', { groupId: options.groupId, assignment });
       // Not awaited here (an event handler): run() and every batch await `this.anchoring`.
       void this.anchor(assignment, autoCommit);
@@ -77,7 +73,7 @@ export class KafkajsConsumer implements MessageConsumer {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: options.concurrentBatches ?? 1,
-      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset, uncommittedOffsets, commitOffsetsIfNecessary }) => {
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary }) => {
         const first = batch.messages[0];
         if (!isRunning() || isStale() || !first) return;
         await this.anchoring.catch((err: unknown) => {
@@ -88,9 +84,8 @@ export class KafkajsConsumer implements MessageConsumer {
         });
         // Sought to the committed start: the batch is fetched again from there.
         if (isStale()) return;
-        const key = `${batch.topic}/${batch.partition}`;
         // The first batch of a generation starts where the group's committed position is.
-        if (!this.committed.has(key)) this.committed.set(key, BigInt(first.offset));
+        this.commits.readFrom(batch.topic, batch.partition, first.offset);
         const records = batch.messages.map((m): ConsumedRecord => (
           { topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value, headers: headersOf(m.headers), timestamp: Number(m.timestamp) }
         ));
@@ -98,10 +93,15 @@ export class KafkajsConsumer implements MessageConsumer {
         // Sought elsewhere while handled: this batch is read again from there.
         if (isStale()) return;
         resolveOffset(batch.lastOffset());
-        if (options.deferCommits) {
-          const next = BigInt(batch.lastOffset()) + 1n;
-          if (next > (this.processed.get(key) ?? -1n)) this.processed.set(key, next);
-        } else if (autoCommit) await this.commitAhead(uncommittedOffsets(), commitOffsetsIfNecessary);
+        const next = BigInt(batch.lastOffset()) + 1n;
+        if (options.deferCommits) this.commits.markProcessed(batch.topic, batch.partition, next);
+        else if (autoCommit) {
+          // The payload's commit goes straight to the group (the consumer's own is a no-op once stopping).
+          const commit: CommitOffsets = (offsets) => commitOffsetsIfNecessary({ topics: byTopic(offsets) });
+          const committing = this.commits.handled(batch.topic, batch.partition, next, commit);
+          if (this.stopping || !isRunning()) await committing;
+          else committing.catch((err: unknown) => this.logger.warn('offset commit failed; retried with the next batch', { groupId: options.groupId, err }));
+        }
       },
     });
     // kafkajs' run() returns once the group is joined: callers then count as started. A failure is
@@ -131,48 +131,19 @@ export class KafkajsConsumer implements MessageConsumer {
       if (starts.length === 0) continue;
       await this.consumer.commitOffsets(starts.map((s) => ({ topic, partition: s.partition, offset: s.offset })));
       for (const s of starts) {
-        this.committed.set(`${topic}/${s.partition}`, BigInt(s.offset));
+        this.commits.committedAt(topic, s.partition, s.offset);
         this.consumer.seek({ topic, partition: s.partition, offset: s.offset });
       }
       this.logger.info('starting positions of a new group committed before processing', { groupId, topic, starts, fromBeginning });
     }
   }
 
-  /** Commits the resolved positions that are past what was committed; a rewound partition waits. */
-  private async commitAhead(uncommitted: Uncommitted, commit: EachBatchPayload['commitOffsetsIfNecessary']): Promise<void> {
-    const topics = uncommitted.topics
-      .map(({ topic, partitions }) => ({
-        topic,
-        partitions: partitions.filter((p) => BigInt(p.offset) > (this.committed.get(`${topic}/${p.partition}`) ?? -1n)),
-      }))
-      .filter((t) => t.partitions.length > 0);
-    if (topics.length === 0) return;
-    await commit({ topics });
-    for (const { topic, partitions } of topics) for (const p of partitions) this.committed.set(`${topic}/${p.partition}`, BigInt(p.offset));
-  }
-
   processedPositions(): ProcessedPositions {
-    const offsets = [...this.processed].map(([key, offset]) => {
-      const cut = key.lastIndexOf('/');
-      return { topic: key.slice(0, cut), partition: Number(key.slice(cut + 1)), offset: offset.toString() };
-    });
-    return { generation: this.generation, offsets };
+    return this.commits.processedPositions();
   }
 
-  async commitPositions(positions: ProcessedPositions): Promise<void> {
-    if (positions.generation !== this.generation) {
-      this.logger.info('processed positions of an earlier generation not committed (a rebalance since)', { groupId: this.options.groupId });
-      return;
-    }
-    const ahead = positions.offsets.filter((o) => BigInt(o.offset) > (this.committed.get(`${o.topic}/${o.partition}`) ?? -1n));
-    if (ahead.length === 0) return;
-    await this.consumer.commitOffsets(ahead);
-    // A join during the commit started a new generation: its positions were looked up afresh.
-    if (positions.generation !== this.generation) return;
-    for (const o of ahead) {
-      const key = `${o.topic}/${o.partition}`;
-      if (BigInt(o.offset) > (this.committed.get(key) ?? -1n)) this.committed.set(key, BigInt(o.offset));
-    }
+  commitPositions(positions: ProcessedPositions): Promise<void> {
+    return this.commits.commitPositions(positions, (offsets) => this.consumer.commitOffsets(offsets));
   }
 
   seek(topic: string, partition: number, offset: number): void {
@@ -189,8 +160,11 @@ export class KafkajsConsumer implements MessageConsumer {
   }
 
   close(): Promise<void> {
-    // kafkajs stop() waits for the running eachBatch (which commits what it processed) before leaving.
+    // kafkajs stop() waits for the running eachBatch (which then commits what it processed) before leaving.
     this.closing ??= (async () => {
+      // From now on a batch commits before it resolves; what was handled before is committed first.
+      this.stopping = true;
+      await this.commits.flush().catch((err: unknown) => this.logger.warn('offsets of handled batches not committed before stopping', { groupId: this.options.groupId, err }));
       try {
         await this.consumer.stop();
       } finally {
@@ -199,4 +173,14 @@ export class KafkajsConsumer implements MessageConsumer {
     })();
     return this.closing;
   }
+}
+
+function byTopic(offsets: readonly { topic: string; partition: number; offset: string }[]): { topic: string; partitions: { partition: number; offset: string }[] }[] {
+  const topics = new Map<string, { partition: number; offset: string }[]>();
+  for (const o of offsets) {
+    let partitions = topics.get(o.topic);
+    if (!partitions) topics.set(o.topic, (partitions = []));
+    partitions.push({ partition: o.partition, offset: o.offset });
+  }
+  return [...topics].map(([topic, partitions]) => ({ topic, partitions }));
 }

@@ -11,6 +11,7 @@ import kafkajs, { Kafka, logLevel } from 'kafkajs';
 import { ConfigError, loadConfig } from '../config.js';
 import { resolveKafkaSecurity } from '../kafka/kafka-security.js';
 import { createLogger } from '../logger.js';
+import { exitOnServiceArgs } from '../service-args.js';
 import { createTopicsSettings } from './provision-settings.js';
 import { parseTopicList } from './topic-list.js';
 import { planTopics, type ExistingTopic } from './topic-plan.js';
@@ -19,6 +20,7 @@ import { planTopics, type ExistingTopic } from './topic-plan.js';
 const { ConfigResourceTypes } = kafkajs;
 
 async function main(): Promise<number> {
+  exitOnServiceArgs('create-topics', createTopicsSettings, process.argv.slice(2), 'Creates the topics of the topic list that do not exist yet, then exits.');
   const logger = createLogger({ base: { job: 'create-topics' } });
   let config;
   let security;

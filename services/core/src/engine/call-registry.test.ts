@@ -48,5 +48,12 @@ describe('CallRegistry expiry and slots', () => {
     expect(r.size).toBe(1);
     expect(r.hasSeen('c7', 'END')).toBe(true);
   });
-});
 
+  it('never takes one call for another, even when every call id hashes alike', () => {
+    const r = new CallRegistry(() => 0);
+    for (let i = 0; i < 500; i++) expect(r.firstSighting(`c${i}`, 'START', i)).toBe(true);
+    expect(r.firstSighting('c499', 'START', 600)).toBe(false);
+    expect(r.firstSighting('c500', 'START', 600)).toBe(true);
+    expect(r.size).toBe(501);
+  });
+});

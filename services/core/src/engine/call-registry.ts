@@ -1,4 +1,7 @@
 import type { CallEventType } from '../events.js';
+import { FIXED_HASH_SEED, keyedFingerprint } from '../keyed-hash.js';
+import { growF64, growI32, growU8 } from '../windows/typed-columns.js';
+import { CallIdTable } from './call-id-table.js';
 
 const BIT: Record<CallEventType, number> = { START: 1, ANSWER: 2, END: 4 };
 
@@ -13,38 +16,53 @@ const EXPIRY_BUCKET_MS = 10_000;
  */
 const EXPIRE_PER_NEW_CALL = 4;
 const EXPIRE_PER_SWEEP = 1024;
-const INITIAL_CAPACITY = 1024;
+
+/** Slots filed in one expiry bucket, 4 bytes each. */
+class SlotList {
+  items = new Int32Array(16);
+  length = 0;
+
+  push(slot: number): void {
+    if (this.length === this.items.length) this.items = growI32(this.items, 2 * this.length);
+    this.items[this.length++] = slot;
+  }
+}
+
+const fixedHash = keyedFingerprint(FIXED_HASH_SEED);
 
 /**
  * Remembers which moments of each recent call were seen, so a re-delivered event (same event, same
  * call moment) counts once. Kept until the watermark passes the call's newest event: anything
  * older is rejected as late before it gets here.
  *
- * Packed for millions of calls: the call id maps to a slot, and a slot is two numbers in typed
- * columns (moments seen, newest event time); freed slots are reused. Expiry reads per-time-bucket
+ * Packed for millions of calls: the call id maps to a slot of a table that keeps ids as bytes (see
+ * CallIdTable: no string, no Map entry per call, and two ids never share a slot), and a slot is two
+ * numbers in typed columns (moments seen, newest event time); freed slots are reused. Expiry reads per-time-bucket
  * lists of slots (filed by the newest event time when filed), so a sweep touches only the calls in
  * buckets the watermark has reached, never every call; and it forgets them a few at a time as new
  * calls arrive, not in one pause. A call past the watermark but not yet forgotten is treated as gone.
  */
 export class CallRegistry {
-  private readonly slots = new Map<string, number>();
-  /** Slot → its call id (to forget it), undefined when free. */
-  private ids: (string | undefined)[] = [];
-  private seen = new Uint8Array(INITIAL_CAPACITY);
-  private maxTs = new Float64Array(INITIAL_CAPACITY);
-  private readonly free: number[] = [];
+  private readonly ids: CallIdTable;
+  private seen = new Uint8Array(0);
+  private maxTs = new Float64Array(0);
   /** Bucket (newest event time / EXPIRY_BUCKET_MS) → slots filed there. */
-  private readonly expiry = new Map<number, number[]>();
+  private readonly expiry = new Map<number, SlotList>();
   /** The last sweep's watermark: calls whose newest event is older are gone. */
   private expiredBefore = Number.NEGATIVE_INFINITY;
   /** Lists of slots a sweep found due, worked through a few at a time (`due[0]` from `duePos`). */
-  private readonly due: number[][] = [];
+  private readonly due: SlotList[] = [];
   private duePos = 0;
+
+  /** `hash`: of call ids, keyed in the engine (senders choose call ids; see CallIdTable). */
+  constructor(hash: (text: string) => number = (text) => fixedHash(text) | 0) {
+    this.ids = new CallIdTable(hash);
+  }
 
   /** The call's slot, or NO_SLOT: a hint for `firstSighting` while nothing else touches the registry. */
   slotOf(callId: string): number {
-    const slot = this.slots.get(callId);
-    if (slot === undefined) return NO_SLOT;
+    const slot = this.ids.find(callId);
+    if (slot < 0) return NO_SLOT;
     if (this.maxTs[slot]! < this.expiredBefore) {
       // Expired at the last sweep, not yet forgotten: forgotten now.
       this.release(slot);
@@ -80,35 +98,28 @@ export class CallRegistry {
   }
 
   private add(callId: string, seen: number, ts: number): void {
-    let slot = this.free.pop();
-    if (slot === undefined) {
-      slot = this.ids.length;
-      if (slot === this.seen.length) this.grow();
-      this.ids.push(callId);
-    } else {
-      this.ids[slot] = callId;
-    }
+    const slot = this.ids.insert(callId);
+    if (this.seen.length < this.ids.slotCapacity) this.grow(this.ids.slotCapacity);
     this.seen[slot] = seen;
     this.maxTs[slot] = ts;
-    this.slots.set(callId, slot);
     this.file(slot, ts);
     if (this.due.length > 0) this.expireSome(EXPIRE_PER_NEW_CALL);
   }
 
-  private grow(): void {
-    const seen = new Uint8Array(this.seen.length * 2);
-    seen.set(this.seen);
-    this.seen = seen;
-    const maxTs = new Float64Array(this.maxTs.length * 2);
-    maxTs.set(this.maxTs);
-    this.maxTs = maxTs;
+  private grow(capacity: number): void {
+    this.seen = growU8(this.seen, capacity);
+    this.maxTs = growF64(this.maxTs, capacity);
   }
 
   private file(slot: number, ts: number): void {
     const bucket = Math.floor(ts / EXPIRY_BUCKET_MS);
     const list = this.expiry.get(bucket);
     if (list) list.push(slot);
-    else this.expiry.set(bucket, [slot]);
+    else {
+      const created = new SlotList();
+      created.push(slot);
+      this.expiry.set(bucket, created);
+    }
   }
 
   /** Every call whose newest event is older than the watermark is gone from now on (forgotten a few at a time). */
@@ -132,9 +143,9 @@ export class CallRegistry {
       const end = Math.min(list.length, this.duePos + budget);
       budget -= end - this.duePos;
       for (let i = this.duePos; i < end; i++) {
-        const slot = list[i]!;
+        const slot = list.items[i]!;
         // A slot listed again after it was forgotten (in `slotOf`) is free, or another call's now.
-        if (this.ids[slot] === undefined) continue;
+        if (!this.ids.isLive(slot)) continue;
         const ts = this.maxTs[slot]!;
         if (ts < this.expiredBefore) this.release(slot);
         else this.file(slot, ts);
@@ -148,15 +159,20 @@ export class CallRegistry {
   }
 
   private release(slot: number): void {
-    const id = this.ids[slot]!;
-    if (this.slots.get(id) === slot) this.slots.delete(id);
-    this.ids[slot] = undefined;
-    this.free.push(slot);
+    this.ids.remove(slot);
   }
 
   /** Calls remembered (what is due is forgotten first: a figure for stats, not for the hot path). */
   get size(): number {
     this.expireSome(Number.POSITIVE_INFINITY);
-    return this.slots.size;
+    return this.ids.size;
+  }
+
+  /** Bytes held: the id table, the columns and the expiry lists (capacity). */
+  byteSize(): number {
+    let n = this.ids.byteSize() + this.seen.byteLength + this.maxTs.byteLength;
+    for (const list of this.expiry.values()) n += list.items.byteLength;
+    for (const list of this.due) n += list.items.byteLength;
+    return n;
   }
 }

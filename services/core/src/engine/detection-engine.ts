@@ -84,7 +84,8 @@ export class DetectionEngine {
   private readonly victims: VictimTracker;
   /** Calls seen, per route (one instance may own several routes of a call, each a sighting of its own); unrouted under undefined. */
   private readonly registries = new Map<string | undefined, CallRegistry>();
-  private readonly smsSeen = new Map<string, number>();
+  /** SMS seen, by event id (an SMS has one moment: recorded as a START), until the SMS watermark passes them. */
+  private readonly smsSeen: CallRegistry;
   private readonly callWatermark: Watermark;
   private readonly smsWatermark: Watermark;
   /** One event clock for calls and SMS: a sparse SMS stream is judged by the calls' progress too. */
@@ -98,10 +99,15 @@ export class DetectionEngine {
   private readonly firings: FiringHead[] = [];
 
   private readonly fingerprint: Fingerprint;
+  /** The keyed fingerprint cut to 32 bits, for hash tables keyed by strings senders choose (callees, call ids). */
+  private readonly tableHash: (text: string) => number;
 
   constructor(pack: RulePack, reference: ReferenceData, options: EngineOptions = {}) {
     this.pack = pack;
     this.fingerprint = keyedFingerprint(options.hashSeed ?? FIXED_HASH_SEED);
+    const fingerprint = this.fingerprint;
+    this.tableHash = (text) => fingerprint(text) | 0;
+    this.smsSeen = new CallRegistry(this.tableHash);
     this.reference = reference;
     const s = pack.settings;
     this.callWatermark = new Watermark(s.allowedLatenessMs);
@@ -123,7 +129,7 @@ export class DetectionEngine {
       .filter((r) => r.type === 'otp_after_call' && r.enabled)
       .map((r) => {
         if (r.type !== 'otp_after_call') unreachable('a rule that is neither window nor otp_after_call');
-        return keepOtp.get(JSON.stringify(r)) ?? new OtpCorrelator(r, compileCondition(r.suspicious, ref), (t, e, ts) => this.victims.isFlagged(t, e, ts) || this.remoteFlags.isFlagged(t, e, ts));
+        return keepOtp.get(JSON.stringify(r)) ?? new OtpCorrelator(r, compileCondition(r.suspicious, ref), (t, e, ts) => this.victims.isFlagged(t, e, ts) || this.remoteFlags.isFlagged(t, e, ts), this.tableHash);
       });
     this.evaluators = evaluators;
     this.otp = otp;
@@ -236,7 +242,7 @@ export class DetectionEngine {
   /** The calls seen on a route (one instance may own several routes of a call: each is a sighting of its own). */
   private registryFor(route: string | undefined): CallRegistry {
     let registry = this.registries.get(route);
-    if (!registry) this.registries.set(route, (registry = new CallRegistry()));
+    if (!registry) this.registries.set(route, (registry = new CallRegistry(this.tableHash)));
     return registry;
   }
 
@@ -282,7 +288,7 @@ export class DetectionEngine {
       this.counters.late++;
       return 'late';
     }
-    if (this.smsSeen.has(s.event_id)) {
+    if (this.smsSeen.hasSeen(s.event_id, 'START')) {
       this.counters.duplicates++;
       return 'duplicate';
     }
@@ -303,11 +309,10 @@ export class DetectionEngine {
   }
 
   private admitSms(s: SmsEvent, out: EngineOutput, source: string | undefined): EventOutcome {
-    if (this.smsSeen.has(s.event_id)) {
+    if (!this.smsSeen.firstSighting(s.event_id, 'START', s.ts)) {
       this.counters.duplicates++;
       return 'duplicate';
     }
-    this.smsSeen.set(s.event_id, s.ts);
     this.smsWatermark.observe(s.ts, source);
     this.counters.eventsAccepted++;
     const firings: FiringHead[] = [];
@@ -385,7 +390,7 @@ export class DetectionEngine {
       this.lastOtpSweep = watermark;
       for (const c of this.otp) c.sweep(watermark, smsWm);
     }
-    for (const [id, ts] of this.smsSeen) if (ts < smsWm) this.smsSeen.delete(id);
+    this.smsSeen.sweep(smsWm);
   }
 
   /** Frees the window state of every key whose windows can no longer change (part of the periodic sweep; public for the benchmark). */

@@ -138,5 +138,47 @@ describe('OtpCorrelator', () => {
     x.otp(CONNECT + 9 * MIN + 30 * SEC);
     expect(x.out).toHaveLength(1);
   });
-});
 
+  it('forgets every expired call in the end, a chunk per sweep, though more expire at once than one sweep forgets', () => {
+    const x = correlator();
+    const n = 20_000;
+    for (let i = 0; i < n; i++) {
+      for (const e of callEvents({ id: `bulk-${i}`, to: `+4477009${String(i).padStart(5, '0')}`, at: T0 + i, talkMs: MIN, from: '+443001110001', trunk: 'intl-7' })) {
+        if (e.type === 'ANSWER') x.c.onCallConnected(e, e.ts, x.out);
+      }
+    }
+    expect(x.c.rememberedCalls).toBe(n);
+    const past = T0 + n + 11 * MIN;
+    x.c.sweep(past, past);
+    // Gone at once: an OTP to one of them no longer matches.
+    x.c.onSms(smsEvent({ ts: T0 + 9 * MIN, recipient_number: '+447700900007', event_id: 'late-otp' }), x.out);
+    expect(x.out).toEqual([]);
+    expect(x.c.rememberedCalls).toBeGreaterThan(0);
+    for (let i = 0; i < 10 && x.c.rememberedCalls > 0; i++) x.c.sweep(past + i, past + i);
+    expect(x.c.rememberedCalls).toBe(0);
+  });
+
+  it('a call connected before the last sweep\'s cutoff but seen after it is kept until the next sweep, as before', () => {
+    const flags: [string, string][] = [];
+    const x = correlator((t, e) => flags.some(([ft, fe]) => ft === t && fe === e));
+    x.otp(CONNECT + MIN);
+    x.c.sweep(CONNECT + 10 * MIN + 30 * SEC, CONNECT + 10 * MIN + 30 * SEC); // cutoff 30 s past the connect, before the OTP: it stays
+    x.call({ at: T0, from: '+31201234567', attestation: 'B', answerEvent: false }); // known only from its END, connected before the cutoff
+    expect(x.out).toHaveLength(0);
+    flags.push(['calling_number', '+31201234567']);
+    x.c.onOriginFlagged('calling_number', '+31201234567', x.out);
+    expect(x.out.map((f) => [f.entity, f.value])).toEqual([[VICTIM, 60]]);
+  });
+
+  it('callees and calls forgotten free their slots for others without mixing up calls', () => {
+    const x = correlator();
+    x.call({ at: T0, id: 'first' });
+    x.c.sweep(CONNECT + 10 * MIN + 1, CONNECT + 10 * MIN + 1);
+    expect(x.c.rememberedCalls).toBe(0);
+    const later = T0 + 20 * MIN;
+    x.call({ at: later, id: 'second', to: '+447700900099' });
+    x.call({ at: later, id: 'third' });
+    x.otp(later + 5 * SEC + MIN);
+    expect(x.out.map((f) => f.evidence)).toEqual([['third']]);
+  });
+});

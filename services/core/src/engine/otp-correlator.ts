@@ -2,15 +2,8 @@ import type { CallEvent, SmsEvent } from '../events.js';
 import type { CallPredicate } from '../rules/condition.js';
 import type { Firing, FiringHead } from '../rules/firing.js';
 import type { OtpAfterCallRule } from '../rules/rule-pack.js';
-
-interface ConnectedCall {
-  callId: string;
-  connectTs: number;
-  trunk: string;
-  cli: string;
-  suspicious: boolean;
-  matchedOtps: Set<string> | undefined;
-}
+import { KeyTable } from '../windows/key-table.js';
+import { growF64, growI32, growU8, RecordPool } from '../windows/typed-columns.js';
 
 interface Otp {
   eventId: string;
@@ -18,46 +11,134 @@ interface Otp {
   sender: string;
 }
 
+const NONE = -1;
+/** Expired calls forgotten per call or OTP seen, and per sweep (a first chunk): see `forgetSome`. */
+const FORGET_PER_EVENT = 4;
+const FORGET_PER_SWEEP = 16_384;
+/** Trunk names shared across remembered calls (a cache: cleared when this many, so it stays bounded). */
+const TRUNK_CACHE_LIMIT = 4_096;
+
 /**
  * Account takeover in progress: an OTP SMS reaching a callee within N minutes after a connected
  * call from a suspicious origin. Both sides are remembered per callee for N minutes so the match
  * does not depend on which stream is read first.
+ *
+ * Connected calls are most of what this remembers (every call not fully attested, for minutes), so
+ * they are packed: the callee maps to a slot of a key table, a call is a record of typed columns
+ * (connect time, suspicious, next call of the same callee) plus three string references (call id,
+ * trunk, caller ID), chained per callee in arrival order. A call past the last sweep's cutoff is
+ * gone at once; its record is freed a few at a time (per call or OTP seen, and a chunk per sweep),
+ * so a sweep where many calls expire does not pause for all of them.
  */
 export class OtpCorrelator {
-  private readonly calls = new Map<string, ConnectedCall[]>();
+  private readonly callees: KeyTable;
+  /** Per callee slot: its first remembered call. */
+  private head = new Int32Array(0);
+  // Per call record.
+  private connectTs = new Float64Array(0);
+  private next = new Int32Array(0);
+  private calleeOf = new Int32Array(0);
+  /** The number of sweeps before the call was remembered: a sweep removes only calls it finds. */
+  private sweepsBefore = new Int32Array(0);
+  private suspiciousCall = new Uint8Array(0);
+  private callIds: (string | undefined)[] = [];
+  private trunks: (string | undefined)[] = [];
+  private clis: (string | undefined)[] = [];
+  private readonly records = new RecordPool((n) => {
+    this.connectTs = growF64(this.connectTs, n);
+    this.next = growI32(this.next, n);
+    this.calleeOf = growI32(this.calleeOf, n);
+    this.sweepsBefore = growI32(this.sweepsBefore, n);
+    this.suspiciousCall = growU8(this.suspiciousCall, n);
+    this.callIds.length = n;
+    this.trunks.length = n;
+    this.clis.length = n;
+  }, 256, () => this.next);
+  /** Call record → OTP event ids it matched (few calls ever match). */
+  private readonly matchedOtps = new Map<number, Set<string>>();
+  private readonly trunkNames = new Map<string, string>();
+  /**
+   * Calls connected before this (the last sweep's cutoff) and remembered before that sweep are gone,
+   * though perhaps not forgotten yet; a call remembered since is kept until the next sweep, as a
+   * sweep that deleted at once would keep it.
+   */
+  private callCutoff = Number.NEGATIVE_INFINITY;
+  private sweeps = 0;
+  /** Time bucket → call records connected in it; records of buckets a sweep reached, waiting to be forgotten. */
+  private readonly callsDue = new Map<number, number[]>();
+  private readonly forgetting: number[][] = [];
+  private forgettingPos = 0;
   private readonly otps = new Map<string, Otp[]>();
-  /** Expiry schedule: time bucket → callees with a call (or an OTP) in it, so a sweep visits only those due. */
-  private readonly callsDue = new ExpirySchedule();
+  /** Expiry schedule: time bucket → callees with an OTP in it, so a sweep visits only those due. */
   private readonly otpsDue = new ExpirySchedule();
 
+  /** `hash`: of the callee numbers (keyed, in the engine, so nobody can choose numbers that pile up in one probe run). */
   constructor(
     readonly rule: OtpAfterCallRule,
     private readonly suspicious: CallPredicate,
     private readonly isFlagged: (entityType: string, entity: string, ts: number) => boolean,
-  ) {}
+    hash?: (text: string) => number,
+  ) {
+    this.callees = new KeyTable(hash);
+  }
 
   /** ANSWER, or END with connected time: the call connected at `connectTs`. */
   onCallConnected(e: CallEvent, connectTs: number, out: FiringHead[]): void {
     const suspicious = this.suspicious(e);
     // Fully attested calls that look clean are the bank's own and the public's: not remembered.
     if (!suspicious && e.attestation === 'A') return;
-    const list = this.calls.get(e.called_number) ?? [];
-    if (list.some((c) => c.callId === e.call_id)) return;
-    const call: ConnectedCall = { callId: e.call_id, connectTs, trunk: e.ingress_trunk, cli: e.calling_number, suspicious, matchedOtps: undefined };
-    list.push(call);
-    this.calls.set(e.called_number, list);
-    this.callsDue.add(connectTs, e.called_number);
-    for (const otp of this.otps.get(e.called_number) ?? []) this.match(e.called_number, call, otp, out);
+    this.forgetSome(FORGET_PER_EVENT);
+    let slot = this.callees.find(e.called_number);
+    let last = NONE;
+    if (slot < 0) {
+      slot = this.callees.insert(e.called_number);
+      if (this.head.length < this.callees.slotCapacity) this.head = growI32(this.head, this.callees.slotCapacity, NONE);
+      this.head[slot] = NONE;
+    } else {
+      for (let r = this.head[slot]!; r !== NONE; r = this.next[r]!) {
+        if (!this.gone(r) && this.callIds[r] === e.call_id) return;
+        last = r;
+      }
+    }
+    const r = this.records.alloc();
+    this.connectTs[r] = connectTs;
+    this.next[r] = NONE;
+    this.calleeOf[r] = slot;
+    this.sweepsBefore[r] = this.sweeps;
+    this.suspiciousCall[r] = suspicious ? 1 : 0;
+    this.callIds[r] = e.call_id;
+    this.trunks[r] = this.trunkName(e.ingress_trunk);
+    this.clis[r] = e.calling_number;
+    if (last === NONE) this.head[slot] = r;
+    else this.next[last] = r;
+    const bucket = Math.floor(connectTs / EXPIRY_BUCKET_MS);
+    const due = this.callsDue.get(bucket);
+    if (due) due.push(r);
+    else this.callsDue.set(bucket, [r]);
+    for (const otp of this.otps.get(e.called_number) ?? []) this.match(e.called_number, r, otp, out);
+  }
+
+  private trunkName(trunk: string): string {
+    const known = this.trunkNames.get(trunk);
+    if (known !== undefined) return known;
+    if (this.trunkNames.size >= TRUNK_CACHE_LIMIT) this.trunkNames.clear();
+    this.trunkNames.set(trunk, trunk);
+    return trunk;
   }
 
   onSms(s: SmsEvent, out: FiringHead[]): void {
     if (s.category !== 'OTP') return;
+    this.forgetSome(FORGET_PER_EVENT);
     const otp: Otp = { eventId: s.event_id, ts: s.ts, sender: s.sender };
     const list = this.otps.get(s.recipient_number) ?? [];
     list.push(otp);
     this.otps.set(s.recipient_number, list);
     this.otpsDue.add(s.ts, s.recipient_number);
-    for (const call of this.calls.get(s.recipient_number) ?? []) this.match(s.recipient_number, call, otp, out);
+    const slot = this.callees.find(s.recipient_number);
+    if (slot < 0) return;
+    for (let r = this.head[slot]!; r !== NONE; r = this.next[r]!) {
+      if (!this.gone(r)) this.match(s.recipient_number, r, otp, out);
+    }
   }
 
   /**
@@ -67,28 +148,37 @@ export class OtpCorrelator {
    */
   onOriginFlagged(entityType: string, entity: string, out: FiringHead[]): void {
     if (entityType !== 'ingress_trunk' && entityType !== 'calling_number') return;
+    const origins = entityType === 'ingress_trunk' ? this.trunks : this.clis;
     for (const [victim, otps] of this.otps) {
-      for (const call of this.calls.get(victim) ?? []) {
-        if ((entityType === 'ingress_trunk' ? call.trunk : call.cli) !== entity) continue;
-        for (const otp of otps) this.match(victim, call, otp, out);
+      const slot = this.callees.find(victim);
+      if (slot < 0) continue;
+      for (let r = this.head[slot]!; r !== NONE; r = this.next[r]!) {
+        if (this.gone(r) || origins[r] !== entity) continue;
+        for (const otp of otps) this.match(victim, r, otp, out);
       }
     }
   }
 
-  private match(victim: string, call: ConnectedCall, otp: Otp, out: FiringHead[]): void {
-    const delay = otp.ts - call.connectTs;
+  /** `call`: a record of a remembered call. */
+  private match(victim: string, call: number, otp: Otp, out: FiringHead[]): void {
+    const connectTs = this.connectTs[call]!;
+    const delay = otp.ts - connectTs;
     if (delay < 0 || delay > this.rule.withinMs) return;
-    const flagged = this.isFlagged('ingress_trunk', call.trunk, call.connectTs) || this.isFlagged('calling_number', call.cli, call.connectTs);
-    if (!call.suspicious && !flagged) return;
-    if (call.matchedOtps?.has(otp.eventId)) return;
-    (call.matchedOtps ??= new Set()).add(otp.eventId);
+    const trunk = this.trunks[call]!;
+    const cli = this.clis[call]!;
+    const flagged = this.isFlagged('ingress_trunk', trunk, connectTs) || this.isFlagged('calling_number', cli, connectTs);
+    if (this.suspiciousCall[call] === 0 && !flagged) return;
+    let matched = this.matchedOtps.get(call);
+    if (matched?.has(otp.eventId)) return;
+    if (!matched) this.matchedOtps.set(call, (matched = new Set()));
+    matched.add(otp.eventId);
     const firing: Firing = {
       ruleId: this.rule.id, severity: this.rule.severity, description: this.rule.description,
       entityType: 'called_number', entity: victim,
-      windowStart: call.connectTs, windowEnd: call.connectTs + this.rule.withinMs, ts: Math.max(otp.ts, call.connectTs),
+      windowStart: connectTs, windowEnd: connectTs + this.rule.withinMs, ts: Math.max(otp.ts, connectTs),
       value: Math.round(delay / 1000), threshold: Math.round(this.rule.withinMs / 1000), measures: { delay_s: Math.round(delay / 1000) },
-      evidence: [call.callId], cooldownMs: this.rule.cooldownMs,
-      summary: `OTP SMS from ${otp.sender} reached ${victim} ${Math.round(delay / 1000)} s after a connected call from ${flagged ? 'flagged' : 'suspicious'} origin ${call.trunk} presenting ${call.cli}: account takeover likely in progress`,
+      evidence: [this.callIds[call]!], cooldownMs: this.rule.cooldownMs,
+      summary: `OTP SMS from ${otp.sender} reached ${victim} ${Math.round(delay / 1000)} s after a connected call from ${flagged ? 'flagged' : 'suspicious'} origin ${trunk} presenting ${cli}: account takeover likely in progress`,
     };
     out.push(firing);
   }
@@ -101,13 +191,19 @@ export class OtpCorrelator {
   sweep(callWatermark: number, smsWatermark: number): void {
     const callCutoff = otherStreamCutoff(callWatermark, smsWatermark) - this.rule.withinMs;
     const otpCutoff = otherStreamCutoff(smsWatermark, callWatermark) - this.rule.withinMs;
-    this.callsDue.takeDue(callCutoff, (k) => {
-      const list = this.calls.get(k);
-      if (!list) return;
-      const live = list.filter((c) => c.connectTs >= callCutoff);
-      if (live.length === 0) this.calls.delete(k); else if (live.length !== list.length) this.calls.set(k, live);
-      return live.map((c) => c.connectTs);
-    });
+    if (callCutoff > Number.NEGATIVE_INFINITY) {
+      // Both watermarks only move forward: so does the cutoff.
+      this.callCutoff = Math.max(this.callCutoff, callCutoff);
+      this.sweeps++;
+      const reached = Math.floor(callCutoff / EXPIRY_BUCKET_MS);
+      const due: number[] = [];
+      for (const bucket of this.callsDue.keys()) if (bucket <= reached) due.push(bucket);
+      for (const bucket of due) {
+        this.forgetting.push(this.callsDue.get(bucket)!);
+        this.callsDue.delete(bucket);
+      }
+    }
+    this.forgetSome(FORGET_PER_SWEEP);
     this.otpsDue.takeDue(otpCutoff, (k) => {
       const list = this.otps.get(k);
       if (!list) return;
@@ -115,6 +211,66 @@ export class OtpCorrelator {
       if (live.length === 0) this.otps.delete(k); else if (live.length !== list.length) this.otps.set(k, live);
       return live.map((o) => o.ts);
     });
+  }
+
+  /**
+   * Works through up to `budget` records of buckets a sweep reached: calls past the cutoff are
+   * forgotten, others (in the bucket the cutoff falls in) filed again for the next sweep.
+   */
+  private forgetSome(budget: number): void {
+    while (budget > 0 && this.forgetting.length > 0) {
+      const list = this.forgetting[0]!;
+      const end = Math.min(list.length, this.forgettingPos + budget);
+      budget -= end - this.forgettingPos;
+      for (let i = this.forgettingPos; i < end; i++) {
+        const r = list[i]!;
+        // Every record here was remembered before the sweep that made it due.
+        const ts = this.connectTs[r]!;
+        if (ts < this.callCutoff) this.forget(r);
+        else {
+          const bucket = Math.floor(ts / EXPIRY_BUCKET_MS);
+          const due = this.callsDue.get(bucket);
+          if (due) due.push(r);
+          else this.callsDue.set(bucket, [r]);
+        }
+      }
+      if (end < list.length) this.forgettingPos = end;
+      else {
+        this.forgetting.shift();
+        this.forgettingPos = 0;
+      }
+    }
+  }
+
+  private gone(r: number): boolean {
+    return this.connectTs[r]! < this.callCutoff && this.sweepsBefore[r]! < this.sweeps;
+  }
+
+  private forget(r: number): void {
+    const slot = this.calleeOf[r]!;
+    let prev = NONE;
+    for (let c = this.head[slot]!; c !== r; c = this.next[c]!) prev = c;
+    const after = this.next[r]!;
+    if (prev === NONE) this.head[slot] = after;
+    else this.next[prev] = after;
+    if (this.head[slot] === NONE) this.callees.remove(slot);
+    this.callIds[r] = undefined;
+    this.trunks[r] = undefined;
+    this.clis[r] = undefined;
+    this.matchedOtps.delete(r);
+    this.records.free(r);
+  }
+
+  /** Calls remembered, including those gone but not yet forgotten (for tests). */
+  get rememberedCalls(): number {
+    return this.records.live;
+  }
+
+  /** Bytes of the packed calls (typed columns, string references, callee table), not the strings. */
+  callBytes(): number {
+    const cap = this.records.capacity;
+    return this.head.byteLength + this.connectTs.byteLength + this.next.byteLength + this.calleeOf.byteLength + this.sweepsBefore.byteLength
+      + this.suspiciousCall.byteLength + 3 * 8 * cap + this.callees.bytes();
   }
 }
 

@@ -9,10 +9,7 @@ export type CallPredicate = (event: CallEvent) => boolean;
 
 /** Compiles a declarative condition into a closure once, so the hot path does no interpretation. */
 export function compileCondition(cond: Condition, ref: () => ReferenceData): CallPredicate {
-  if ('all' in cond) {
-    const parts = cond.all.map((c) => compileCondition(c, ref));
-    return (e) => parts.every((p) => p(e));
-  }
+  if ('all' in cond) return allOf(cond.all.map((c) => compileCondition(c, ref)));
   if ('any' in cond) {
     const parts = cond.any.map((c) => compileCondition(c, ref));
     return (e) => parts.some((p) => p(e));
@@ -32,6 +29,10 @@ export function compileCondition(cond: Condition, ref: () => ReferenceData): Cal
   }
   const f = cond.field;
   const get = (e: CallEvent): unknown => e[f];
+  // The fields every pack tests read directly (a property load the JIT can inline, not a keyed one).
+  if ('eq' in cond && f === 'type') { const v = cond.eq; return (e) => e.type === v; }
+  if ('lt' in cond && f === 'duration_ms') { const v = cond.lt; return (e) => { const x = e.duration_ms; return typeof x === 'number' && x < v; }; }
+  if ('gt' in cond && f === 'duration_ms') { const v = cond.gt; return (e) => { const x = e.duration_ms; return typeof x === 'number' && x > v; }; }
   if ('eq' in cond) { const v = cond.eq; return (e) => get(e) === v; }
   if ('ne' in cond) { const v = cond.ne; return (e) => get(e) !== v; }
   if ('in' in cond) { const s = new Set<unknown>(cond.in); return (e) => s.has(get(e)); }
@@ -45,4 +46,13 @@ export function compileCondition(cond: Condition, ref: () => ReferenceData): Cal
   if ('lt' in cond) { const v = cond.lt; return (e) => { const x = get(e); return typeof x === 'number' && x < v; }; }
   const v = cond.lte;
   return (e) => { const x = get(e); return typeof x === 'number' && x <= v; };
+}
+
+/** A conjunction, unrolled for the usual two or three parts (no callback per part on the hot path). */
+function allOf(parts: CallPredicate[]): CallPredicate {
+  const [a, b, c] = parts;
+  if (parts.length === 1) return a!;
+  if (parts.length === 2) return (e) => a!(e) && b!(e);
+  if (parts.length === 3) return (e) => a!(e) && b!(e) && c!(e);
+  return (e) => parts.every((p) => p(e));
 }

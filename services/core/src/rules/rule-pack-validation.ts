@@ -1,10 +1,10 @@
-import { CALL_FIELDS, SEVERITIES, type CallField, type Severity } from '../events.js';
+import { CALL_FIELDS, type CallField, type Severity } from '../events.js';
 import { bareDurationNotice, readDuration } from '../duration.js';
 import {
-  COMPARISON_OPS, DURATIONS, FIELD_KINDS, FIELD_OPS, INTEGER_SETTINGS, KEYS, LIST_OPS, MEASURE_FNS, NUMERIC_MEASURE_FIELDS,
-  ORDER_OPS, REFERENCE_CHECKS, RULE_ID_PATTERN, RULE_PACK_LIMITS as LIMITS,
-  type DurationField, type FieldKind,
+  DURATIONS, FIELD_KINDS, FIELD_OPS, INTEGER_SETTINGS, LIST_OPS, MEASURE_FNS, ORDER_OPS, REFERENCE_CHECKS, RULE_ID_PATTERN, RULE_PACK_LIMITS as LIMITS,
+  RulePackDocument, type DurationField, type FieldKind,
 } from './rule-pack-declaration.js';
+import { showValue as show, structureProblems } from './rule-pack-structure.js';
 import {
   type ComparisonOp, type Condition, type EngineSettings, type Measure, type OtpAfterCallRule,
   type ReferenceCheck, type Rule, type RulePack, type Threshold, type WindowRule, type WindowSpec,
@@ -44,12 +44,7 @@ class Collector {
   }
 }
 
-const show = (v: unknown): string => {
-  const s = JSON.stringify(v) ?? String(v);
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
-};
-
-/** A misspelt property would otherwise be ignored silently (e.g. `filtr` widening a rule to all traffic). */
+/** A misspelt property of a condition would otherwise be ignored silently (e.g. `negate` beside `ref`). */
 function unknownKeys(c: Collector, prefix: string, v: Obj, allowed: readonly string[]): void {
   for (const k of Object.keys(v)) if (!allowed.includes(k)) c.add(prefix + k, `is not a known field (${allowed.join(', ')})`);
 }
@@ -76,18 +71,6 @@ function duration(c: Collector, path: string, v: unknown, bound: DurationField):
   return ms;
 }
 
-function text(c: Collector, path: string, v: unknown, max: number): string | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string' || v.length > max) return c.add(path, `must be a string of at most ${max} characters`), undefined;
-  return v;
-}
-
-function flag(c: Collector, path: string, v: unknown, def: boolean): boolean {
-  if (v === undefined) return def;
-  if (typeof v !== 'boolean') return c.add(path, 'must be true or false'), def;
-  return v;
-}
-
 /**
  * Depth and size of a condition tree, walked with an explicit stack: a pack nesting `not` 5,000
  * deep must be refused, not overflow the validator's (or the compiler's) call stack. The walk stops
@@ -110,6 +93,20 @@ function conditionShape(v: unknown, budget: number): { depth: number; nodes: num
     if ('not' in node) stack.push([node['not'], d + 1]);
   }
   return { depth, nodes };
+}
+
+/** Deeper than a good pack can be: a condition at its deepest, in a measure of a rule of the pack. */
+const MAX_DOCUMENT_DEPTH = 2 * LIMITS.conditionDepth + 8;
+
+/** Whether a document nests objects and arrays deeper than `limit`, walked with an explicit stack. */
+function nestsDeeperThan(v: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[v, 0]];
+  while (stack.length > 0) {
+    const [node, d] = stack.pop()!;
+    if (d > limit) return true;
+    if (typeof node === 'object' && node !== null) for (const x of Object.values(node)) stack.push([x, d + 1]);
+  }
+  return false;
 }
 
 /** Per rule: the condition nodes still allowed. */
@@ -202,40 +199,30 @@ function condition(c: Collector, path: string, v: unknown): Condition | undefine
   return { field: f, [op]: arg } as Condition;
 }
 
+/**
+ * What the declaration cannot say of a measure: conditions (their words depend on the field they
+ * compare), `dropDigits` only on phone numbers, one ratio bound at most. Its shape is checked
+ * against `MeasureDocument`.
+ */
 function measure(c: Collector, path: string, v: unknown, budget: ConditionBudget): Measure | undefined {
-  if (!isObj(v)) return c.add(path, 'must be a measure object'), undefined;
-  const fn = v['fn'];
-  if (typeof fn !== 'string' || !(MEASURE_FNS as readonly string[]).includes(fn)) {
-    c.add(`${path}.fn`, `must be one of ${MEASURE_FNS.join(', ')}`);
-    return undefined;
-  }
-  const name = fn as (typeof MEASURE_FNS)[number];
-  unknownKeys(c, `${path}.`, v, KEYS.measure[name]);
+  // An unknown fn is the declaration's to report; nothing else of the measure means anything then.
+  if (!isObj(v) || !(MEASURE_FNS as readonly unknown[]).includes(v['fn'])) return undefined;
+  const fn = v['fn'] as (typeof MEASURE_FNS)[number];
   const where = v['where'] === undefined ? undefined : checkedCondition(c, `${path}.where`, v['where'], budget);
   const w = where ? { where } : {};
   const bounds = RATIO_BOUNDS.filter((k) => v[k] !== undefined);
-  if (bounds.length > 0 && name !== 'ratio') c.add(`${path}.${bounds[0]!}`, 'applies only to ratio');
+  if (bounds.length > 0 && fn !== 'ratio') c.add(`${path}.${bounds[0]!}`, 'applies only to ratio');
   if (bounds.length > 1) c.add(`${path}.upperBound`, 'give lowerBound or upperBound, not both');
-  for (const k of bounds) {
-    const b = v[k];
-    if (typeof b !== 'number' || !(b > 0.5 && b < 1)) c.add(`${path}.${k}`, 'must be a confidence above 0.5 and below 1, such as 0.95');
-  }
-  switch (name) {
+  switch (fn) {
     case 'count': return { fn: 'count', ...w };
     case 'distinct':
     case 'distinct_ratio': {
-      const f = field(c, `${path}.field`, v['field']);
+      const f = v['field'] as CallField;
       const d = v['dropDigits'];
-      const { min, max } = LIMITS.dropDigits;
-      if (d !== undefined && (typeof d !== 'number' || !Number.isInteger(d) || d < min || d > max)) {
-        c.add(`${path}.dropDigits`, `must be an integer from ${min} to ${max}`);
-        return undefined;
-      }
-      if (d !== undefined && f && !PHONE_FIELDS.includes(f)) {
+      if (typeof d === 'number' && (CALL_FIELDS as readonly unknown[]).includes(f) && !PHONE_FIELDS.includes(f)) {
         c.add(`${path}.dropDigits`, `applies only to a phone-number field (${PHONE_FIELDS.join(', ')})`);
-        return undefined;
       }
-      return f && { fn: name, field: f, ...w, ...(d !== undefined ? { dropDigits: d } : {}) };
+      return { fn, field: f, ...w, ...(d !== undefined ? { dropDigits: d as number } : {}) };
     }
     case 'ratio': {
       const numerator = checkedCondition(c, `${path}.numerator`, v['numerator'], budget);
@@ -243,23 +230,16 @@ function measure(c: Collector, path: string, v: unknown, budget: ConditionBudget
       const bound = typeof v['lowerBound'] === 'number' ? { lowerBound: v['lowerBound'] } : typeof v['upperBound'] === 'number' ? { upperBound: v['upperBound'] } : {};
       return numerator && { fn: 'ratio', numerator, ...(denominator ? { denominator } : {}), ...bound };
     }
-    default: {
-      if (!(NUMERIC_MEASURE_FIELDS as readonly string[]).includes(String(v['field']))) return c.add(`${path}.field`, `must be one of ${NUMERIC_MEASURE_FIELDS.join(', ')}`), undefined;
-      return { fn: name, field: v['field'] as (typeof NUMERIC_MEASURE_FIELDS)[number], ...w };
-    }
+    default:
+      return { fn: fn as 'sum', field: v['field'] as 'duration_ms', ...w };
   }
 }
 
+/** Durations read and bounded, a hop dividing its window; the shape is `WindowRuleDocument`'s. */
 function windowSpec(c: Collector, v: unknown): WindowSpec {
   const fallback: WindowSpec = { type: 'tumbling', sizeMs: 60_000 };
-  if (!isObj(v)) return c.add('window', 'must be an object'), fallback;
-  const type = v['type'];
-  if (type !== 'sliding' && type !== 'tumbling' && type !== 'session') {
-    c.add('window.type', 'must be sliding, tumbling or session');
-    return fallback;
-  }
-  unknownKeys(c, 'window.', v, KEYS.window[type]);
-  switch (type) {
+  if (!isObj(v)) return fallback;
+  switch (v['type']) {
     case 'sliding': {
       const sizeMs = duration(c, 'window.size', v['size'], 'window.size');
       const hopMs = duration(c, 'window.hop', v['hop'] ?? DURATIONS['window.hop'].default, 'window.hop');
@@ -271,65 +251,49 @@ function windowSpec(c: Collector, v: unknown): WindowSpec {
     case 'session': return {
       type: 'session', gapMs: duration(c, 'window.gap', v['gap'], 'window.gap'), maxMs: duration(c, 'window.max', v['max'] ?? DURATIONS['window.max'].default, 'window.max'),
     };
+    default: return fallback;
   }
 }
 
-function severity(c: Collector, v: unknown): Severity {
-  if (typeof v === 'string' && (SEVERITIES as readonly string[]).includes(v)) return v as Severity;
-  c.add('severity', `must be one of ${SEVERITIES.join(', ')}`);
-  return 'LOW';
-}
+const orDefault = <T>(v: unknown, kind: 'string' | 'boolean', def: T): T => (typeof v === kind ? (v as T) : def);
 
 function windowRule(c: Collector, v: Obj, id: string): WindowRule {
-  unknownKeys(c, '', v, KEYS.windowRule);
   const budget = new ConditionBudget();
   const keyRaw = v['key'];
-  const keys = Array.isArray(keyRaw) ? keyRaw : [keyRaw];
-  if (keys.length === 0 || keys.length > LIMITS.keyFields) c.add('key', `must name 1 to ${LIMITS.keyFields} call-event fields`);
-  const key = keys.slice(0, LIMITS.keyFields).map((k, i) => field(c, `key[${i}]`, k)).filter((k): k is CallField => k !== undefined);
+  const key = (Array.isArray(keyRaw) ? keyRaw : [keyRaw]).filter((k): k is CallField => (CALL_FIELDS as readonly unknown[]).includes(k));
   const measures: Record<string, Measure> = {};
-  const rawMeasures = v['measures'];
-  if (!isObj(rawMeasures) || Object.keys(rawMeasures).length === 0) c.add('measures', 'must be an object of named measures');
-  else if (Object.keys(rawMeasures).length > LIMITS.measuresPerRule) c.add('measures', `must name at most ${LIMITS.measuresPerRule} measures`);
-  else for (const [name, m] of Object.entries(rawMeasures)) {
+  const rawMeasures = isObj(v['measures']) ? v['measures'] : {};
+  for (const [name, m] of Object.entries(rawMeasures)) {
     const parsed = measure(c, `measures.${name}`, m, budget);
     if (parsed) measures[name] = parsed;
   }
   const when: Threshold[] = [];
-  const rawWhen = v['when'];
-  if (!Array.isArray(rawWhen) || rawWhen.length === 0) c.add('when', 'must be a non-empty array of {measure, op, value}');
-  else if (rawWhen.length > LIMITS.thresholdsPerRule) c.add('when', `must hold at most ${LIMITS.thresholdsPerRule} thresholds`);
-  else rawWhen.forEach((t: unknown, i: number) => {
-    if (!isObj(t)) return c.add(`when[${i}]`, 'must be an object');
-    unknownKeys(c, `when[${i}].`, t, KEYS.threshold);
-    if (typeof t['measure'] !== 'string' || !Object.hasOwn(rawMeasures as Obj, t['measure'])) return c.add(`when[${i}].measure`, `must name a declared measure, got ${show(t['measure'])}`);
-    if (!(COMPARISON_OPS as readonly unknown[]).includes(t['op'])) return c.add(`when[${i}].op`, `must be one of ${COMPARISON_OPS.join(' ')}`);
-    const value = t['value'];
-    if (typeof value !== 'number' || !Number.isFinite(value)) return c.add(`when[${i}].value`, 'must be a finite number');
-    if (Math.abs(value) > LIMITS.thresholdMagnitude) return c.add(`when[${i}].value`, `must be within ±${LIMITS.thresholdMagnitude}`);
-    when.push({ measure: t['measure'], op: t['op'] as ComparisonOp, value });
+  const rawWhen = Array.isArray(v['when']) ? v['when'] as unknown[] : [];
+  rawWhen.forEach((t: unknown, i: number) => {
+    if (!isObj(t)) return;
+    if (!Object.hasOwn(rawMeasures, String(t['measure']))) return c.add(`when[${i}].measure`, `must name a declared measure, got ${show(t['measure'])}`);
+    when.push({ measure: String(t['measure']), op: t['op'] as ComparisonOp, value: t['value'] as number });
   });
   return {
     id, type: 'window',
-    description: text(c, 'description', v['description'], LIMITS.descriptionLength) ?? '',
-    severity: severity(c, v['severity']),
-    enabled: flag(c, 'enabled', v['enabled'], true),
+    description: orDefault(v['description'], 'string', ''),
+    severity: v['severity'] as Severity,
+    enabled: orDefault(v['enabled'], 'boolean', true),
     key,
     window: windowSpec(c, v['window']),
     filter: v['filter'] === undefined ? undefined : checkedCondition(c, 'filter', v['filter'], budget),
     measures, when,
     cooldownMs: duration(c, 'cooldown', v['cooldown'] ?? DURATIONS['cooldown'].default, 'cooldown'),
-    victims: flag(c, 'victims', v['victims'], true),
+    victims: orDefault(v['victims'], 'boolean', true),
   };
 }
 
 function otpRule(c: Collector, v: Obj, id: string): OtpAfterCallRule {
-  unknownKeys(c, '', v, KEYS.otpRule);
   return {
     id, type: 'otp_after_call',
-    description: text(c, 'description', v['description'], LIMITS.descriptionLength) ?? '',
-    severity: severity(c, v['severity']),
-    enabled: flag(c, 'enabled', v['enabled'], true),
+    description: orDefault(v['description'], 'string', ''),
+    severity: v['severity'] as Severity,
+    enabled: orDefault(v['enabled'], 'boolean', true),
     withinMs: duration(c, 'within', v['within'] ?? DURATIONS['within'].default, 'within'),
     suspicious: checkedCondition(c, 'suspicious', v['suspicious'], new ConditionBudget()) ?? { ref: 'dno' },
     cooldownMs: duration(c, 'cooldown', v['cooldown'] ?? DURATIONS['otp.cooldown'].default, 'otp.cooldown'),
@@ -337,19 +301,12 @@ function otpRule(c: Collector, v: Obj, id: string): OtpAfterCallRule {
 }
 
 function settings(c: Collector, v: unknown): EngineSettings {
+  const s = isObj(v) ? v : {};
   const d = (key: 'allowedLateness' | 'maxEventTimeJump' | 'victimMinDuration' | 'victimLookback' | 'victimFollow'): number => {
     const bound = `settings.${key}` as const;
-    return duration(c, bound, (isObj(v) ? v[key] : undefined) ?? DURATIONS[bound].default, bound);
+    return duration(c, bound, s[key] ?? DURATIONS[bound].default, bound);
   };
-  const n = (key: keyof typeof INTEGER_SETTINGS): number => {
-    const b = INTEGER_SETTINGS[key];
-    const x = isObj(v) ? v[key] : undefined;
-    if (x === undefined) return b.default;
-    if (typeof x !== 'number' || !Number.isInteger(x) || x < b.min || x > b.max) return c.add(`settings.${key}`, `must be an integer from ${b.min} to ${b.max}`), b.default;
-    return x;
-  };
-  if (v !== undefined && !isObj(v)) c.add('settings', 'must be an object');
-  if (isObj(v)) unknownKeys(c, 'settings.', v, KEYS.settings);
+  const n = (key: keyof typeof INTEGER_SETTINGS): number => (typeof s[key] === 'number' ? s[key] : INTEGER_SETTINGS[key].default);
   return {
     allowedLatenessMs: d('allowedLateness'),
     maxEventTimeJumpMs: d('maxEventTimeJump'),
@@ -357,7 +314,7 @@ function settings(c: Collector, v: unknown): EngineSettings {
     victimLookbackMs: d('victimLookback'),
     victimFollowMs: d('victimFollow'),
     victimLogMaxCalls: n('victimLogMaxCalls'),
-    escalateOnAgreement: flag(c, 'settings.escalateOnAgreement', isObj(v) ? v['escalateOnAgreement'] : undefined, true),
+    escalateOnAgreement: orDefault(s['escalateOnAgreement'], 'boolean', true),
     evidenceSize: n('evidenceSize'),
   };
 }
@@ -367,43 +324,82 @@ export interface RulePackReading {
   onDeprecated?: (notice: string) => void;
 }
 
-/** Validates raw JSON (or YAML) into a RulePack; throws RulePackError naming every bad rule and field. */
+/** A problem with the part of the pack it belongs to: the pack (-2), its settings (-1) or rule i. */
+interface Located extends RulePackProblem {
+  owner: number;
+}
+
+/** The order a rule's problems are listed in: the order an analyst reads a rule (what it counts, then how). */
+const FIELD_ORDER = ['', 'id', 'type', 'key', 'measures', 'when', 'description', 'severity', 'enabled', 'window', 'filter', 'within', 'suspicious', 'cooldown', 'victims'];
+const fieldRank = (path: string): number => {
+  const i = FIELD_ORDER.indexOf(path.split(/[.[]/)[0] ?? '');
+  // A field the declaration does not know (a typo) is listed before the known ones, as a reader meets it first.
+  return i < 0 ? 0.5 : i;
+};
+
+/** `rules[3].window.size` → rule `fanout` (or `#3`), field `window.size`; settings and the pack keep their full path. */
+function locate(at: string[], message: string, labels: readonly string[]): Located {
+  const field = (segments: string[]): string =>
+    segments.reduce((p, seg) => (/^\d+$/.test(seg) ? `${p}[${seg}]` : p === '' ? seg : `${p}.${seg}`), '');
+  if (at[0] === 'rules' && at.length > 1) {
+    const i = Number(at[1]);
+    return { owner: i, rule: labels[i] ?? `#${i}`, path: field(at.slice(2)), message };
+  }
+  if (at[0] === 'settings') return { owner: -1, rule: 'settings', path: field(at), message };
+  return { owner: -2, rule: 'pack', path: field(at), message };
+}
+
+/**
+ * Validates raw JSON (or YAML) into a RulePack; throws RulePackError naming every bad rule and field.
+ * The shape is checked against the declaration (`RulePackDocument`); what a schema cannot say
+ * (duration bounds, thresholds naming declared measures, a hop dividing its window, condition depth
+ * and size, conditions comparing a field with values of its kind, ids used once) is checked here.
+ */
 export function validateRulePack(raw: unknown, reading: RulePackReading = {}): RulePack {
   if (!isObj(raw)) throw new RulePackError([{ rule: 'pack', path: '', message: 'must be a JSON object' }]);
+  const rawRules = Array.isArray(raw['rules']) && raw['rules'].length <= LIMITS.rules ? raw['rules'] as unknown[] : [];
+  const labels = rawRules.map((r, i) => (isObj(r) && typeof r['id'] === 'string' && ID.test(r['id']) ? r['id'] : `#${i}`));
   const notices: string[] = [];
-  const pack = new Collector('pack', notices);
-  unknownKeys(pack, '', raw, KEYS.pack);
-  if (raw['version'] !== 1) pack.add('version', 'must be 1');
-  const name = text(pack, 'name', raw['name'], LIMITS.stringLength);
-  const problems = pack.problems;
+  const found: Located[] = [];
   const s = new Collector('settings', notices);
   const parsedSettings = settings(s, raw['settings']);
-  problems.push(...s.problems);
+  found.push(...s.problems.map((p) => ({ ...p, owner: -1 })));
   const rules: Rule[] = [];
   const seen = new Set<string>();
-  const rawRules = raw['rules'];
-  if (!Array.isArray(rawRules)) problems.push({ rule: 'pack', path: 'rules', message: 'must be an array' });
-  else if (rawRules.length > LIMITS.rules) problems.push({ rule: 'pack', path: 'rules', message: `must hold at most ${LIMITS.rules} rules, got ${rawRules.length}` });
-  else rawRules.forEach((r: unknown, i: number) => {
-    const id = isObj(r) && typeof r['id'] === 'string' && ID.test(r['id']) ? r['id'] : undefined;
-    const c = new Collector(id ?? `#${i}`, notices);
-    if (!isObj(r)) c.add('', 'must be an object');
-    else {
-      if (!id) c.add('id', 'must be 1-64 chars of a-z 0-9 . _ - starting with a letter or digit');
-      else if (seen.has(id)) c.add('id', 'is used by another rule');
-      if (id) seen.add(id);
-      if (r['type'] === 'window' || r['type'] === undefined) rules.push(windowRule(c, r, id ?? `#${i}`));
-      else if (r['type'] === 'otp_after_call') rules.push(otpRule(c, r, id ?? `#${i}`));
-      else c.add('type', 'must be window or otp_after_call');
+  rawRules.forEach((r: unknown, i: number) => {
+    if (!isObj(r)) return;
+    const id = labels[i]!;
+    const c = new Collector(id, notices);
+    if (!id.startsWith('#')) {
+      if (seen.has(id)) c.add('id', 'is used by another rule');
+      seen.add(id);
     }
-    problems.push(...c.problems);
+    if (r['type'] === 'otp_after_call') rules.push(otpRule(c, r, id));
+    else rules.push(windowRule(c, r, id));
+    found.push(...c.problems.map((p) => ({ ...p, owner: i })));
   });
+  // The validator's own words come first: of two problems at one field, theirs is the more precise.
+  // A document nested deeper than any good pack was refused above (a condition too deep), and is not
+  // walked again: the schema's walk is recursive.
+  const reported = new Set(found.map((p) => `${p.owner}|${p.path}`));
+  // Rules past the limit are refused as too many, not each checked.
+  const bounded = Array.isArray(raw['rules']) && raw['rules'].length > LIMITS.rules ? { ...raw, rules: raw['rules'].slice(0, LIMITS.rules + 1) } : raw;
+  const structure = nestsDeeperThan(raw, MAX_DOCUMENT_DEPTH) && found.length > 0 ? [] : structureProblems(RulePackDocument, bounded, MAX_PROBLEMS + 1);
+  for (const { at, message } of structure) {
+    const p = locate(at, message, labels);
+    if (!reported.has(`${p.owner}|${p.path}`)) found.push(p), reported.add(`${p.owner}|${p.path}`);
+  }
+  const problems: RulePackProblem[] = found
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => a.p.owner - b.p.owner || (a.p.owner >= 0 ? fieldRank(a.p.path) - fieldRank(b.p.path) : 0) || a.i - b.i)
+    .map(({ p: { rule, path, message } }) => ({ rule, path, message }));
   if (problems.length > MAX_PROBLEMS) {
     const more = problems.length - MAX_PROBLEMS;
     problems.length = MAX_PROBLEMS;
-    problems.push({ rule: 'pack', path: '', message: `and ${more} more problems` });
+    // The structure check stops once there are more problems than are shown: then the count is a floor.
+    problems.push({ rule: 'pack', path: '', message: `and ${structure.length > MAX_PROBLEMS ? 'at least ' : ''}${more} more problems` });
   }
   if (problems.length > 0) throw new RulePackError(problems);
   for (const notice of notices) reading.onDeprecated?.(notice);
-  return { version: 1, name: name ?? 'unnamed', settings: parsedSettings, rules };
+  return { version: 1, name: typeof raw['name'] === 'string' ? raw['name'] : 'unnamed', settings: parsedSettings, rules };
 }

@@ -145,4 +145,24 @@ describe('WindowRuleEvaluator', () => {
     expect(ev.activeKeys).toBe(0);
     expect(ev.stateBytes()).toBe(0);
   });
+  describe('with distinct counts kept as sketches (a key past the exact limit)', () => {
+    // 400 calls to 400 different people within a minute: the trunk's callee set spills to sketches.
+    const calls = Array.from({ length: 400 }, (_, i) => callEvent({ call_id: `c${i}`, ts: T0 + i * 100, called_number: `+4477009${String(i).padStart(5, '0')}` }));
+    const rule = (fanout: Record<string, unknown>) => evaluator({
+      window: { type: 'sliding', size: '60s', hop: '10s' },
+      measures: { starts: { fn: 'count', where: START }, callee_fanout: { fn: 'distinct_ratio', field: 'called_number', where: START } },
+      when: [{ measure: 'starts', op: '>=', value: 400 }, fanout],
+    });
+
+    it('checks the distinct threshold on the window\'s sketched count, once the other thresholds hold', () => {
+      const fired = feed(rule({ measure: 'callee_fanout', op: '>=', value: 0.9 }), calls);
+      expect(fired.slice(0, 399).every((f) => f === undefined)).toBe(true);
+      expect(fired[399]!.measures['starts']).toBe(400);
+      expect(fired[399]!.measures['callee_fanout']).toBeGreaterThan(0.93);
+    });
+
+    it('does not fire when the sketched count misses its threshold', () => {
+      expect(feed(rule({ measure: 'callee_fanout', op: '<=', value: 0.5 }), calls).every((f) => f === undefined)).toBe(true);
+    });
+  });
 });

@@ -35,6 +35,9 @@ export class WindowRuleEvaluator {
   private readonly newWindowStore: () => WindowStore;
   private readonly scratch: Float64Array;
   private readonly thresholdIndex: number[];
+  /** Per threshold, whether it reads a distinct count: those are checked last, as a spilled key's sketches cost a union. */
+  private readonly readsSketch: boolean[];
+  private readonly hasDistinct: boolean;
 
   constructor(readonly rule: WindowRule, ref: () => ReferenceData, latenessMs: number, private readonly evidenceSize: number, fingerprint?: Fingerprint) {
     this.key = keyExtractor(rule.key);
@@ -48,6 +51,12 @@ export class WindowRuleEvaluator {
     this.evidence = new EvidenceStore(evidenceSize);
     this.scratch = this.layout.newSlots();
     this.thresholdIndex = rule.when.map((t) => this.layout.names.indexOf(t.measure));
+    const distinct = (name: string): boolean => {
+      const fn = rule.measures[name]?.fn;
+      return fn === 'distinct' || fn === 'distinct_ratio';
+    };
+    this.readsSketch = rule.when.map((t) => distinct(t.measure));
+    this.hasDistinct = Object.keys(rule.measures).some(distinct);
   }
 
   /**
@@ -70,11 +79,11 @@ export class WindowRuleEvaluator {
     const wm = watermark ?? Number.POSITIVE_INFINITY;
     if (!this.window.add(slot, event, event.ts, wm)) return undefined;
     this.evidence.add(slot, event.call_id);
-    this.window.evaluate(slot, event.ts, this.scratch);
-    if (!this.holds()) {
+    this.window.evaluate(slot, event.ts, this.scratch, false);
+    if (!this.holds(slot)) {
       // Read after newer events of its key (another partition ran ahead): the window an in-order
       // reader judged it with may hold where the newest one does not.
-      if (!this.window.evaluateAsOf(slot, event.ts, this.scratch) || !this.holds()) return undefined;
+      if (!this.window.evaluateAsOf(slot, event.ts, this.scratch, false) || !this.holds(slot)) return undefined;
     }
     const bounds = { start: this.window.start, end: this.window.end };
     const when = this.rule.when;
@@ -115,10 +124,21 @@ export class WindowRuleEvaluator {
     };
   }
 
-  /** Whether every threshold holds for the measures in `scratch`. */
-  private holds(): boolean {
+  /**
+   * Whether every threshold holds for the measures in `scratch`, evaluated without the sketches:
+   * they are completed only once every other threshold holds (then `scratch` holds every measure).
+   */
+  private holds(slot: number): boolean {
     const when = this.rule.when;
     for (let i = 0; i < when.length; i++) {
+      if (this.readsSketch[i]) continue;
+      const t = when[i]!;
+      if (!compare(t.op, this.layout.read(this.thresholdIndex[i]!, this.scratch), t.value)) return false;
+    }
+    if (!this.hasDistinct) return true;
+    this.window.completeSketches(slot, this.scratch);
+    for (let i = 0; i < when.length; i++) {
+      if (!this.readsSketch[i]) continue;
       const t = when[i]!;
       if (!compare(t.op, this.layout.read(this.thresholdIndex[i]!, this.scratch), t.value)) return false;
     }

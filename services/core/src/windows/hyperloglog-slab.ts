@@ -22,6 +22,8 @@ export class HyperLogLogSlab {
   private freeHead = -1;
   private used = 0;
   private live = 0;
+  /** Whole-sketch passes (merge, copy) so far: what a window's unions cost, for tests and benchmarks. */
+  passes = 0;
 
   get blocks(): number {
     return this.live;
@@ -73,12 +75,54 @@ export class HyperLogLogSlab {
     this.regs.fill(0, b * HLL_REGISTERS, (b + 1) * HLL_REGISTERS);
   }
 
+  /** into = from. */
+  copy(into: number, from: number): void {
+    this.passes++;
+    this.regs.copyWithin(into * HLL_REGISTERS, from * HLL_REGISTERS, (from + 1) * HLL_REGISTERS);
+  }
+
   /** into = max(into, from), register by register. */
   merge(into: number, from: number): void {
+    this.passes++;
     const regs = this.regs;
     const a = into * HLL_REGISTERS;
     const f = from * HLL_REGISTERS;
     for (let i = 0; i < HLL_REGISTERS; i++) if (regs[f + i]! > regs[a + i]!) regs[a + i] = regs[f + i]!;
+  }
+
+  /** into = max(a, b), register by register, in one pass. */
+  union(into: number, a: number, b: number): void {
+    this.passes++;
+    const regs = this.regs;
+    const t = into * HLL_REGISTERS;
+    const x = a * HLL_REGISTERS;
+    const y = b * HLL_REGISTERS;
+    for (let i = 0; i < HLL_REGISTERS; i++) {
+      const p = regs[x + i]!;
+      const q = regs[y + i]!;
+      regs[t + i] = p > q ? p : q;
+    }
+  }
+
+  /** into = max(a, b) as `union`, writing its harmonic sum and zero-register count to acc[at], acc[at + 1] in the same pass. */
+  unionSummarised(into: number, a: number, b: number, acc: Float64Array, at: number): void {
+    this.passes++;
+    const regs = this.regs;
+    const t = into * HLL_REGISTERS;
+    const x = a * HLL_REGISTERS;
+    const y = b * HLL_REGISTERS;
+    let sum = 0;
+    let zeros = 0;
+    for (let i = 0; i < HLL_REGISTERS; i++) {
+      const p = regs[x + i]!;
+      const q = regs[y + i]!;
+      const r = p > q ? p : q;
+      regs[t + i] = r;
+      sum += INV_POW2[r]!;
+      if (r === 0) zeros++;
+    }
+    acc[at] = sum;
+    acc[at + 1] = zeros;
   }
 
   /** Writes the harmonic sum and the zero-register count of block b to acc[at], acc[at + 1]. */

@@ -2,17 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { hash32 } from '../stable-hash.js';
 import { hash32Colliders } from '../test-support/hash32-colliders.js';
 import { KeyTable, stringHash32 } from './key-table.js';
-
-/** A deterministic PRNG (mulberry32) so the randomised tests repeat exactly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { prng } from '../test-support/seeded-random.js';
 
 describe('KeyTable', () => {
   it('gives each entity its own slot and finds it again', () => {

@@ -1,3 +1,4 @@
+import { removeFromProbeCells } from './probe-cells.js';
 import { growI32, stringBytes } from './typed-columns.js';
 
 const EMPTY = 0;
@@ -74,24 +75,7 @@ export class KeyTable {
   remove(slot: number): void {
     const key = this.keys[slot];
     if (key === undefined) return;
-    const cells = this.cells;
-    const mask = this.mask;
-    let i = this.hashes[slot]! & mask;
-    while (cells[i] !== slot + 1) i = (i + 1) & mask;
-    // Backward shift: later cells of the probe run that may move into the hole do.
-    let j = i;
-    for (;;) {
-      j = (j + 1) & mask;
-      const c = cells[j]!;
-      if (c === EMPTY) break;
-      const home = this.hashes[c - 1]! & mask;
-      const between = i <= j ? home > i && home <= j : home > i || home <= j;
-      if (!between) {
-        cells[i] = c;
-        i = j;
-      }
-    }
-    cells[i] = EMPTY;
+    removeFromProbeCells(this.cells, this.hashes, this.mask, slot);
     this.keys[slot] = undefined;
     this.count--;
     this.keyChars -= key.length;

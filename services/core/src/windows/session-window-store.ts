@@ -180,6 +180,9 @@ export class SessionWindowStore implements WindowStore {
     return false;
   }
 
+  /** A session's sketches are summarised as they grow: evaluate always fills them in. */
+  completeSketches(): void {}
+
   expired(slot: number, watermark: number): boolean {
     return this.last[slot]! + this.gapMs < watermark;
   }

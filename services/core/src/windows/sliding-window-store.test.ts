@@ -8,16 +8,7 @@ import { BucketedWindow, type BucketedState } from './bucketed-window.js';
 import { KeyTable } from './key-table.js';
 import { MeasureLayout } from './measure-layout.js';
 import { SlidingWindowStore } from './sliding-window-store.js';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { prng } from '../test-support/seeded-random.js';
 
 const SUM_ONLY: Record<string, Measure> = {
   starts: { fn: 'count', where: START },

@@ -49,11 +49,21 @@ export class SlidingWindowStore implements WindowStore {
   private dCount = new Int32Array(0);
   /** The spilled measure's union record, or NONE. */
   private uRec = new Int32Array(0);
-  // Per union record: the sketch of the window ending at uEnd, its harmonic sum and zero-register count.
+  /**
+   * Per union record: the pivot bucket of its cumulative sketches (NaN: none built), and two cached
+   * window unions (2u: the window ending with the key's newest bucket, 2u + 1: a late event's own),
+   * each a sketch with the bucket its window ends at and its harmonic sum and zero-register count.
+   */
+  private uPivot = new Float64Array(0);
   private uBlock = new Int32Array(0);
   private uEnd = new Float64Array(0);
   private uAcc = new Float64Array(0);
   private readonly unions: RecordPool;
+  /** Buckets a pivot leaves behind the newest: a late event's window within them is answered without moving it. */
+  private readonly pivotBack: number;
+  /** Windows whose union had to be merged from every bucket sketch (no pivot could serve them): for tests. */
+  unionRebuilds = 0;
+  private order = new Int32Array(0);
   // Per bucket record.
   private recIdx = new Float64Array(0);
   private recNext = new Int32Array(0);
@@ -61,6 +71,14 @@ export class SlidingWindowStore implements WindowStore {
   private readonly recs: RecordPool;
   /** Sketch block per (bucket record * D + measure), for spilled keys only. */
   private readonly recSketch = new Map<number, number>();
+  /**
+   * Cumulative sketch per (bucket record * D + measure), once a union record has a pivot m: for a
+   * bucket i < m the union of buckets i..m-1 (suffix), for i >= m the union of buckets m..i (prefix).
+   * Any window [first, end] with first < m <= end + 1 is then one suffix and one prefix: a slide by a
+   * bucket or a late event's window costs one sketch pass, not one per bucket of the window (a
+   * two-stacks sliding aggregate, with the pivot kept back so late windows are served too).
+   */
+  private readonly recCum = new Map<number, number>();
   private readonly entries = new FingerprintSlab();
   private readonly hll = new HyperLogLogSlab();
   private readonly wheel: ExpiryWheel;
@@ -72,6 +90,7 @@ export class SlidingWindowStore implements WindowStore {
     private readonly latenessMs: number,
   ) {
     this.span = sizeMs / hopMs;
+    this.pivotBack = Math.max(1, Math.min(Math.floor(this.span / 2), Math.ceil(latenessMs / hopMs) + 1));
     this.incremental = layout.merges.every((m) => m === 'sum');
     this.S = layout.slotCount;
     this.D = layout.distinct.length;
@@ -87,9 +106,10 @@ export class SlidingWindowStore implements WindowStore {
       if (this.incremental) this.sumSlots = growCounters(this.sumSlots, n * this.S);
     }, 16);
     this.unions = new RecordPool((n) => {
-      this.uBlock = growI32(this.uBlock, n, NONE);
-      this.uEnd = growF64(this.uEnd, n, Number.NaN);
-      this.uAcc = growF64(this.uAcc, 2 * n);
+      this.uPivot = growF64(this.uPivot, n, Number.NaN);
+      this.uBlock = growI32(this.uBlock, 2 * n, NONE);
+      this.uEnd = growF64(this.uEnd, 2 * n, Number.NaN);
+      this.uAcc = growF64(this.uAcc, 4 * n);
     }, 4);
     this.recs = new RecordPool((n) => {
       this.recIdx = growF64(this.recIdx, n);
@@ -181,7 +201,7 @@ export class SlidingWindowStore implements WindowStore {
       const h = this.layout.fingerprint(distinctValue(input, event));
       const kd = slot * this.D + d;
       if (this.dCount[kd]! < 0) {
-        this.sketchAdd(kd, d, rec, idx, h);
+        this.sketchAdd(slot, kd, d, rec, idx, h);
         continue;
       }
       // Find the fingerprint; records whose bucket has been dropped are freed on the way.
@@ -216,7 +236,7 @@ export class SlidingWindowStore implements WindowStore {
         ent.idx[found] = idx;
       } else if (this.dCount[kd]! >= EXACT_DISTINCT_LIMIT) {
         this.spill(slot, kd, d);
-        this.sketchAdd(kd, d, rec, idx, h);
+        this.sketchAdd(slot, kd, d, rec, idx, h);
         continue;
       } else {
         const n = ent.pool.alloc();
@@ -253,12 +273,62 @@ export class SlidingWindowStore implements WindowStore {
     return b;
   }
 
-  private sketchAdd(kd: number, d: number, rec: number, idx: number, h: number): void {
-    this.hll.add(this.sketchOf(rec, d), h);
+  private sketchAdd(slot: number, kd: number, d: number, rec: number, idx: number, h: number): void {
+    const at = rec * this.D + d;
+    let raw = this.recSketch.get(at);
+    const fresh = raw === undefined;
+    if (raw === undefined) this.recSketch.set(at, (raw = this.hll.alloc()));
+    this.hll.add(raw, h);
     const u = this.uRec[kd]!;
     if (u === NONE) return;
-    const end = this.uEnd[u]!;
-    if (idx <= end && idx > end - this.span) this.hll.addTracked(this.uBlock[u]!, h, this.uAcc, 2 * u);
+    const m = this.uPivot[u]!;
+    if (!Number.isNaN(m)) {
+      if (fresh) this.recCum.set(at, this.newCumulative(slot, d, rec, idx, m));
+      this.addCumulative(slot, d, idx, m, h);
+    }
+    for (let c = 2 * u; c < 2 * u + 2; c++) {
+      const end = this.uEnd[c]!;
+      if (idx <= end && idx > end - this.span) this.hll.addTracked(this.uBlock[c]!, h, this.uAcc, 2 * c);
+    }
+  }
+
+  /** A bucket's first sketch under a pivot m: its cumulative starts as its neighbour's on the pivot's side (nearest older prefix, nearest newer suffix). */
+  private newCumulative(slot: number, d: number, rec: number, idx: number, m: number): number {
+    const D = this.D;
+    let from = NONE;
+    if (idx >= m) {
+      for (let r = this.recNext[rec]!; r !== NONE && this.recIdx[r]! >= m; r = this.recNext[r]!) {
+        const c = this.recCum.get(r * D + d);
+        if (c !== undefined) {
+          from = c;
+          break;
+        }
+      }
+    } else {
+      for (let r = this.head[slot]!; r !== rec; r = this.recNext[r]!) {
+        if (this.recIdx[r]! >= m) continue;
+        const c = this.recCum.get(r * D + d);
+        if (c !== undefined) from = c;
+      }
+    }
+    const b = this.hll.alloc();
+    if (from !== NONE) this.hll.copy(b, from);
+    return b;
+  }
+
+  /** A value added to bucket idx joins every cumulative sketch covering it: prefixes from idx on, suffixes up to idx (one register each). */
+  private addCumulative(slot: number, d: number, idx: number, m: number, h: number): void {
+    const D = this.D;
+    const back = idx >= m;
+    for (let r = this.head[slot]!; r !== NONE; r = this.recNext[r]!) {
+      const i = this.recIdx[r]!;
+      if (back ? i < idx : i > idx) {
+        if (back) break;
+        continue;
+      }
+      const c = this.recCum.get(r * D + d);
+      if (c !== undefined) this.hll.add(c, h);
+    }
   }
 
   private hasTotal(slot: number): boolean {
@@ -366,10 +436,11 @@ export class SlidingWindowStore implements WindowStore {
     const b = this.busyRec[slot]!;
     if (b !== NONE) this.busyOldest[b] = prev === NONE ? Number.POSITIVE_INFINITY : this.recIdx[prev]!;
     this.freeChain(r);
-    // A union sketch that covered a dropped bucket is stale.
+    // A union sketch that covered a dropped bucket is stale (cumulative ones stay right: see recCum).
     for (let kd = slot * this.D; kd < (slot + 1) * this.D; kd++) {
       const u = this.uRec[kd]!;
-      if (u !== NONE && this.uEnd[u]! - this.span + 1 < minIdx) this.uEnd[u] = Number.NaN;
+      if (u === NONE) continue;
+      for (let c = 2 * u; c < 2 * u + 2; c++) if (this.uEnd[c]! - this.span + 1 < minIdx) this.uEnd[c] = Number.NaN;
     }
   }
 
@@ -383,6 +454,11 @@ export class SlidingWindowStore implements WindowStore {
             this.hll.free(b);
             this.recSketch.delete(at);
           }
+          const c = this.recCum.get(at);
+          if (c !== undefined) {
+            this.hll.free(c);
+            this.recCum.delete(at);
+          }
         }
       }
       this.recs.free(r);
@@ -390,7 +466,7 @@ export class SlidingWindowStore implements WindowStore {
     }
   }
 
-  evaluate(slot: number, ts: number, into: Float64Array): void {
+  evaluate(slot: number, ts: number, into: Float64Array, sketches = true): void {
     const hop = this.hopMs;
     // The newest window still holding `ts`: a late event is judged together with what arrived after it.
     const own = Math.floor(ts / hop);
@@ -404,19 +480,46 @@ export class SlidingWindowStore implements WindowStore {
     } else {
       this.mergeRange(slot, first, end, into);
     }
-    if (this.D > 0) this.sketchedDistinct(slot, first, end, into);
+    if (this.D > 0 && sketches) this.sketchedDistinct(slot, first, end, into);
   }
 
-  evaluateAsOf(slot: number, ts: number, into: Float64Array): boolean {
+  completeSketches(slot: number, into: Float64Array): void {
+    if (this.D > 0) this.sketchedDistinct(slot, this.start / this.hopMs, this.end / this.hopMs - 1, into);
+  }
+
+  evaluateAsOf(slot: number, ts: number, into: Float64Array, sketches = true): boolean {
     const hop = this.hopMs;
     const own = Math.floor(ts / hop);
     if (Math.floor(this.maxTs[slot]! / hop) <= own) return false;
     const first = own - this.span + 1;
     this.start = first * hop;
     this.end = (own + 1) * hop;
-    this.mergeRange(slot, first, own, into);
-    if (this.D > 0) this.sketchedDistinct(slot, first, own, into);
+    const newest = Math.floor(this.maxTs[slot]! / hop);
+    if (this.hasTotal(slot) && newest - own < this.span) this.totalAsOf(slot, first, own, newest, into);
+    else this.mergeRange(slot, first, own, into);
+    if (this.D > 0 && sketches) this.sketchedDistinct(slot, first, own, into);
     return true;
+  }
+
+  /**
+   * A late event's window [first, own] from the running total of the newest one: the few buckets after
+   * own leave it, the ones it still holds before the newest window join it (sums only).
+   */
+  private totalAsOf(slot: number, first: number, own: number, newest: number, into: Float64Array): void {
+    const S = this.S;
+    const slots = this.recSlots;
+    for (let i = 0, b = this.busyRec[slot]! * S; i < S; i++) into[i] = this.sumSlots[b + i]!;
+    const slidOut = newest - this.span;
+    for (let r = this.head[slot]!; r !== NONE; r = this.recNext[r]!) {
+      const i = this.recIdx[r]!;
+      if (i < first) break;
+      const b = r * S;
+      if (i > own) {
+        for (let k = 0; k < S; k++) into[k]! -= slots[b + k]!;
+      } else if (i <= slidOut) {
+        for (let k = 0; k < S; k++) into[k]! += slots[b + k]!;
+      }
+    }
   }
 
   private mergeRange(slot: number, first: number, end: number, into: Float64Array): void {
@@ -448,20 +551,99 @@ export class SlidingWindowStore implements WindowStore {
       let u = this.uRec[kd]!;
       if (u === NONE) {
         this.uRec[kd] = u = this.unions.alloc();
-        this.uBlock[u] = this.hll.alloc();
-        this.uEnd[u] = Number.NaN;
+        this.uPivot[u] = Number.NaN;
+        for (let c = 2 * u; c < 2 * u + 2; c++) {
+          this.uBlock[c] = this.hll.alloc();
+          this.uEnd[c] = Number.NaN;
+        }
       }
-      if (this.uEnd[u] !== end) this.rebuildUnion(slot, u, d, first, end);
+      const c = this.unionOf(slot, u, d, first, end);
       const input = inputs[d]!;
-      let est = Math.round(estimateFrom(this.uAcc[2 * u]!, this.uAcc[2 * u + 1]!));
+      let est = Math.round(estimateFrom(this.uAcc[2 * c]!, this.uAcc[2 * c + 1]!));
       // No more distinct values than counted events (distinct_ratio keeps that count).
       if (input.countSlot !== undefined) est = Math.min(est, into[input.countSlot]!);
       into[input.slot] = est;
     }
   }
 
-  private rebuildUnion(slot: number, union: number, d: number, first: number, end: number): void {
-    const u = this.uBlock[union]!;
+  /** The cache (2u or 2u + 1) holding the union of the window [first, end] of buckets, computed if neither does. */
+  private unionOf(slot: number, u: number, d: number, first: number, end: number): number {
+    if (this.uEnd[2 * u] === end) return 2 * u;
+    if (this.uEnd[2 * u + 1] === end) return 2 * u + 1;
+    const newest = Math.floor(this.maxTs[slot]! / this.hopMs);
+    const c = end === newest ? 2 * u : 2 * u + 1;
+    const block = this.uBlock[c]!;
+    let m = this.uPivot[u]!;
+    if (!(first < m && end >= m - 1)) {
+      // A pivot serving this window and the newest one, kept pivotBack buckets behind the newest for late windows to come.
+      const lo = Math.max(first, newest - this.span + 1);
+      if (lo > end) {
+        this.rebuildUnion(slot, c, d, first, end);
+        return c;
+      }
+      m = Math.min(end + 1, Math.max(lo + 1, newest + 1 - this.pivotBack));
+      this.pivot(slot, u, d, m);
+    }
+    // The suffix of the oldest bucket in [first, m) and the prefix of the newest in [m, end].
+    let suf = NONE;
+    let pre = NONE;
+    for (let r = this.head[slot]!; r !== NONE; r = this.recNext[r]!) {
+      const i = this.recIdx[r]!;
+      if (i > end) continue;
+      if (i < first) break;
+      const cum = this.recCum.get(r * this.D + d);
+      if (cum === undefined) continue;
+      if (i < m) suf = cum;
+      else if (pre === NONE) pre = cum;
+    }
+    if (suf !== NONE || pre !== NONE) {
+      this.hll.unionSummarised(block, suf !== NONE ? suf : pre, pre !== NONE ? pre : suf, this.uAcc, 2 * c);
+    } else {
+      this.hll.clear(block);
+      this.hll.summarise(block, this.uAcc, 2 * c);
+    }
+    this.uEnd[c] = end;
+    return c;
+  }
+
+  /** Builds the cumulative sketches of every bucket of the key around pivot m (see recCum). */
+  private pivot(slot: number, u: number, d: number, m: number): void {
+    const D = this.D;
+    let n = 0;
+    let prev = NONE;
+    // Suffixes in chain order (newest first); the buckets from m on are listed to build prefixes oldest first.
+    for (let r = this.head[slot]!; r !== NONE; r = this.recNext[r]!) {
+      const at = r * D + d;
+      const raw = this.recSketch.get(at);
+      if (raw === undefined) continue;
+      let cum = this.recCum.get(at);
+      if (cum === undefined) this.recCum.set(at, (cum = this.hll.alloc()));
+      if (this.recIdx[r]! >= m) {
+        if (2 * n + 2 > this.order.length) this.order = growI32(this.order, Math.max(64, 2 * this.order.length));
+        this.order[2 * n] = raw;
+        this.order[2 * n + 1] = cum;
+        n++;
+        continue;
+      }
+      if (prev === NONE) this.hll.copy(cum, raw);
+      else this.hll.union(cum, raw, prev);
+      prev = cum;
+    }
+    prev = NONE;
+    for (let k = n - 1; k >= 0; k--) {
+      const raw = this.order[2 * k]!;
+      const cum = this.order[2 * k + 1]!;
+      if (prev === NONE) this.hll.copy(cum, raw);
+      else this.hll.union(cum, raw, prev);
+      prev = cum;
+    }
+    this.uPivot[u] = m;
+  }
+
+  /** The union of the window from every bucket sketch in it: only for a window no pivot can serve with the newest (older than it by a whole window). */
+  private rebuildUnion(slot: number, c: number, d: number, first: number, end: number): void {
+    this.unionRebuilds++;
+    const u = this.uBlock[c]!;
     this.hll.clear(u);
     for (let r = this.head[slot]!; r !== NONE; r = this.recNext[r]!) {
       const i = this.recIdx[r]!;
@@ -470,8 +652,13 @@ export class SlidingWindowStore implements WindowStore {
       const b = this.recSketch.get(r * this.D + d);
       if (b !== undefined) this.hll.merge(u, b);
     }
-    this.hll.summarise(u, this.uAcc, 2 * union);
-    this.uEnd[union] = end;
+    this.hll.summarise(u, this.uAcc, 2 * c);
+    this.uEnd[c] = end;
+  }
+
+  /** Whole-sketch passes (merges, copies) spent on distinct counts so far: for tests and benchmarks. */
+  get sketchPasses(): number {
+    return this.hll.passes;
   }
 
   expired(slot: number, watermark: number): boolean {
@@ -500,7 +687,8 @@ export class SlidingWindowStore implements WindowStore {
       this.dHead[kd] = NONE;
       const u = this.uRec[kd]!;
       if (u !== NONE) {
-        this.hll.free(this.uBlock[u]!);
+        this.hll.free(this.uBlock[2 * u]!);
+        this.hll.free(this.uBlock[2 * u + 1]!);
         this.unions.free(u);
       }
       this.uRec[kd] = NONE;
@@ -517,8 +705,8 @@ export class SlidingWindowStore implements WindowStore {
     return this.maxTs.byteLength + this.head.byteLength
       + this.busyRec.byteLength + this.busyOldest.byteLength + this.sumSlots.byteLength + this.busy.bytes()
       + this.dHead.byteLength + this.dCount.byteLength + this.uRec.byteLength
-      + this.uBlock.byteLength + this.uEnd.byteLength + this.uAcc.byteLength + this.unions.bytes()
-      + this.recIdx.byteLength + this.recNext.byteLength + this.recSlots.byteLength + 40 * this.recSketch.size + this.recs.bytes()
+      + this.uPivot.byteLength + this.uBlock.byteLength + this.uEnd.byteLength + this.uAcc.byteLength + this.unions.bytes() + this.order.byteLength
+      + this.recIdx.byteLength + this.recNext.byteLength + this.recSlots.byteLength + 40 * (this.recSketch.size + this.recCum.size) + this.recs.bytes()
       + this.entries.bytes() + this.hll.bytes() + this.wheel.bytes();
   }
 }

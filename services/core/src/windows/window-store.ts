@@ -12,10 +12,15 @@ export interface WindowStore {
   /** A new key's empty state (as KeyedWindow.create). */
   init(slot: number, ts: number): void;
   add(slot: number, event: CallEvent, ts: number, watermark: number): boolean;
-  /** As KeyedWindow.evaluate; the bounds are left in `start` and `end`. */
-  evaluate(slot: number, ts: number, into: Float64Array): void;
-  /** As KeyedWindow.evaluateAsOf; false where that gives undefined. */
-  evaluateAsOf(slot: number, ts: number, into: Float64Array): boolean;
+  /**
+   * As KeyedWindow.evaluate; the bounds are left in `start` and `end`. With `sketches` false, distinct
+   * counts kept as sketches are left out (their slots hold no meaning) until `completeSketches`.
+   */
+  evaluate(slot: number, ts: number, into: Float64Array, sketches?: boolean): void;
+  /** As KeyedWindow.evaluateAsOf; false where that gives undefined. `sketches` as for evaluate. */
+  evaluateAsOf(slot: number, ts: number, into: Float64Array, sketches?: boolean): boolean;
+  /** Fills in the distinct counts kept as sketches for the window evaluated last (same slot). */
+  completeSketches(slot: number, into: Float64Array): void;
   readonly start: number;
   readonly end: number;
   /** Calls `expire(slot)` for every key whose state can no longer matter once event time reached `watermark`; `expire` must `release` it. */

@@ -1,4 +1,4 @@
-import type { ConsumedBatch, PartitionAssignment } from '@telfraud/common';
+import { PipelineError, type ConsumedBatch, type PartitionAssignment } from '@telfraud/common';
 import { PartitionProgressMonitor, type PartitionProgressMonitorOptions } from './partition-progress-monitor.js';
 import { PartitionRewind, type PartitionRewindOptions } from './partition-rewind.js';
 
@@ -34,7 +34,7 @@ export class PartitionLifecycle {
     this.rewind = new PartitionRewind({
       ...options.rewind,
       seek: (topic, partition, offset) => {
-        if (!this.targets) throw new Error('PartitionLifecycle: a rewind before the consumer was attached');
+        if (!this.targets) throw new PipelineError('INTERNAL', 'PartitionLifecycle: a rewind before the consumer was attached');
         this.targets.seek(topic, partition, offset);
       },
     });

@@ -46,6 +46,21 @@ export function drawOutcome(rng: Rng, answerRate: number, talk: () => number, mi
   return rng.chance(answerRate) ? answeredCall(rng, talk()) : failedCall(rng, mix);
 }
 
+/** The fraud calls' shape: what betrays them is how long the few answered ones last. */
+export interface FraudTalk {
+  /** Of answered calls, the share where the victim stays on the line past a minute. */
+  hookedShare: number;
+  /** How much longer than a minute a hooked victim stays. */
+  hookedExtraMs: () => number;
+  /** How long the others stay before hanging up (under a minute). */
+  shortMs: () => number;
+}
+
+/** A fraud call's outcome: `drawOutcome` whose talk is a hooked victim's or a quick hang-up's. */
+export function fraudOutcome(rng: Rng, answerRate: number, talk: FraudTalk, mix: FailureMix = HUMAN_FAILURES): CallOutcome {
+  return drawOutcome(rng, answerRate, () => (rng.chance(talk.hookedShare) ? 61_000 + talk.hookedExtraMs() : talk.shortMs()), mix);
+}
+
 /** Ordinary conversation: log-normal around two minutes, rarely over an hour. */
 export function humanTalkMs(rng: Rng, medianMs = 100_000, sigma = 0.9): number {
   return clamp(rng.logNormal(medianMs, sigma), 2_000, 2 * 3_600_000);

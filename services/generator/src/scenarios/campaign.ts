@@ -1,6 +1,6 @@
 import type { Attestation } from '@telfraud/core';
 import { clamp, type Rng } from '../model/prng.js';
-import { answeredCall, failedCall, RANDOM_DIAL_FAILURES, type CallOutcome } from '../model/call-outcome.js';
+import { answeredCall, RANDOM_DIAL_FAILURES, fraudOutcome } from '../model/call-outcome.js';
 import { callRecords, endTs } from '../model/call-plan.js';
 import { FOREIGN_COUNTRIES, ukLandline, ukMobile, ukSubscriber } from '../model/numbering.js';
 import { BANKS } from '../model/bank-directory.js';
@@ -174,10 +174,9 @@ export function createCampaign(ctx: ScenarioContext, options: CampaignOptions): 
       });
     }
     const callee = nextCallee();
-    let outcome: CallOutcome;
-    if (!rng.chance(plan.answerRate)) outcome = failedCall(rng, RANDOM_DIAL_FAILURES);
-    else if (rng.chance(plan.hookedShare)) outcome = answeredCall(rng, 61_000 + clamp(rng.logNormal(240_000, 0.7), 0, 45 * 60_000));
-    else outcome = answeredCall(rng, clamp(rng.logNormal(plan.shortTalkMedianMs, 0.6), 1_500, 58_000));
+    const outcome = fraudOutcome(rng, plan.answerRate, {
+      hookedShare: plan.hookedShare, hookedExtraMs: () => clamp(rng.logNormal(240_000, 0.7), 0, 45 * 60_000), shortMs: () => clamp(rng.logNormal(plan.shortTalkMedianMs, 0.6), 1_500, 58_000),
+    }, RANDOM_DIAL_FAILURES);
     const call = {
       callId: ids.nextCallId(), startTs: ts, callingNumber: cli.next(callee), calledNumber: callee, trunk: plan.trunk,
       attestation: drawAttestation(rng, plan.attestation), outcome,

@@ -1,6 +1,5 @@
 import { clamp } from '../model/prng.js';
-import { answeredCall, failedCall, RANDOM_DIAL_FAILURES } from '../model/call-outcome.js';
-import type { CallOutcome } from '../model/call-outcome.js';
+import { RANDOM_DIAL_FAILURES, fraudOutcome } from '../model/call-outcome.js';
 import { callRecords } from '../model/call-plan.js';
 import { ukLandline, ukSubscriber } from '../model/numbering.js';
 import type { Trunk } from '../model/network-plan.js';
@@ -21,10 +20,9 @@ const HOOKED_SHARE = 0.1;
 export function createCliRotation(ctx: ScenarioContext): ScenarioSource {
   const { rng, ids } = ctx;
   const activity = (ts: number): SimRecord[] => {
-    let outcome: CallOutcome;
-    if (!rng.chance(ANSWER_RATE)) outcome = failedCall(rng, RANDOM_DIAL_FAILURES);
-    else if (rng.chance(HOOKED_SHARE)) outcome = answeredCall(rng, 61_000 + rng.logNormal(120_000, 0.6));
-    else outcome = answeredCall(rng, clamp(rng.logNormal(8_000, 0.6), 1_500, 50_000));
+    const outcome = fraudOutcome(rng, ANSWER_RATE, {
+      hookedShare: HOOKED_SHARE, hookedExtraMs: () => rng.logNormal(120_000, 0.6), shortMs: () => clamp(rng.logNormal(8_000, 0.6), 1_500, 50_000),
+    }, RANDOM_DIAL_FAILURES);
     return callRecords({
       callId: ids.nextCallId(), startTs: ts, callingNumber: ukLandline(rng), calledNumber: ukSubscriber(rng),
       trunk: CLI_ROTATION_TRUNK, attestation: rng.chance(0.4) ? 'B' : 'C', outcome,

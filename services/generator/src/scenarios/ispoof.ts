@@ -1,6 +1,5 @@
 import { clamp } from '../model/prng.js';
-import { answeredCall, failedCall, RANDOM_DIAL_FAILURES } from '../model/call-outcome.js';
-import type { CallOutcome } from '../model/call-outcome.js';
+import { RANDOM_DIAL_FAILURES, fraudOutcome } from '../model/call-outcome.js';
 import { callRecords, endTs } from '../model/call-plan.js';
 import { ukMobile } from '../model/numbering.js';
 import { BANKS, type Bank } from '../model/bank-directory.js';
@@ -33,10 +32,9 @@ export function createIspoof(ctx: ScenarioContext): ScenarioSource {
 
   const activity = (ts: number): SimRecord[] => {
     const bank = rng.pick(targets);
-    let outcome: CallOutcome;
-    if (!rng.chance(ANSWER_RATE)) outcome = failedCall(rng, RANDOM_DIAL_FAILURES);
-    else if (rng.chance(HOOKED_SHARE)) outcome = answeredCall(rng, 61_000 + clamp(rng.logNormal(300_000, 0.7), 0, 45 * 60_000));
-    else outcome = answeredCall(rng, clamp(rng.logNormal(15_000, 0.7), 2_000, 58_000));
+    const outcome = fraudOutcome(rng, ANSWER_RATE, {
+      hookedShare: HOOKED_SHARE, hookedExtraMs: () => clamp(rng.logNormal(300_000, 0.7), 0, 45 * 60_000), shortMs: () => clamp(rng.logNormal(15_000, 0.7), 2_000, 58_000),
+    }, RANDOM_DIAL_FAILURES);
     const plan = {
       callId: ids.nextCallId(), startTs: ts, callingNumber: rng.pick(bank.dnoNumbers), calledNumber: ukMobile(rng),
       trunk: ISPOOF_TRUNK, attestation: rng.chance(0.75) ? ('NONE' as const) : ('C' as const), outcome,

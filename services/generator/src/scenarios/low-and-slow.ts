@@ -1,6 +1,5 @@
 import { clamp } from '../model/prng.js';
-import { answeredCall, failedCall } from '../model/call-outcome.js';
-import type { CallOutcome } from '../model/call-outcome.js';
+import { fraudOutcome } from '../model/call-outcome.js';
 import { callRecords } from '../model/call-plan.js';
 import { londonLandline, ukSubscriber } from '../model/numbering.js';
 import type { Trunk } from '../model/network-plan.js';
@@ -21,10 +20,9 @@ export function createLowAndSlow(ctx: ScenarioContext): ScenarioSource {
   const { rng, ids } = ctx;
   const presented = londonLandline(rng);
   const activity = (ts: number): SimRecord[] => {
-    let outcome: CallOutcome;
-    if (!rng.chance(ANSWER_RATE)) outcome = failedCall(rng);
-    else if (rng.chance(HOOKED_SHARE)) outcome = answeredCall(rng, 61_000 + clamp(rng.logNormal(420_000, 0.6), 0, 60 * 60_000));
-    else outcome = answeredCall(rng, clamp(rng.logNormal(20_000, 0.6), 3_000, 58_000));
+    const outcome = fraudOutcome(rng, ANSWER_RATE, {
+      hookedShare: HOOKED_SHARE, hookedExtraMs: () => clamp(rng.logNormal(420_000, 0.6), 0, 60 * 60_000), shortMs: () => clamp(rng.logNormal(20_000, 0.6), 3_000, 58_000),
+    });
     return callRecords({
       callId: ids.nextCallId(), startTs: ts, callingNumber: presented, calledNumber: ukSubscriber(rng),
       trunk: LOW_AND_SLOW_TRUNK, attestation: 'NONE', outcome,

@@ -18,3 +18,12 @@ export class SocApiError extends PipelineError {
 
 export const badParameter = (parameter: string, expected: string): SocApiError =>
   new SocApiError(400, `bad parameter ${parameter}: expected ${expected}`, { parameter });
+
+/** A request body read as JSON; a 400 on the body, saying what it must be, when it is not JSON. */
+export function jsonBody(body: Buffer, mustBe: string): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new SocApiError(400, `body must be ${mustBe}`, { parameter: 'body' });
+  }
+}

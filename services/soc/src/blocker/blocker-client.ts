@@ -1,4 +1,4 @@
-import { SocApiError } from '../api/api-error.js';
+import { jsonBody, SocApiError } from '../api/api-error.js';
 
 export interface LiftTarget {
   entity_type: string;
@@ -47,12 +47,7 @@ export class BlockerClient {
 
 /** `{ entity_type, entity }`, both non-empty strings of sane length; 400 naming the field otherwise. */
 export function parseLiftTarget(body: Buffer): LiftTarget {
-  let v: unknown;
-  try {
-    v = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new SocApiError(400, 'body must be JSON { "entity_type": "...", "entity": "..." }', { parameter: 'body' });
-  }
+  const v = jsonBody(body, 'JSON { "entity_type": "...", "entity": "..." }');
   const o = (typeof v === 'object' && v !== null && !Array.isArray(v) ? v : {}) as Record<string, unknown>;
   for (const f of ['entity_type', 'entity']) {
     const x = o[f];

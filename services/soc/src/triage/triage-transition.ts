@@ -1,4 +1,4 @@
-import { SocApiError, badParameter } from '../api/api-error.js';
+import { SocApiError, badParameter, jsonBody } from '../api/api-error.js';
 import { TRIAGE_ACTIONS, VERDICTS, type Triage, type TriageAction, type Verdict } from '../store/alert-rows.js';
 
 export const MAX_COMMENT = 4_000;
@@ -16,12 +16,7 @@ export const OPEN_TRIAGE: Triage = { status: 'open', assignee: null, verdict: nu
 
 /** Parses `{ action, assignee?, verdict?, comment? }`; 400 naming the field at fault. */
 export function parseTriageRequest(body: Buffer): TriageRequest {
-  let v: unknown;
-  try {
-    v = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new SocApiError(400, 'body must be a JSON object { action, assignee?, verdict?, comment? }', { parameter: 'body' });
-  }
+  const v = jsonBody(body, 'a JSON object { action, assignee?, verdict?, comment? }');
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new SocApiError(400, 'body must be a JSON object { action, assignee?, verdict?, comment? }', { parameter: 'body' });
   const o = v as Record<string, unknown>;
   const action = o['action'];
