@@ -57,7 +57,7 @@ function closingNote(results: Results): string[] {
     const share = (100 * t.detectorRate) / t.bareRate;
     const engineBound = e ? ` The detection core alone costs ${fmtNs(e.quiet.updateNs)} per event in-process with the default pack on quiet synthetic traffic (at most ${fmtRate(1e9 / e.quiet.updateNs)} on one core before any Kafka or Avro work), while reaching 50 % of the bare consumer leaves ${fmtNs(1e9 / (t.bareRate / 2))} per event for everything.` : '';
     out.push(results.misses.has('detector-throughput')
-      ? `**Detector throughput (missed: ${share.toFixed(0)} % of bare kafkajs).** Reading is not the limit: a bare kafkajs consumer reads the same topic at ${fmtRate(t.bareRate)}. The detector runs its JavaScript on one core and spends ${fmtNs(1e9 / t.detectorRate)} of it per event.${engineBound} Profile by area: ${areas(detectorProfile)}; top self time: ${topFns(detectorProfile)}. The bottleneck is the detection core's per-event work (per-key object graphs: Map lookups, bucket arrays, GC), then kafkajs's record-batch decoding.`
+      ? `**Detector throughput (missed: ${share.toFixed(0)} % of bare kafkajs).** Reading is not the limit: a bare kafkajs consumer reads the same topic at ${fmtRate(t.bareRate)}. The detector runs its JavaScript on one core and spends ${fmtNs(1e9 / t.detectorRate)} of it per event.${engineBound} Profile by area: ${areas(detectorProfile)}; top self time: ${topFns(detectorProfile)}. The bottleneck is the largest area of that profile${detectorProfile?.categories[0] ? ` (${detectorProfile.categories[0].name})` : ''}; reading and decoding (kafkajs, avsc) are small beside it.`
       : `**Detector throughput (met: ${share.toFixed(0)} % of bare kafkajs).**${engineBound}`);
   }
   if (raw.latency) {
@@ -85,12 +85,11 @@ function closingNote(results: Results): string[] {
       return m && reg ? (m.heapDelta + m.externalDelta - reg.heapDelta - reg.externalDelta) / m.keys : Number.NaN;
     };
     const def = e.memory['default'];
-    const sizes = Object.entries(e.sizes).filter(([k]) => k !== 'mode').map(([k, v]) => `${k} ${v} B`).join(', ');
     if (results.misses.has('state-bytes') || results.misses.has('rss')) {
       out.push(
         `**Memory (missed).** Measured heap per active key per rule: ${fmtInt(perKey('count'))} B for a one-measure count rule, ${fmtInt(perKey('cli'))} B for spoofing-campaign-cli (target 200 B). ` +
-        'The cost is the number of heap objects per key, not the numbers they hold: in the current code a Map entry, a key state with an evidence array (call_id strings), a window state with a bucket array, per hop bucket an object with its own Float64Array, a running-total Float64Array, and one Map per distinct measure ' +
-        `(V8 here: ${sizes}). The call registry adds ${reg ? fmtInt((reg.heapDelta + reg.externalDelta) / reg.trackedCalls) : '-'} B per tracked call. ` +
+        'Window state lives in typed-array slabs per rule (key table, bucket records, exact distinct sets spilling to sketches, evidence, expiry wheel); what a key costs beyond them is its key string and the evidence call ids (split by part: `node --expose-gc --import ./bench/ts-hooks.mjs bench/tools/engine-memory-breakdown.ts`). ' +
+        `The call registry adds ${reg ? fmtInt((reg.heapDelta + reg.externalDelta) / reg.trackedCalls) : '-'} B per tracked call. ` +
         `With the default pack, 1M active origins take ${def ? fmtBytes(def.rss) : '-'} RSS (target 500 MiB). CPU profiles do not apply to these two targets.`,
       );
     }
@@ -103,14 +102,14 @@ function closingNote(results: Results): string[] {
     const k = e.keyRuns;
     const r = e.ruleRuns;
     if (k.length >= 2 && r.length >= 2) {
-      out.push(`**Keys and rules.** Per-event cost grows ${(k.at(-1)!.updateNs / k[0]!.updateNs).toFixed(1)}x from ${fmtInt(k[0]!.keys)} to ${fmtInt(k.at(-1)!.keys)} active keys (cache misses on per-key object graphs) and about linearly with rules (${r.map((x) => `${x.rules}: ${fmtNs(x.updateNs)}`).join(', ')}).`);
+      out.push(`**Keys and rules.** Per-event cost grows ${(k.at(-1)!.updateNs / k[0]!.updateNs).toFixed(1)}x from ${fmtInt(k[0]!.keys)} to ${fmtInt(k.at(-1)!.keys)} active keys (cache misses in the key tables and slabs) and about linearly with rules (${r.map((x) => `${x.rules}: ${fmtNs(x.updateNs)}`).join(', ')}).`);
     }
   }
   if (raw.scaling?.length) {
     out.push(`**Scaling.** ${raw.scaling.map((s) => `${s.instances} instance(s) ${fmtRate(s.rate)}`).join(', ')} on ${availableParallelism()} cores: instances compete with each other, the broker and ClickHouse for the same cores, so a third instance has nothing left to run on.`);
   }
   if (raw.sink) {
-    out.push(`**Sink (no target).** ${fmtRate(raw.sink.rate)} rows with ${fmtInt(raw.sink.rowsPerInsert)} rows per INSERT (mean ${fmtMs(raw.sink.insertMs)}), against ${fmtRate(raw.sink.direct)} for the same rows sent straight to ClickHouse in 10,000-row INSERTs: the sink inserts once per consumed partition batch and waits for it before taking the next (offsets are committed only after the rows are stored), so INSERT size follows the fetch, not SINK_BATCH_MAX_ROWS.`);
+    out.push(`**Sink (no target).** ${fmtRate(raw.sink.rate)} rows with ${fmtInt(raw.sink.rowsPerInsert)} rows per INSERT (mean ${fmtMs(raw.sink.insertMs)}), against ${fmtRate(raw.sink.direct)} for the same rows sent straight to ClickHouse in 10,000-row INSERTs: rows of many fetches and partitions gather until SINK_BATCH_MAX_ROWS, SINK_BATCH_MAX_BYTES or SINK_FLUSH_INTERVAL_MS, SINK_CONCURRENT_INSERTS INSERTs run at once, and offsets are committed in batch order once the rows before them are stored.`);
   }
   return out;
 }
@@ -122,19 +121,26 @@ function otherWorkLines(results: Results): string[] {
   return [`- **Other test runs shared the machine and the broker** (their figures are disturbed; fault-injection tests slow the broker while they run): ${disturbed.map((s) => `${s.suite}: ${s.others.join('; ')}`).join(' — ')}`];
 }
 
-/** A few lines for the README to quote. */
+/** The README's benchmark table: the headline figures with their targets. */
 function headline(results: Results): string[] {
   const raw = results.raw as Raw & { latency?: { toRecord: LatencySummary; toClickHouse: LatencySummary } };
-  const out: string[] = [];
+  const out: string[] = ['| figure | measured | target |', '|---|---|---|'];
   const t = raw.throughput;
   if (t?.detectorRate !== undefined) {
-    out.push(`- One detector: ${fmtRate(t.detectorRate)} call events (default pack, Avro in, alerts out)${t.bareRate ? `, ${Math.round((100 * t.detectorRate) / t.bareRate)} % of a bare kafkajs consumer's read rate on the same topic` : ''}${t.kcatRate ? ` (kcat: ${fmtRate(t.kcatRate)})` : ''}.`);
+    const share = t.bareRate ? `, ${Math.round((100 * t.detectorRate) / t.bareRate)} % of a bare kafkajs consumer on the same topic (${fmtRate(t.bareRate)})` : '';
+    out.push(`| one detector, default pack, Avro in → alerts out | ${fmtRate(t.detectorRate)} call events${share}${t.kcatRate ? `; kcat ${fmtRate(t.kcatRate)}` : ''} | ≥ 50 % of bare kafkajs |`);
   }
-  if (raw.latency) out.push(`- Event to alert at half that load: p99 ${fmtMs(raw.latency.toRecord.p99)} on the alert topic, ${fmtMs(raw.latency.toClickHouse.p99)} to a ClickHouse row.`);
-  if (raw.replay) out.push(`- Replay CLI: ${fmtRate(raw.replay.events / (raw.replay.replayMs / 1000))} over a 1M-event file (reading and parsing it alone: ${fmtRate(raw.replay.events / (raw.replay.readParseMs / 1000))}).`);
+  if (raw.latency) {
+    out.push(`| event → alert on the alert topic at half that load | p50 ${fmtMs(raw.latency.toRecord.p50)}, p99 ${fmtMs(raw.latency.toRecord.p99)} | p99 < 250 ms |`);
+    out.push(`| event → row in ClickHouse at half that load | p99 ${fmtMs(raw.latency.toClickHouse.p99)} | |`);
+  }
+  if (raw.replay) {
+    const r = raw.replay;
+    out.push(`| replay CLI, 1M events | ${fmtRate(r.events / (r.replayMs / 1000))} (read + parse alone ${fmtRate(r.events / (r.readParseMs / 1000))}, ${(r.replayMs / r.readParseMs).toFixed(1)}x) | ≥ 300k/s or ≤ 2x read+parse |`);
+  }
   const def = raw.engine?.memory['default'];
-  if (def) out.push(`- 1M active origins: ${fmtBytes(def.rss)} RSS with the default pack.`);
-  if (raw.sink?.rate !== undefined) out.push(`- alert-sink: ${fmtRate(raw.sink.rate)} rows into ClickHouse.`);
+  if (def) out.push(`| 1M active origins, default pack | ${fmtBytes(def.rss)} RSS | < 500 MiB |`);
+  if (raw.sink?.rate !== undefined) out.push(`| alert-sink into ClickHouse | ${fmtRate(raw.sink.rate)} rows${raw.sink.direct ? ` (${(raw.sink.rate / raw.sink.direct).toFixed(2)}x the same rows inserted directly)` : ''} | ≥ 0.8x direct |`);
   return out;
 }
 

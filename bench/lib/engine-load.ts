@@ -16,28 +16,31 @@ export const TRUNKS = ['gb-core-ims-01', 'gb-core-ims-02', 'gb-core-ims-03', 'gb
 /** The generator's reference data, as the detector loads it with DETECTOR_REFERENCE_DIR. */
 export const REFERENCE: ReferenceData = { dno: parseDnoCsv(dnoCsv()), allowlist: parseAllowlistCsv(allowlistCsv()), network: parseNetworkJson(networkJson()) };
 
-export type Traffic = 'quiet' | 'campaign';
+export type Traffic = 'quiet' | 'campaign' | 'failed-campaign';
 
 /**
- * One event of a domestic call. Both kinds are not fully attested, so every origin holds state in
+ * One event of a domestic call. Every kind is not fully attested, so every origin holds state in
  * the default pack's per-calling_number rule. `quiet`: B-attested START, and an ANSWER for every
  * other call (odd seq), so no campaign rule fires. `campaign`: C-attested STARTs that are never
- * answered, so the trunk rules fire on every call (and the CLI rule from the 20th call of an origin).
+ * answered nor ended (what the count-rule runs count). `failed-campaign`: C-attested STARTs, each
+ * followed by its call's END with no duration (odd seq): the default pack's trunk campaign rules
+ * judge short ends, so they fire on every call of this one.
  */
 export function call(seq: number, origin: number, ts: number, traffic: Traffic = 'campaign'): CallEvent {
-  const answer = traffic === 'quiet' && (seq & 1) === 1;
-  const callSeq = answer ? seq - 1 : seq;
+  const follow = (traffic === 'quiet' || traffic === 'failed-campaign') && (seq & 1) === 1;
+  const callSeq = follow ? seq - 1 : seq;
+  const type = !follow ? 'START' : traffic === 'quiet' ? 'ANSWER' : 'END';
   return {
-    event_id: `bench-e${callSeq}-${answer ? 'A' : 'S'}`,
+    event_id: `bench-e${callSeq}-${type[0]}`,
     call_id: `bench-c${callSeq}`,
-    type: answer ? 'ANSWER' : 'START',
+    type,
     ts,
     calling_number: `+4477${10_000_000 + origin}`,
-    called_number: `+4478${10_000_000 + ((seq * 7919) % 80_000_000)}`,
-    ingress_trunk: TRUNKS[seq & 3]!,
+    called_number: `+4478${10_000_000 + ((callSeq * 7919) % 80_000_000)}`,
+    ingress_trunk: TRUNKS[callSeq & 3]!,
     ingress_country: 'GB',
     attestation: traffic === 'quiet' ? 'B' : 'C',
-    duration_ms: null,
-    sip_code: null,
+    duration_ms: type === 'END' ? 0 : null,
+    sip_code: type === 'END' ? 487 : null,
   };
 }

@@ -3,7 +3,8 @@
 //   node --expose-gc --import ./bench/ts-hooks.mjs bench/tools/engine-bench.ts keys K M
 //   ... rules R K M       R copies of a per-calling_number count rule; K keys, then M events over them
 //   ... pack K M TRAFFIC  the default rule pack, same load; TRAFFIC quiet (B-attested, half answered:
-//                         no rule fires) or campaign (unattested, never answered: rules fire on every call)
+//                         no rule fires) or campaign (unattested, every call failed: an END with no
+//                         duration follows each START, so the trunk campaign rules fire on every call)
 //   ... memory CONFIG K   K origins making one quiet call each; CONFIG: registry | count | cli | default
 //   ... busy M            M calls on 4 trunks under one distinct_ratio rule, event time advancing (about
 //                         50 calls a trunk per 10 s bucket), 1 in 10 late by up to a minute
@@ -136,7 +137,7 @@ switch (mode) {
     const rules = mode === 'rules' ? num(0, 1) : 1;
     const keys = num(mode === 'rules' ? 1 : 0, 10_000);
     const events = num(mode === 'rules' ? 2 : 1, 1_000_000);
-    const traffic: Traffic = mode === 'pack' && args[2] === 'quiet' ? 'quiet' : 'campaign';
+    const traffic: Traffic = mode !== 'pack' ? 'campaign' : args[2] === 'quiet' ? 'quiet' : 'failed-campaign';
     const p = mode === 'pack' ? DEFAULT_RULE_PACK : packFor('count', rules);
     // Warm the JIT on a throwaway engine first, so small runs do not time the interpreter.
     timeLoad(new DetectionEngine(p, REFERENCE), 5_000, 50_000, traffic);
