@@ -1,15 +1,16 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { benchCodecs } from '../lib/codecs.js';
+import { benchCodecs, type BenchCodecs } from '../lib/codecs.js';
 import { runTool } from '../lib/child.js';
-import { sampleUntil, startDetector, type DetectorTopics } from '../lib/detector.js';
+import { sampleUntil, startDetector, type DetectorTopics, type RunningDetector } from '../lib/detector.js';
 import { fmtBytes, fmtInt, fmtMs, fmtRate, fmtRatio } from '../lib/format.js';
 import { benchKafka, brokersOf, createTopics, produceAll, topicSize } from '../lib/kafka.js';
-import { progress } from '../lib/progress.js';
+import { progress, sleep } from '../lib/progress.js';
 import { scrape } from '../lib/prom-text.js';
 import { steadyRate, type Sample } from '../lib/stats.js';
 import { asCallRecords, readCallEvents } from '../lib/traffic.js';
+import { readTopic } from '../../test/support/topic-reader.js';
 import type { BenchContext } from './context.js';
 
 /** 32 partitions hold about 1M call events on the mock broker (5 MB each); 600k leaves room. */
@@ -22,6 +23,33 @@ const PARTITIONS = 32;
  */
 export const RECORDS_PER_FETCH = 384;
 const TARGET_SHARE = 0.5;
+
+/**
+ * Alerts as a run's outcome, not as a count at a cut-off: waits until the detector's alert counter
+ * has not moved for `quietMs` (its partitions declared idle, records held as early released; the
+ * consumed counter reaches the topic's size when the last batch starts, not when its alerts are
+ * out), then reads the alert topic and counts distinct alert ids. `fraud_alerts_emitted_total`
+ * counts records (new, updated, escalated): how often an alert is updated depends on the order
+ * partitions were read in, so it is no measure of what was detected.
+ */
+export async function settledAlerts(detector: RunningDetector, alertTopic: string, env: Record<string, string>, codecs: BenchCodecs, quietMs = 5_000, timeoutMs = 60_000): Promise<{ records: number; ids: number; emitted: number | undefined }> {
+  const deadline = Date.now() + timeoutMs;
+  let last: number | undefined;
+  let stableSince = Date.now();
+  for (;;) {
+    const emitted = (await scrape(detector.metricsUrl, ['fraud_alerts_emitted_total']))['fraud_alerts_emitted_total'];
+    if (emitted !== last) {
+      last = emitted;
+      stableSince = Date.now();
+    } else if (Date.now() - stableSince >= quietMs || Date.now() > deadline) break;
+    await sleep(500);
+  }
+  const records = await readTopic(env, alertTopic, 60_000);
+  await codecs.alerts.prepare(records.map((r) => r.value));
+  const ids = new Set<string>();
+  for (const r of records) ids.add(codecs.alerts.decode(r.value).alert_id);
+  return { records: records.length, ids: ids.size, emitted: last };
+}
 
 export interface ThroughputOutcome {
   topics: DetectorTopics;
@@ -124,12 +152,14 @@ export async function throughputBench(ctx: BenchContext): Promise<void> {
   let detectorSamples: Sample[] = [];
   let rss: number | undefined;
   let detectorMetrics: Record<string, number | undefined> = {};
+  let alerts: Awaited<ReturnType<typeof settledAlerts>> | undefined;
   try {
     const sampled = await sampleUntil([detector], events, { t0, timeoutMs: 240_000, onProgress: (n) => progress(`throughput: detector consumed ${fmtInt(n)}`) });
     detectorSamples = sampled.samples;
     rss = detector.service.rssBytes();
     detectorMetrics = await scrape(detector.metricsUrl, ['fraud_alerts_emitted_total', 'fraud_events_rejected_total', 'fraud_events_duplicate_total', 'process_resident_memory_bytes']);
     if (!sampled.done) results.note(`The detector had consumed only ${fmtInt(sampled.samples.at(-1)?.n ?? 0)} of ${fmtInt(events)} events when the throughput run's time ran out.`);
+    else alerts = await settledAlerts(detector, topics.alerts, env, codecs);
   } finally {
     await detector.service.stop();
   }
@@ -160,8 +190,8 @@ export async function throughputBench(ctx: BenchContext): Promise<void> {
     target: `detector / kafkajs ≥ ${TARGET_SHARE.toFixed(2)}x`,
   });
   results.add({
-    area: 'Throughput', measure: 'detector after the catch-up: RSS; alerts emitted; events dead-lettered',
-    result: `${fmtBytes(rss ?? detectorMetrics['process_resident_memory_bytes'])}; ${fmtInt(detectorMetrics['fraud_alerts_emitted_total'] ?? Number.NaN)}; ${fmtInt(detectorMetrics['fraud_events_rejected_total'] ?? 0)}`,
+    area: 'Throughput', measure: 'detector after the catch-up: RSS; alerts (distinct ids, once idle); alert records emitted (new, updated, escalated: order-dependent) at the cut-off / once idle; events dead-lettered',
+    result: `${fmtBytes(rss ?? detectorMetrics['process_resident_memory_bytes'])}; ${fmtInt(alerts?.ids ?? Number.NaN)}; ${fmtInt(detectorMetrics['fraud_alerts_emitted_total'] ?? Number.NaN)} / ${fmtInt(alerts?.emitted ?? Number.NaN)}; ${fmtInt(detectorMetrics['fraud_events_rejected_total'] ?? 0)}`,
   });
   const confluent = await confluentRun(ctx, topics, events);
   if (confluent) {
@@ -175,5 +205,5 @@ export async function throughputBench(ctx: BenchContext): Promise<void> {
     });
   }
   const outcome: ThroughputOutcome = { topics, events, detectorRate, bareRate };
-  results.raw['throughput'] = { ...outcome, confluent, produced, kcatRate, kcatCount: kcat.count, detectorSamples, rss, detectorMetrics, bareJoinMs: bareDefault.joinMs };
+  results.raw['throughput'] = { ...outcome, confluent, produced, kcatRate, kcatCount: kcat.count, detectorSamples, rss, detectorMetrics, alerts, bareJoinMs: bareDefault.joinMs };
 }

@@ -86,6 +86,29 @@ describe('AlertBook lifecycle', () => {
     expect(stale.fire(firing({ ruleId: 'r2', ts: T0 + 15 * MIN + 1 })).alerts.map((a) => a.severity)).toEqual(['MEDIUM']);
   });
 
+  it('judges agreement by event time, whatever order partitions deliver the firings in', () => {
+    // Two rules an hour apart on one entity: no agreement, read in order or with the later firing
+    // first (its partition ran ahead). A firing from the future used to count as agreeing.
+    const severities = (order: { ruleId: string; ts: number }[]): string[] => {
+      const book = new AlertBook(true);
+      return order.flatMap((f) => book.fire(firing(f)).alerts.map((a) => `${a.rule_id}:${a.severity}`)).sort();
+    };
+    const early = { ruleId: 'r1', ts: T0 };
+    const late = { ruleId: 'r2', ts: T0 + 60 * MIN };
+    expect(severities([early, late])).toEqual(['r1:MEDIUM', 'r2:MEDIUM']);
+    expect(severities([late, early])).toEqual(['r1:MEDIUM', 'r2:MEDIUM']);
+    // Ten minutes apart they agree in either order, and both alerts end one step up.
+    const near = { ruleId: 'r2', ts: T0 + 10 * MIN };
+    const final = (order: { ruleId: string; ts: number }[]): Record<string, string> => {
+      const book = new AlertBook(true);
+      const last: Record<string, string> = {};
+      for (const f of order) for (const a of book.fire(firing(f)).alerts) last[a.rule_id] = a.severity;
+      return last;
+    };
+    expect(final([early, near])).toEqual({ r1: 'HIGH', r2: 'HIGH' });
+    expect(final([near, early])).toEqual({ r1: 'HIGH', r2: 'HIGH' });
+  });
+
   it('sweeps alerts two periods after their period started', () => {
     const book = new AlertBook(true);
     book.fire(firing({ ts: T0 }));

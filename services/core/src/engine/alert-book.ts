@@ -9,9 +9,15 @@ interface OpenAlert {
   expiresAt: number;
 }
 
+/** The event times a rule fired at on an entity, as a span (a campaign fires on every event). */
+interface FiringSpan {
+  first: number;
+  last: number;
+}
+
 interface EntityAgreement {
-  /** ruleId → last firing ts */
-  rules: Map<string, number>;
+  /** ruleId → the span of its firings' event times */
+  rules: Map<string, FiringSpan>;
   /** Keys of open alerts on this entity. */
   open: Set<string>;
   /** Agreeing rules when others were last escalated: escalate again only when more agree. */
@@ -99,14 +105,22 @@ export class AlertBook {
       e = { rules: new Map(), open: new Set(), escalatedAt: 1 };
       this.entities.set(entityKey, e);
     }
-    const last = e.rules.get(ruleId);
-    if (last === undefined || last < ts) e.rules.set(ruleId, ts);
+    const span = e.rules.get(ruleId);
+    if (span === undefined) e.rules.set(ruleId, { first: ts, last: ts });
+    else if (ts > span.last) span.last = ts;
+    else if (ts < span.first) span.first = ts;
     return e;
   }
 
+  /**
+   * Rules that fired within AGREEMENT_MS of `ts`, before or after it: firings arrive in the order
+   * partitions are read, not in event time, so a firing read after a later one of another rule (its
+   * partition ran ahead) is judged by event time, as an in-order reader would have judged the later
+   * one. Read in order, `last` is never after `ts` and this is "fired in the 15 minutes before".
+   */
   private agreeing(e: EntityAgreement, ts: number): number {
     let n = 0;
-    for (const last of e.rules.values()) if (ts - last <= AGREEMENT_MS) n++;
+    for (const span of e.rules.values()) if (ts - span.last <= AGREEMENT_MS && span.first - ts <= AGREEMENT_MS) n++;
     return n;
   }
 
@@ -130,7 +144,7 @@ export class AlertBook {
   sweep(watermark: number): void {
     for (const [key, o] of this.open) if (o.expiresAt < watermark) this.open.delete(key);
     for (const [k, e] of this.entities) {
-      for (const [r, last] of e.rules) if (last < watermark - AGREEMENT_MS) e.rules.delete(r);
+      for (const [r, span] of e.rules) if (span.last < watermark - AGREEMENT_MS) e.rules.delete(r);
       for (const key of e.open) if (!this.open.has(key)) e.open.delete(key);
       if (e.rules.size === 0 && e.open.size === 0) this.entities.delete(k);
       else if (e.escalatedAt > e.rules.size) e.escalatedAt = Math.max(1, e.rules.size);
