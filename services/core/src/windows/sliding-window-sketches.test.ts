@@ -92,7 +92,9 @@ describe('SlidingWindowStore, spilled distinct counts', () => {
         asOf++;
         const wantAsOf = expected(key, store.start, store.end);
         const gotAsOf = layout.values(into)['callees']!;
-        if (Math.abs(gotAsOf - wantAsOf) > 1 && mismatches.length < 3) mismatches.push({ step, key, asOf: [store.start - T0, store.end - T0], want: wantAsOf, got: gotAsOf });
+        if (Math.abs(gotAsOf - wantAsOf) > 1 && mismatches.length < 3) {
+          mismatches.push({ step, key, asOf: [store.start - T0, store.end - T0], want: wantAsOf, got: gotAsOf });
+        }
       }
     }
     expect(mismatches).toEqual([]);

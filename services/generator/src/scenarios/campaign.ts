@@ -175,7 +175,8 @@ export function createCampaign(ctx: ScenarioContext, options: CampaignOptions): 
     }
     const callee = nextCallee();
     const outcome = fraudOutcome(rng, plan.answerRate, {
-      hookedShare: plan.hookedShare, hookedExtraMs: () => clamp(rng.logNormal(240_000, 0.7), 0, 45 * 60_000), shortMs: () => clamp(rng.logNormal(plan.shortTalkMedianMs, 0.6), 1_500, 58_000),
+      hookedShare: plan.hookedShare, hookedExtraMs: () => clamp(rng.logNormal(240_000, 0.7), 0, 45 * 60_000),
+      shortMs: () => clamp(rng.logNormal(plan.shortTalkMedianMs, 0.6), 1_500, 58_000),
     }, RANDOM_DIAL_FAILURES);
     const call = {
       callId: ids.nextCallId(), startTs: ts, callingNumber: cli.next(callee), calledNumber: callee, trunk: plan.trunk,

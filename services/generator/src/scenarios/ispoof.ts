@@ -33,7 +33,8 @@ export function createIspoof(ctx: ScenarioContext): ScenarioSource {
   const activity = (ts: number): SimRecord[] => {
     const bank = rng.pick(targets);
     const outcome = fraudOutcome(rng, ANSWER_RATE, {
-      hookedShare: HOOKED_SHARE, hookedExtraMs: () => clamp(rng.logNormal(300_000, 0.7), 0, 45 * 60_000), shortMs: () => clamp(rng.logNormal(15_000, 0.7), 2_000, 58_000),
+      hookedShare: HOOKED_SHARE, hookedExtraMs: () => clamp(rng.logNormal(300_000, 0.7), 0, 45 * 60_000),
+      shortMs: () => clamp(rng.logNormal(15_000, 0.7), 2_000, 58_000),
     }, RANDOM_DIAL_FAILURES);
     const plan = {
       callId: ids.nextCallId(), startTs: ts, callingNumber: rng.pick(bank.dnoNumbers), calledNumber: ukMobile(rng),

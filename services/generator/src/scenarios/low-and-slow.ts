@@ -21,7 +21,8 @@ export function createLowAndSlow(ctx: ScenarioContext): ScenarioSource {
   const presented = londonLandline(rng);
   const activity = (ts: number): SimRecord[] => {
     const outcome = fraudOutcome(rng, ANSWER_RATE, {
-      hookedShare: HOOKED_SHARE, hookedExtraMs: () => clamp(rng.logNormal(420_000, 0.6), 0, 60 * 60_000), shortMs: () => clamp(rng.logNormal(20_000, 0.6), 3_000, 58_000),
+      hookedShare: HOOKED_SHARE, hookedExtraMs: () => clamp(rng.logNormal(420_000, 0.6), 0, 60 * 60_000),
+      shortMs: () => clamp(rng.logNormal(20_000, 0.6), 3_000, 58_000),
     });
     return callRecords({
       callId: ids.nextCallId(), startTs: ts, callingNumber: presented, calledNumber: ukSubscriber(rng),
