@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NPM_STAMP := node_modules/.package-lock.json
 
-.PHONY: help deps install build up down status services-up services-down demo demo-watch test test-unit test-e2e test-faults typecheck lint bench soak clean rules-test
+.PHONY: help deps install build up down status services-up services-down demo demo-watch test test-unit test-e2e test-faults typecheck lint format bench soak clean rules-test
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -46,8 +46,11 @@ test: build typecheck lint rules-test ## Type check, alerting checks, unit tests
 	@bash infra/scripts/up.sh
 	npx vitest run --project unit --project e2e
 
-lint: install ## Lint (typescript-eslint): no floating or misused promises, no import cycles
+lint: install ## Lint (typescript-eslint): no floating or misused promises, no import cycles; and the format (@stylistic)
 	npm run -s lint
+
+format: install ## Rewrite what the format rules can fix (eslint --fix); long lines are left to you
+	npm run -s format
 
 typecheck: install ## Type-check everything, tests included (the build compiles only the services)
 	npx tsc --noEmit -p tsconfig.json

@@ -162,7 +162,8 @@ async function latencyLevel(ctx: BenchContext, rate: number, tag: string): Promi
     const chValues = counted.filter(([id]) => inClickHouse.has(id)).map(([id, a]) => inClickHouse.get(id)! - a.ts);
     const toClickHouse = summarise(chValues);
     return {
-      rate, sent: live.sent, producedMs: live.producedMs, blockedMs: live.blockedMs, toRecord, toConsumer, toClickHouse, chMissing: counted.length - chValues.length, cpu,
+      rate, sent: live.sent, producedMs: live.producedMs, blockedMs: live.blockedMs,
+      toRecord, toConsumer, toClickHouse, chMissing: counted.length - chValues.length, cpu,
       byRule: counted.reduce<Record<string, number>>((acc, [, a]) => ((acc[a.rule] = (acc[a.rule] ?? 0) + 1), acc), {}),
     };
   } finally {

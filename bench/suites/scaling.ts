@@ -89,7 +89,11 @@ export async function scalingBench(ctx: BenchContext): Promise<void> {
       const base = await consumedBy(detectors);
       for (const d of detectors) d.service.pause();
       try {
-        await produceAll(kafka, topics.calls, PARTITIONS, asCallRecords(skip(readCallEvents(file, offset + ROUND_EVENTS), offset), codecs.calls), { perPartitionBatch: RECORDS_PER_FETCH });
+        await produceAll(
+          kafka, topics.calls, PARTITIONS,
+          asCallRecords(skip(readCallEvents(file, offset + ROUND_EVENTS), offset), codecs.calls),
+          { perPartitionBatch: RECORDS_PER_FETCH },
+        );
       } finally {
         for (const d of detectors) d.service.resume();
       }

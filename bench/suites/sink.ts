@@ -96,7 +96,9 @@ export async function sinkBench(ctx: BenchContext): Promise<void> {
     const firstInsert = samples.find((s) => s.n > 0)?.t;
     const doneAt = samples.at(-1)!.t;
     const rate = steadyRate(samples, retained);
-    const fromFirst = firstInsert !== undefined && doneAt > firstInsert ? (samples.at(-1)!.n - (samples.find((s) => s.n > 0)?.n ?? 0)) / ((doneAt - firstInsert) / 1000) : undefined;
+    const fromFirst = firstInsert !== undefined && doneAt > firstInsert
+      ? (samples.at(-1)!.n - (samples.find((s) => s.n > 0)?.n ?? 0)) / ((doneAt - firstInsert) / 1000)
+      : undefined;
     results.add({
       area: 'Sink', measure: `alert-sink, Avro alerts from ${PARTITIONS} partitions into ClickHouse (default insert batches: up to 20,000 rows, 16 MiB or 20 ms, 2 INSERTs at once)`,
       result: `${fmtRate(rate)} rows (10-90 %); ${fmtRate(fromFirst)} from the first insert; ${fmtInt(stored)} of ${fmtInt(retained)} stored by ${fmtMs(doneAt)}`,

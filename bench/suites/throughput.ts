@@ -100,7 +100,9 @@ function confluentModule(): string | undefined {
  * The second Kafka client, when installed: its bare read of the same topic, and one detector with
  * KAFKA_CLIENT=confluent catching up on it under a fresh group.
  */
-async function confluentRun(ctx: BenchContext, topics: DetectorTopics, events: number): Promise<{ bareRate: number | undefined; detectorRate: number | undefined; bareTotal: number | undefined } | undefined> {
+async function confluentRun(ctx: BenchContext, topics: DetectorTopics, events: number): Promise<{
+  bareRate: number | undefined; detectorRate: number | undefined; bareTotal: number | undefined;
+} | undefined> {
   const { env, run, results } = ctx;
   const module = confluentModule();
   if (!module) {

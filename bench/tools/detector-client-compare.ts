@@ -21,7 +21,11 @@ for (const client of ['kafkajs', 'confluent'] as const) {
     const seen = samples.filter((s) => s.n > 0);
     const first = seen[0];
     const last = seen.reduce<typeof first>((a, s) => (a === undefined || s.n > a.n ? s : a), undefined);
-    out[client] = { consumed: last?.n, firstMs: first?.t, rate: first && last && last.t > first.t ? Math.round((last.n - first.n) / ((last.t - first.t) / 1000)) : undefined, steady: steadyRate(seen, last?.n ?? 0) };
+    out[client] = {
+      consumed: last?.n, firstMs: first?.t,
+      rate: first && last && last.t > first.t ? Math.round((last.n - first.n) / ((last.t - first.t) / 1000)) : undefined,
+      steady: steadyRate(seen, last?.n ?? 0),
+    };
   } finally {
     await detector.service.stop();
   }

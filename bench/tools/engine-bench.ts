@@ -12,7 +12,6 @@
 import { DEFAULT_RULE_PACK, DEFAULT_RULE_PACK_SOURCE, DetectionEngine, validateRulePack, type CallEvent, type EngineOutput, type RulePack } from '@telfraud/core';
 import { BASE_TS, call, fullGc, REFERENCE, type Traffic } from '../lib/engine-load.js';
 
-
 function countRule(i: number): Record<string, unknown> {
   return {
     id: `calls-per-cli-${i}`,

@@ -10,7 +10,6 @@ import { getHeapStatistics } from 'node:v8';
 import { DEFAULT_RULE_PACK, DEFAULT_RULE_PACK_SOURCE, DetectionEngine, validateRulePack, type EngineOutput, type RulePack } from '@telfraud/core';
 import { BASE_TS, call, fullGc, REFERENCE } from '../lib/engine-load.js';
 
-
 function packFor(config: string): RulePack {
   const s = DEFAULT_RULE_PACK_SOURCE;
   const isOtp = (r: (typeof s.rules)[number]): boolean => 'type' in r && r.type === 'otp_after_call';

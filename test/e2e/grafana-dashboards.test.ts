@@ -39,12 +39,24 @@ const STACK_DATABASE = env['CLICKHOUSE_DATABASE'] ?? 'fraud';
 const GRAFANA_DIR = path.join(ROOT, 'infra/grafana');
 const DASHBOARDS_DIR = path.join(GRAFANA_DIR, 'dashboards');
 
-interface Target { refId: string; datasource?: DataSourceRef; expr?: string; legendFormat?: string; rawSql?: string; format?: number; range?: boolean; instant?: boolean }
+interface Target {
+  refId: string; datasource?: DataSourceRef; expr?: string; legendFormat?: string; rawSql?: string;
+  format?: number; range?: boolean; instant?: boolean;
+}
 interface DataSourceRef { type: string; uid: string }
-interface Panel { id: number; type: string; title: string; datasource?: DataSourceRef; gridPos: { x: number; y: number; w: number; h: number }; targets?: Target[]; panels?: Panel[] }
-interface TemplateVariable { name: string; type: string; datasource?: DataSourceRef; query?: string | { query: string }; includeAll?: boolean; allValue?: string | null; multi?: boolean }
+interface Panel {
+  id: number; type: string; title: string; datasource?: DataSourceRef;
+  gridPos: { x: number; y: number; w: number; h: number }; targets?: Target[]; panels?: Panel[];
+}
+interface TemplateVariable {
+  name: string; type: string; datasource?: DataSourceRef; query?: string | { query: string };
+  includeAll?: boolean; allValue?: string | null; multi?: boolean;
+}
 interface Dashboard { uid: string; title: string; panels: Panel[]; templating?: { list: TemplateVariable[] } }
-interface ProvisionedDataSource { name: string; uid: string; type: string; url?: string; jsonData?: Record<string, unknown>; secureJsonData?: Record<string, unknown> }
+interface ProvisionedDataSource {
+  name: string; uid: string; type: string; url?: string; jsonData?: Record<string, unknown>;
+  secureJsonData?: Record<string, unknown>;
+}
 
 const dashboards: [file: string, dashboard: Dashboard][] = readdirSync(DASHBOARDS_DIR)
   .filter((f) => f.endsWith('.json'))

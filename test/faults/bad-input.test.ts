@@ -96,7 +96,9 @@ describe('bad input and a duplicate flood', () => {
     await producer.sendEvents(topics, second);
     await offsets.waitCaughtUp(group, [topics.calls, topics.sms]);
 
-    const byReason = (list: { reason: string }[]): Record<string, number> => list.reduce<Record<string, number>>((acc, b) => ({ ...acc, [b.reason]: (acc[b.reason] ?? 0) + 1 }), {});
+    const byReason = (list: { reason: string }[]): Record<string, number> => list.reduce<Record<string, number>>(
+      (acc, b) => ({ ...acc, [b.reason]: (acc[b.reason] ?? 0) + 1 }), {},
+    );
     for (const [reason, n] of Object.entries(byReason(bad))) {
       expect(await metricSum(harness.ports.detector, 'fraud_events_rejected_total', { topic: topics.calls, reason }), reason).toBe(n);
     }

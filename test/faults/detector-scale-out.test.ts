@@ -28,7 +28,9 @@ describe('three keyed detector instances: one killed, one added mid-run', () => 
   it('stores what one engine finds in the whole dataset; partitions move with their state', { timeout: 600_000 }, async () => {
     const { harness, producer, offsets, dataset } = faultRun;
     const { topics } = harness;
-    const [first, second, third] = slices(dataset, 3) as [ReturnType<typeof slices>[number], ReturnType<typeof slices>[number], ReturnType<typeof slices>[number]];
+    const [first, second, third] = slices(dataset, 3) as [
+      ReturnType<typeof slices>[number], ReturnType<typeof slices>[number], ReturnType<typeof slices>[number],
+    ];
     await Promise.all([harness.startService('detector-2'), harness.startService('detector-3')]);
 
     await producer.sendEvents(topics, first);

@@ -37,7 +37,8 @@ describe('a new detector group killed before its first commit', () => {
     const starts = [await offsets.committed(group, topics.calls), await offsets.committed(group, topics.sms)];
 
     link.cut();
-    const raw = (list: EventRecord[], key: string, encode: (e: EventRecord) => Buffer): RawMessage[] => list.map((e) => ({ key: String(e[key]), value: encode(e) }));
+    const raw = (list: EventRecord[], key: string, encode: (e: EventRecord) => Buffer): RawMessage[] =>
+      list.map((e) => ({ key: String(e[key]), value: encode(e) }));
     await producer.send(topics.calls, raw(first.calls, 'call_id', encodeCall));
     await producer.send(topics.sms, raw(first.sms, 'recipient_number', encodeSms));
     // It has read the first records: their writer schema cannot be fetched, so nothing of them is emitted or committed.

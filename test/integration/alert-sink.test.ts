@@ -117,7 +117,7 @@ describe.skipIf(!stackEnv)('alert-sink on the local stack', () => {
   afterAll(async () => {
     await dlqConsumer?.disconnect().catch(() => undefined);
     await sink?.stop();
-    if (process.env["IT_SHOW_LOGS"]) console.log(sink?.log, registry?.log);
+    if (process.env['IT_SHOW_LOGS']) console.log(sink?.log, registry?.log);
     await registry?.stop();
     await clickhouseLink?.close();
     await producer?.disconnect().catch(() => undefined);

@@ -79,7 +79,8 @@ describe.skipIf(!stackEnv)('blocker on the local stack', () => {
     await waitFor(`${group} to commit everything on ${topic}`, async () => {
       const ends = await admin.fetchTopicOffsets(topic);
       const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
-      const ok = ends.every((e) => Number(e.high) === 0 || Number(committed?.partitions.find((p) => p.partition === e.partition)?.offset ?? -1) >= Number(e.high));
+      const committedAt = (partition: number): number => Number(committed?.partitions.find((p) => p.partition === partition)?.offset ?? -1);
+      const ok = ends.every((e) => Number(e.high) === 0 || committedAt(e.partition) >= Number(e.high));
       return ok ? true : undefined;
     }, 60_000);
   }

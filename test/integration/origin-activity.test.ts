@@ -116,7 +116,10 @@ describe('alert-sink: origin_activity and alert_history on the local stack', () 
 
   /** Every partition of the calls topic committed by the activity group up to its end. */
   async function activityCommittedToEnd(): Promise<boolean> {
-    const [ends, [committed]] = await Promise.all([admin.fetchTopicOffsets(topics.calls), admin.fetchOffsets({ groupId: groups.activity, topics: [topics.calls] })]);
+    const [ends, [committed]] = await Promise.all([
+      admin.fetchTopicOffsets(topics.calls),
+      admin.fetchOffsets({ groupId: groups.activity, topics: [topics.calls] }),
+    ]);
     return ends.every((e) => Number(committed?.partitions.find((p) => p.partition === e.partition)?.offset ?? -1) === Number(e.high));
   }
 

@@ -78,7 +78,10 @@ describe('schema registry on the local broker', () => {
     expect(await registry.decode(encoded, readAs(evolved))).toEqual({ ...event, carrier: 'unknown' });
 
     const incompatible = withField({ name: 'region', type: 'string' });
-    await expect(registry.register({ type: SchemaType.AVRO, schema: incompatible }, { subject: SUBJECT, compatibility: COMPATIBILITY.BACKWARD })).rejects.toThrow(
+    await expect(registry.register(
+      { type: SchemaType.AVRO, schema: incompatible },
+      { subject: SUBJECT, compatibility: COMPATIBILITY.BACKWARD },
+    )).rejects.toThrow(
       /incompatible/,
     );
     expect(await registryA!.json(`/subjects/${SUBJECT}/versions`)).toEqual([1, 2]);

@@ -43,7 +43,7 @@ if (!stackEnv) console.warn('soc API integration test skipped: no .data/env (run
 /** Injection attempts: quotes, escapes, comments, stacked statements, NUL, line breaks, look-alike quotes, over-long values. */
 const INJECTIONS = [
   "'", '\\', "\\'", "' OR '1'='1", "' OR 1=1 --", "x' UNION ALL SELECT name FROM system.tables --", "'; DROP TABLE alerts; --",
-  "') OR ('1'='1", '1) OR (1=1', '1 OR 1=1', '\0', "a\0' OR 1=1 --", 'a\nb', "\\x27 OR 1=1 --", '%27', '😀\' OR 1=1 --', 'ʼ OR 1=1 --',
+  "') OR ('1'='1", '1) OR (1=1', '1 OR 1=1', '\0', "a\0' OR 1=1 --", 'a\nb', '\\x27 OR 1=1 --', '%27', '😀\' OR 1=1 --', 'ʼ OR 1=1 --',
   "HIGH' OR '1'='1", 'HIGH,LOW\' OR 1=1', `${'x'.repeat(300)}'`, '{x:String}', '$1', '*/ OR 1=1 /*',
 ];
 
@@ -64,7 +64,9 @@ describe.skipIf(!stackEnv)('soc API on the local stack', () => {
     alert_id: alertId, rule_id: 'dno-spoofed-cli-trunk', severity: 'HIGH', entity_type: 'ingress_trunk', entity: 'trunk-A',
     window_start: BASE - 60_000, window_end: BASE, ts: BASE, value: 5, threshold: 1, summary: 'test alert', evidence: [], version: 1, ...patch,
   });
-  const api = async (route: string, init: { method?: string; body?: unknown; token?: string | null } = {}): Promise<{ status: number; body: Json; text: string; headers: Headers }> => {
+  const api = async (
+    route: string, init: { method?: string; body?: unknown; token?: string | null } = {},
+  ): Promise<{ status: number; body: Json; text: string; headers: Headers }> => {
     const token = init.token === undefined ? TOKENS.analyst : init.token;
     const res = await fetch(`${base}${route}`, {
       method: init.method ?? 'GET',

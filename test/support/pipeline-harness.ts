@@ -92,20 +92,20 @@ export class PipelineHarness {
     const { env, topics, run } = this;
     return name !== 'alert-sink'
       ? {
-        ...env,
-        DETECTOR_HTTP_PORT: String(this.portOf(name)), DETECTOR_GROUP_ID: this.detectorGroup, DETECTOR_FROM_BEGINNING: 'true',
-        DETECTOR_CALL_TOPIC: topics.calls, DETECTOR_SMS_TOPIC: topics.sms, DETECTOR_ALERT_TOPIC: topics.alerts, DETECTOR_VICTIM_TOPIC: topics.victims,
-        DETECTOR_REFERENCE_DIR: this.referenceDir, LOG_LEVEL: 'warn',
-        // Several members in one group: the mock broker needs the leader's assignment delayed (platform notes).
-        ...(this.options.keyed ? { DETECTOR_ROUTING: 'keyed', DETECTOR_KEYED_TOPIC: topics.keyed, DETECTOR_INSTANCE_ID: name, KAFKA_ASSIGNER_DELAY_MS: '500' } : {}),
-      }
+          ...env,
+          DETECTOR_HTTP_PORT: String(this.portOf(name)), DETECTOR_GROUP_ID: this.detectorGroup, DETECTOR_FROM_BEGINNING: 'true',
+          DETECTOR_CALL_TOPIC: topics.calls, DETECTOR_SMS_TOPIC: topics.sms, DETECTOR_ALERT_TOPIC: topics.alerts, DETECTOR_VICTIM_TOPIC: topics.victims,
+          DETECTOR_REFERENCE_DIR: this.referenceDir, LOG_LEVEL: 'warn',
+          // Several members in one group: the mock broker needs the leader's assignment delayed (platform notes).
+          ...(this.options.keyed ? { DETECTOR_ROUTING: 'keyed', DETECTOR_KEYED_TOPIC: topics.keyed, DETECTOR_INSTANCE_ID: name, KAFKA_ASSIGNER_DELAY_MS: '500' } : {}),
+        }
       : {
-        ...env,
-        ALERT_SINK_HTTP_PORT: String(this.ports.sink), SINK_GROUP_ID: `t-${run}-sink`, SINK_ALERT_TOPIC: topics.alerts, SINK_VICTIM_TOPIC: topics.victims,
-        // The activity writer (second consumer) reads the run's own call events under its own group.
-        ALERT_SINK_ACTIVITY_TOPIC: topics.calls, ALERT_SINK_ACTIVITY_GROUP_ID: `t-${run}-sink-activity`,
-        CLICKHOUSE_DATABASE: this.db.name, LOG_LEVEL: 'warn',
-      };
+          ...env,
+          ALERT_SINK_HTTP_PORT: String(this.ports.sink), SINK_GROUP_ID: `t-${run}-sink`, SINK_ALERT_TOPIC: topics.alerts, SINK_VICTIM_TOPIC: topics.victims,
+          // The activity writer (second consumer) reads the run's own call events under its own group.
+          ALERT_SINK_ACTIVITY_TOPIC: topics.calls, ALERT_SINK_ACTIVITY_GROUP_ID: `t-${run}-sink-activity`,
+          CLICKHOUSE_DATABASE: this.db.name, LOG_LEVEL: 'warn',
+        };
   }
 
   private launch(name: PipelineService, overrides: Record<string, string> = {}): ServiceProcess {

@@ -4,7 +4,6 @@ import type { PipelineHarness } from './pipeline-harness.js';
 import { STRICT_RULES } from './strict-rules.js';
 import { waitFor } from './wait-for.js';
 
-
 const entities = (alerts: Alert[]): string[] => [...new Set(alerts.map((a) => `${a.entity_type}=${a.entity}`))].sort();
 const idsOf = (alerts: Alert[], rule: string): string[] => alerts.filter((a) => a.rule_id === rule).map((a) => a.alert_id).sort();
 

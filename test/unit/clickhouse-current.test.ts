@@ -158,7 +158,8 @@ describe('the services\' statements on the current schema', () => {
   });
 
   const filters = (over: Partial<AlertFilters> = {}): AlertFilters => ({
-    rules: [], severities: [], statuses: [], entity: undefined, entityType: undefined, from: T0 - 60 * MIN, to: T0 + 60 * MIN, limit: 50, cursor: undefined, ...over,
+    rules: [], severities: [], statuses: [], entity: undefined, entityType: undefined,
+    from: T0 - 60 * MIN, to: T0 + 60 * MIN, limit: 50, cursor: undefined, ...over,
   });
 
   it('carry the configured ClickHouse user and password (a wrong password is refused)', async () => {
@@ -209,7 +210,7 @@ describe('the services\' statements on the current schema', () => {
     expect((await soc.listAlerts(filters({ statuses: ['closed'] }))).alerts.map((a) => a.alert_id)).toEqual(['a-1']);
     expect((await soc.verdicts(T0 - MIN, T0 + 60 * MIN)).map((v) => [v.alert_id, v.verdict, v.closed_by])).toEqual([['a-1', 'true_positive', 'ana']]);
     expect((await soc.changedSince(since - 1, 10)).ids).toContain('a-1');
-    expect(ch.rows("SELECT action, rows FROM fraud.soc_audit")).toEqual([{ action: 'export_victims', rows: 2 }]);
+    expect(ch.rows('SELECT action, rows FROM fraud.soc_audit')).toEqual([{ action: 'export_victims', rows: 2 }]);
     expect(await soc.alertExists('a-1')).toBe(true);
   });
 

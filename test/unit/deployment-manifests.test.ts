@@ -131,7 +131,10 @@ function schemaErrors(doc: unknown): string[] {
   return validateCompose(doc) ? [] : (validateCompose.errors ?? []).map((e: ErrorObject) => `${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
 }
 
-interface ComposeService { image?: string; build?: unknown; command?: string[]; environment?: Record<string, string | number | boolean | null>; healthcheck?: unknown }
+interface ComposeService {
+  image?: string; build?: unknown; command?: string[];
+  environment?: Record<string, string | number | boolean | null>; healthcheck?: unknown;
+}
 
 /** The compose services that run the telfraud image, with the name it runs them by. */
 function telfraudServices(doc: { services: Record<string, ComposeService> }): [string, string, ComposeService][] {
@@ -211,7 +214,13 @@ interface Container {
   livenessProbe?: { httpGet?: { path: string; port: string | number } };
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
 }
-interface Workload extends K8sObject { spec: { replicas?: number; selector?: { matchLabels: Record<string, string> }; template: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec: { containers: Container[] } } } }
+interface Workload extends K8sObject {
+  spec: {
+    replicas?: number;
+    selector?: { matchLabels: Record<string, string> };
+    template: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec: { containers: Container[] } };
+  };
+}
 
 function workloads(objects: K8sObject[]): Workload[] {
   return objects.filter((o): o is Workload => o.kind === 'Deployment' || o.kind === 'Job');
@@ -265,7 +274,8 @@ describe.each(OVERLAYS)('Kubernetes overlay %s', (overlay) => {
       expect(c.livenessProbe?.httpGet, what).toBeDefined();
       expect(Object.keys(c.resources?.requests ?? {}).sort(), what).toEqual(['cpu', 'memory']);
       expect(c.resources?.limits?.['memory'], what).toBeDefined();
-      const selects = (o: K8sObject, selector: unknown): boolean => Object.entries(selector as Record<string, string>).every(([k, v]) => label[k] === v) && o.metadata.namespace === d.metadata.namespace;
+      const selects = (o: K8sObject, selector: unknown): boolean =>
+        Object.entries(selector as Record<string, string>).every(([k, v]) => label[k] === v) && o.metadata.namespace === d.metadata.namespace;
       expect(objects.some((o) => o.kind === 'PodDisruptionBudget' && selects(o, (o as unknown as { spec: { selector: { matchLabels: unknown } } }).spec.selector.matchLabels)), what).toBe(true);
       expect(objects.some((o) => o.kind === 'Service' && selects(o, (o as unknown as { spec: { selector: unknown } }).spec.selector)), what).toBe(true);
       const annotations = d.spec.template.metadata?.annotations ?? {};

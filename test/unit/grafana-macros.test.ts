@@ -45,7 +45,7 @@ describe('Grafana variables', () => {
     expect(substituteVariables('up{job=~"$job"}', one, T, 'prometheus')).toBe('up{job=~"alert-sink\\\\.x"}');
     expect(substituteVariables('up{job=~"$job"}', two, T, 'prometheus')).toBe('up{job=~"(detector|blocker)"}');
     expect(substituteVariables('up{job=~"${job}"}', all, T, 'prometheus')).toBe('up{job=~".+"}');
-    expect(substituteVariables("rule_id IN (${job:singlequote})", two, T, 'raw')).toBe("rule_id IN ('detector','blocker')");
+    expect(substituteVariables('rule_id IN (${job:singlequote})', two, T, 'raw')).toBe("rule_id IN ('detector','blocker')");
   });
 
   it('reports what is left over', () => {

@@ -1,11 +1,9 @@
-import { clickhouseSettings, ConfigError, defineConfig, kafkaSettings, loadConfig, registrySettings, serviceSettings, type ConfigOf, type ConfigProblem } from '@telfraud/common';
+import { checkConfig, clickhouseSettings, ConfigError, defineConfig, kafkaServiceSettings, type ConfigOf, type ConfigProblem } from '@telfraud/common';
 import { ACTIVITY_FIELDS, isActivityField, type ActivityField } from './activity/minute-activity.js';
 
 /** The alert sink's whole configuration, declared once; `process.env` is read only through it. */
 export const alertSinkSettings = defineConfig({
-  ...kafkaSettings,
-  ...registrySettings,
-  ...serviceSettings,
+  ...kafkaServiceSettings,
   ...clickhouseSettings,
   clickhouseDatabase: { ...clickhouseSettings.clickhouseDatabase, doc: 'Database holding the `alerts` and `victim_exposures` tables' },
   clickhouseRequestTimeoutMs: { ...clickhouseSettings.clickhouseRequestTimeoutMs, doc: 'Timeout of one ClickHouse request; a timed-out insert is retried' },
@@ -69,13 +67,8 @@ function activityFieldsProblem(env: Record<string, string | undefined>): ConfigP
 
 export function loadAlertSinkConfig(env: Record<string, string | undefined> = process.env): AlertSinkConfig {
   const fields = activityFieldsProblem(env);
-  let config: ConfigOf<typeof alertSinkSettings>;
-  try {
-    config = loadConfig('alert-sink', alertSinkSettings, env);
-  } catch (err) {
-    if (err instanceof ConfigError && fields) throw new ConfigError('alert-sink', [...err.problems, fields]);
-    throw err;
-  }
-  if (fields) throw new ConfigError('alert-sink', [fields]);
+  const { config, problems } = checkConfig('alert-sink', alertSinkSettings, env);
+  if (fields) problems.push(fields);
+  if (problems.length > 0 || !config) throw new ConfigError('alert-sink', problems);
   return { ...config, activityFields: [...new Set(config.activityFields.filter(isActivityField))] };
 }

@@ -139,11 +139,11 @@ export async function startAlertSink(config: AlertSinkConfig, logger: Logger, st
     // The second consumer (call events → origin_activity), its own group: joins while the sink's does.
     const activityStarting = config.activityEnabled
       ? startActivityWriter(config, {
-        kafka, schemaRegistry, metricsRegistry: registry, logger,
-        onCrash: (error) => {
-          if (!stopping) crashed(error);
-        },
-      })
+          kafka, schemaRegistry, metricsRegistry: registry, logger,
+          onCrash: (error) => {
+            if (!stopping) crashed(error);
+          },
+        })
       : undefined;
     // If it fails to start it closes what it opened itself; the failure surfaces from Promise.all.
     activityStarting?.catch(() => undefined);

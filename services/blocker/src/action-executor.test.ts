@@ -48,7 +48,9 @@ function harness(core: BlockerCore, answers: boolean[] | undefined, auditFailure
         journal.push(...a.filter((f) => f.carriedOut).map((f) => f.action));
       },
     } as unknown as ActionJournal,
-    deadLetters: { park: async (action: BlockAction, failures: readonly DeliveryResult[]) => void parked.push({ action, failures }) } as unknown as ActionDeadLetters,
+    deadLetters: {
+      park: async (action: BlockAction, failures: readonly DeliveryResult[]) => void parked.push({ action, failures }),
+    } as unknown as ActionDeadLetters,
   });
   return { executor, sent, journal, entries, parked, decisions, deliveries, metrics };
 }

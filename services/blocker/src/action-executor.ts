@@ -93,7 +93,9 @@ export class ActionExecutor {
     for (const d of decisions) this.report(d);
   }
 
-  private async carryOut({ plan, body, attempts }: Delivery, signal: AbortSignal): Promise<{ decision: Decision; deliveries: DeliveryRow[]; journal?: FinishedAction }> {
+  private async carryOut({ plan, body, attempts }: Delivery, signal: AbortSignal): Promise<{
+    decision: Decision; deliveries: DeliveryRow[]; journal?: FinishedAction;
+  }> {
     const { deps } = this;
     const { action, decision } = plan;
     if (!action || decision.dry_run) {
@@ -132,7 +134,10 @@ export class ActionExecutor {
     deps.metrics.countDecision(d);
     // An entity may be a calling number: it is logged at debug only. At info and above the decision
     // id and alert id lead to it through the audit (block_audit) and the SOC console.
-    const fields = { decisionId: d.decision_id, action: d.action, result: d.result, reason: d.reason, rule: d.rule_id, alertId: d.alert_id, entityType: d.entity_type, dryRun: d.dry_run };
+    const fields = {
+      decisionId: d.decision_id, action: d.action, result: d.result, reason: d.reason, rule: d.rule_id,
+      alertId: d.alert_id, entityType: d.entity_type, dryRun: d.dry_run,
+    };
     if (d.action === 'breaker_trip') {
       deps.logger.error('CIRCUIT BREAKER TRIPPED: automated blocking stopped until an operator resets it (POST /api/v1/breaker/reset)', fields);
     } else if (d.result === 'failed') deps.logger.error('action failed', fields);

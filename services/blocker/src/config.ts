@@ -1,14 +1,11 @@
 import {
-  clickhouseSettings, ConfigError, defineConfig, kafkaSettings, loadConfig, registrySettings, serviceSettings,
-  type ConfigOf, type ConfigProblem,
+  checkConfig, clickhouseSettings, ConfigError, defineConfig, kafkaServiceSettings, loadConfig, type ConfigOf, type ConfigProblem,
 } from '@telfraud/common';
 import { loadTargetsFile, MIN_SECRET_LENGTH, targetsFromUrls, urlProblem, type HookTarget } from './webhook-targets.js';
 
 /** The blocker's whole configuration, declared once; `process.env` is read only through it. */
 export const blockerSettings = defineConfig({
-  ...kafkaSettings,
-  ...registrySettings,
-  ...serviceSettings,
+  ...kafkaServiceSettings,
   httpPort: { env: 'BLOCKER_HTTP_PORT', type: 'int', min: 0, max: 65_535, default: 9104, doc: 'Port of /metrics, /healthz, /readyz and the operator API' },
   groupId: { env: 'BLOCKER_GROUP_ID', type: 'string', default: 'blocker', doc: 'Kafka consumer group of the blocker (run one instance)' },
   alertTopic: { env: 'BLOCKER_ALERT_TOPIC', type: 'string', default: 'fraud-alerts', doc: 'Alert topic consumed (Avro, contract section 4)' },
@@ -91,14 +88,7 @@ export function loadBlockerConfig(env: Record<string, string | undefined> = proc
   } catch {
     // Those keys' own problems are reported by the full load below.
   }
-  let config: ConfigOf<typeof blockerSettings> | undefined;
-  let problems: ConfigProblem[] = [];
-  try {
-    config = loadConfig('blocker', blockerSettings, env);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    problems = err.problems;
-  }
+  const { config, problems } = checkConfig('blocker', blockerSettings, env);
   if (problems.length > 0 || cross.length > 0 || !config) throw new ConfigError('blocker', [...problems, ...cross]);
   return { ...config, webhookTargets };
 }

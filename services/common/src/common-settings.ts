@@ -38,3 +38,10 @@ export const serviceSettings = defineConfig({
   httpHost: { env: 'HTTP_HOST', type: 'string', default: '127.0.0.1', doc: 'Address of the health/metrics HTTP server' },
   shutdownTimeoutMs: { env: 'SHUTDOWN_TIMEOUT_MS', type: 'int', min: 100, default: 15000, doc: 'Graceful shutdown deadline' },
 });
+
+/** What every service on Kafka with Avro declares first: the broker, the schema registry, the service's own. */
+export const kafkaServiceSettings = defineConfig({
+  ...kafkaSettings,
+  ...registrySettings,
+  ...serviceSettings,
+});

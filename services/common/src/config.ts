@@ -174,6 +174,23 @@ export function loadConfig<D extends ConfigDeclaration>(
   return out as ConfigOf<D>;
 }
 
+/**
+ * `loadConfig` that hands back its problems instead of throwing them, for a service that checks more
+ * (cross-key rules, entries of a list) and reports everything in one ConfigError.
+ */
+export function checkConfig<D extends ConfigDeclaration>(
+  service: string,
+  declaration: D,
+  env: Record<string, string | undefined>,
+): { config: ConfigOf<D> | undefined; problems: ConfigProblem[] } {
+  try {
+    return { config: loadConfig(service, declaration, env), problems: [] };
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return { config: undefined, problems: err.problems };
+  }
+}
+
 /** What a setting accepts, in words (`an integer >= 1`). */
 export const describeSetting = (setting: Setting): string => describe(setting);
 

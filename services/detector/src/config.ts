@@ -1,10 +1,8 @@
-import { defineConfig, kafkaSettings, loadConfig, registrySettings, serviceSettings, type ConfigOf } from '@telfraud/common';
+import { defineConfig, kafkaServiceSettings, loadConfig, type ConfigOf } from '@telfraud/common';
 
 /** The detector's whole configuration, declared once: validated at start-up and rendered into the README. */
 export const detectorConfig = defineConfig({
-  ...kafkaSettings,
-  ...registrySettings,
-  ...serviceSettings,
+  ...kafkaServiceSettings,
   httpPort: { env: 'DETECTOR_HTTP_PORT', type: 'int', min: 0, max: 65535, default: 9101, doc: 'Port of /metrics, /healthz, /readyz' },
   groupId: { env: 'DETECTOR_GROUP_ID', type: 'string', default: 'detector', doc: 'Consumer group shared by detector instances' },
   callTopic: { env: 'DETECTOR_CALL_TOPIC', type: 'string', default: 'call-events', doc: 'Call-event topic' },

@@ -81,7 +81,10 @@ export async function startDetector(config: DetectorConfig, logger: Logger): Pro
   });
 
   if (config.rulesFile) {
-    const watcher = new RulePackWatcher(config.rulesFile, config.rulesPollMs, (pack) => engine.replaceRulePack(pack), (result) => metrics.ruleReloads.inc({ result }), logger);
+    const watcher = new RulePackWatcher(
+      config.rulesFile, config.rulesPollMs, (pack) => engine.replaceRulePack(pack),
+      (result) => metrics.ruleReloads.inc({ result }), logger,
+    );
     watcher.start();
     resources.push('rule watcher', () => watcher.close());
   }

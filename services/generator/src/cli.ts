@@ -43,7 +43,7 @@ async function main(): Promise<number> {
   if (!options.quiet) {
     process.stderr.write(
       `generator: wrote ${r.call_events} call events and ${r.sms_events} SMS (${r.late_events} late, ${r.duplicate_events} duplicates) ` +
-        `over ${((r.last_ts ?? r.start_ts) - r.start_ts) / 60_000 | 0} simulated minutes to ${options.out} in ${secs.toFixed(1)} s\n`,
+      `over ${((r.last_ts ?? r.start_ts) - r.start_ts) / 60_000 | 0} simulated minutes to ${options.out} in ${secs.toFixed(1)} s\n`,
     );
   }
   return 0;

@@ -1,14 +1,12 @@
 import {
-  ConfigError, defineConfig, kafkaSettings, loadConfig, registrySettings, serviceSettings, type ConfigOf,
+  ConfigError, defineConfig, kafkaServiceSettings, loadConfig, type ConfigOf,
 } from '@telfraud/common';
 import { parseScenarioList, SCENARIO_NAMES } from './scenarios/scenario-catalog.js';
 import { parseScenarioParams, type ScenarioParams } from './simulation/scenario-params.js';
 
 /** The streaming generator's whole configuration, declared once (rendered into the README). */
 export const generatorSettings = defineConfig({
-  ...kafkaSettings,
-  ...registrySettings,
-  ...serviceSettings,
+  ...kafkaServiceSettings,
   rate: { env: 'GENERATOR_RATE', type: 'number', min: 0, max: 1_000_000, default: 50, doc: 'Background call events per simulated second (scenarios come on top)' },
   seed: { env: 'GENERATOR_SEED', type: 'int', min: 0, default: 1, doc: 'Random seed; ids also carry the start time, so restarts never reuse them' },
   scenarios: { env: 'GENERATOR_SCENARIOS', type: 'string', default: 'all', doc: `all, none, or a comma list of ${SCENARIO_NAMES.join(', ')}` },

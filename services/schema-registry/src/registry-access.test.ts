@@ -26,7 +26,10 @@ async function start(store: SchemaStore, writer: RegistryWriter, access: Registr
   const metrics = new Registry();
   const server = await ServiceHttpServer.start({
     host: '127.0.0.1', port: 0, metrics, logger,
-    routes: registryHttpRoutes({ table: registryRoutes(store, writer, access.readOnly), metrics: createRegistryMetrics(metrics, store), logger, isReady: () => true, access }),
+    routes: registryHttpRoutes({
+      table: registryRoutes(store, writer, access.readOnly), metrics: createRegistryMetrics(metrics, store),
+      logger, isReady: () => true, access,
+    }),
   });
   const base = `http://127.0.0.1:${server.port}`;
   running.push({ server, base });
@@ -45,7 +48,9 @@ afterAll(async () => {
   for (const r of running) await r.server.close();
 });
 
-async function call(base: string, method: string, path: string, auth?: string, body?: unknown): Promise<{ status: number; body: unknown; challenge: string | null }> {
+async function call(
+  base: string, method: string, path: string, auth?: string, body?: unknown,
+): Promise<{ status: number; body: unknown; challenge: string | null }> {
   const res = await fetch(base + path, {
     method,
     headers: { 'content-type': REGISTRY_CONTENT_TYPE, ...(auth ? { authorization: `Basic ${Buffer.from(auth).toString('base64')}` } : {}) },

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  clickhouseSettings, ConfigError, defineConfig, loadConfig, serviceSettings, type ConfigOf, type ConfigProblem,
+  checkConfig, clickhouseSettings, ConfigError, defineConfig, loadConfig, serviceSettings, type ConfigOf,
 } from '@telfraud/common';
 import { MIN_TOKEN_LENGTH, parseTokenEntries, type TokenEntry } from './access/tokens.js';
 
@@ -33,14 +33,7 @@ export const DEFAULT_CONSOLE_DIR = path.join(path.dirname(fileURLToPath(import.m
 
 /** Loads and validates; token entries are checked one by one, named by position and name, never by token. */
 export function loadSocConfig(env: Record<string, string | undefined> = process.env): SocConfig {
-  let settings: Settings | undefined;
-  let problems: ConfigProblem[] = [];
-  try {
-    settings = loadConfig('soc', socSettings, env);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    problems = err.problems;
-  }
+  const { config: settings, problems } = checkConfig('soc', socSettings, env);
   const s = socSettings;
   const items = (env[s.tokens.env] ?? '').split(',').map((t) => t.trim()).filter((t) => t !== '');
   const tokens = parseTokenEntries(items);

@@ -57,10 +57,10 @@ export class ActionJournal {
     await this.producer.send(this.topic, actions.map((a): OutgoingRecord => a.carriedOut
       ? { key: actionKey(a.action), value: Buffer.from(a.body, 'utf8'), headers: { 'idempotency-key': a.action.idempotency_key, action: a.action.action } }
       : {
-        key: actionKey(a.action),
-        value: Buffer.from(JSON.stringify({ version: 1, entry: 'failed', idempotency_key: a.action.idempotency_key }), 'utf8'),
-        headers: { [JOURNAL_ENTRY_HEADER]: 'failed', 'idempotency-key': a.action.idempotency_key, action: a.action.action },
-      }));
+          key: actionKey(a.action),
+          value: Buffer.from(JSON.stringify({ version: 1, entry: 'failed', idempotency_key: a.action.idempotency_key }), 'utf8'),
+          headers: { [JOURNAL_ENTRY_HEADER]: 'failed', 'idempotency-key': a.action.idempotency_key, action: a.action.action },
+        }));
   }
 }
 

@@ -26,7 +26,10 @@ export function parseJournalRecord(value: Buffer | null, headers: Record<string,
       const action = parseAction(JSON.parse(text));
       return action && { kind: 'carried-out', body: text, action };
     }
-    const e = JSON.parse(text) as { entry?: unknown; body?: unknown; decision?: Decision; targets?: unknown; idempotency_key?: unknown; target?: unknown; attempt?: unknown };
+    const e = JSON.parse(text) as {
+      entry?: unknown; body?: unknown; decision?: Decision; targets?: unknown; idempotency_key?: unknown;
+      target?: unknown; attempt?: unknown;
+    };
     if (kind === 'decided' && e.entry === 'decided' && typeof e.body === 'string' && typeof e.decision?.decision_id === 'string' && Array.isArray(e.targets)) {
       const action = parseAction(JSON.parse(e.body));
       return action && { kind: 'decided', body: e.body, action, decision: e.decision, targets: e.targets.filter((t): t is string => typeof t === 'string') };

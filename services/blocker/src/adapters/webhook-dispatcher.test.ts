@@ -36,7 +36,9 @@ const REQUEST_TIMEOUT_MS = 30_000;
 
 function dispatcher(targets: string[], maxAttempts = 5, secret = SECRET): WebhookDispatcher {
   return new WebhookDispatcher({
-    targets, client: new WebhookClient({ targets: targetsFromUrls(targets, secret), timeoutMs: REQUEST_TIMEOUT_MS, now: Date.now }), maxAttempts, retryInitialMs: 20, retryMaxMs: 100, logger, random: () => 0.5,
+    targets,
+    client: new WebhookClient({ targets: targetsFromUrls(targets, secret), timeoutMs: REQUEST_TIMEOUT_MS, now: Date.now }),
+    maxAttempts, retryInitialMs: 20, retryMaxMs: 100, logger, random: () => 0.5,
   });
 }
 

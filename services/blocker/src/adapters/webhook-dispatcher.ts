@@ -92,7 +92,10 @@ export class WebhookDispatcher {
         });
         return { ...result, delivered: false, error: outcome.error };
       }
-      const backoff = backoffDelay(attempt - 1, { initialMs: options.retryInitialMs, maxMs: options.retryMaxMs, jitter: true, ...(options.random ? { random: options.random } : {}) });
+      const backoff = backoffDelay(
+        attempt - 1,
+        { initialMs: options.retryInitialMs, maxMs: options.retryMaxMs, jitter: true, ...(options.random ? { random: options.random } : {}) },
+      );
       const delay = Math.min(options.retryMaxMs, Math.max(backoff, outcome.retryAfterMs ?? 0));
       options.logger.warn('webhook attempt failed, retrying', {
         target: label, action: action.action, idempotencyKey: action.idempotency_key, attempt, status: outcome.status, error: outcome.error, retryInMs: delay,

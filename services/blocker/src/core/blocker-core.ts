@@ -232,7 +232,10 @@ export class BlockerCore {
     };
   }
 
-  private decision(now: number, action: string, result: DecisionResult, reason: string, a: { rule_id: string; alert_id: string; entity_type: string; entity: string }, expiresAt: number): Decision {
+  private decision(
+    now: number, action: string, result: DecisionResult, reason: string,
+    a: { rule_id: string; alert_id: string; entity_type: string; entity: string }, expiresAt: number,
+  ): Decision {
     return makeDecision(this.sequence++, {
       ts: now, action, result, reason, rule_id: a.rule_id, alert_id: a.alert_id, entity_type: a.entity_type, entity: a.entity,
       expires_at: expiresAt, dry_run: this.dryRun,

@@ -58,7 +58,7 @@ export class AvroTopicCodec<T> {
   static async create<T>(
     registry: SchemaRegistry,
     topicSchema: TopicSchema,
-    options: { logger: Logger; deadlineMs?: number } ,
+    options: { logger: Logger; deadlineMs?: number },
   ): Promise<AvroTopicCodec<T>> {
     const id = await AvroTopicCodec.untilAnswered(topicSchema, options, 'registering', async () => {
       const { id } = await registry.register(

@@ -34,7 +34,7 @@ function readQuoted(sql: string): { value: string; rest: string } {
 }
 
 const nasty = [
-  '', 'plain', "it's", "''", "\\'", "\\", "\\\\'", "' OR 1=1 --", "'; DROP TABLE alerts; --", "x' UNION ALL SELECT * FROM system.users --",
+  '', 'plain', "it's", "''", "\\'", '\\', "\\\\'", "' OR 1=1 --", "'; DROP TABLE alerts; --", "x' UNION ALL SELECT * FROM system.users --",
   '\0', 'a\0b', 'line\nbreak', 'cr\rlf\r\n', '\t', '\x1b[31m', '\x7f', 'é€😀 漢字', '\u2028\u2029', '\uFEFF', '"double"', '`back`', '{x:String}', '$1', '%s', '?',
   '\\x27', '\\0', "\\'; --", '/* comment */', '-- comment', '#', '\u00a0', '𝔘𝔫𝔦𝔠𝔬𝔡𝔢',
 ];

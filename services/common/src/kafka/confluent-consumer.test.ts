@@ -9,7 +9,10 @@ const REVOKE = -174;
 
 type RebalanceCb = (err: { code: number }, assignment: { topic: string; partition: number }[]) => Promise<unknown>;
 interface Payload {
-  batch: { topic: string; partition: number; messages: { offset: string; key: null; value: Buffer; timestamp: string }[]; lastOffset(): string; offsetLag(): string };
+  batch: {
+    topic: string; partition: number; messages: { offset: string; key: null; value: Buffer; timestamp: string }[];
+    lastOffset(): string; offsetLag(): string;
+  };
   resolveOffset(o: string): void; heartbeat(): Promise<void>; isRunning(): boolean; isStale(): boolean;
 }
 
@@ -40,7 +43,10 @@ function fakeModule() {
       return consumer;
     }
   }
-  const module: ConfluentModule = { KafkaJS: { Kafka, logLevel: { WARN: 2 } }, CODES: { ERRORS: { ERR__ASSIGN_PARTITIONS: ASSIGN, ERR__REVOKE_PARTITIONS: REVOKE } } };
+  const module: ConfluentModule = {
+    KafkaJS: { Kafka, logLevel: { WARN: 2 } },
+    CODES: { ERRORS: { ERR__ASSIGN_PARTITIONS: ASSIGN, ERR__REVOKE_PARTITIONS: REVOKE } },
+  };
   const batch = async (topic: string, partition: number, from: number, n: number): Promise<void> => {
     const messages = Array.from({ length: n }, (_, i) => ({ offset: String(from + i), key: null, value: Buffer.from('x'), timestamp: '0' }));
     await eachBatch?.({
@@ -57,7 +63,11 @@ const logger = createLogger({ write: () => undefined });
 const connection = { brokers: ['b:9092'], clientId: 't', ssl: false, sasl: undefined, fetchMaxWaitMs: 20 };
 
 function starts(uncommitted: Record<number, string>): StartPositions {
-  return { uncommitted: async (_g, _t, partitions) => partitions.filter((p) => uncommitted[p] !== undefined).map((p) => ({ partition: p, offset: uncommitted[p]! })) };
+  return {
+    uncommitted: async (_g, _t, partitions) => partitions
+      .filter((p) => uncommitted[p] !== undefined)
+      .map((p) => ({ partition: p, offset: uncommitted[p]! })),
+  };
 }
 
 async function started(options: Partial<ConsumerOptions>, uncommitted: Record<number, string> = {}) {

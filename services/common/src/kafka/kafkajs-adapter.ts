@@ -127,7 +127,10 @@ export function createKafkaPort(config: KafkaConnectionConfig, logger: Logger): 
       return new KafkajsConsumer(consumer, options, log, starts);
     },
     async createProducer() {
-      const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: false, createPartitioner: Partitioners.DefaultPartitioner, retry: { retries: 8 } });
+      const producer = kafka.producer({
+        allowAutoTopicCreation: false, idempotent: false, createPartitioner: Partitioners.DefaultPartitioner,
+        retry: { retries: 8 },
+      });
       await producer.connect();
       return new KafkajsProducer(producer);
     },
@@ -165,4 +168,3 @@ export function createKafkaPort(config: KafkaConnectionConfig, logger: Logger): 
     },
   };
 }
-

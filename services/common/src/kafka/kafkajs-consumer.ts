@@ -87,7 +87,10 @@ export class KafkajsConsumer implements MessageConsumer {
         // The first batch of a generation starts where the group's committed position is.
         this.commits.readFrom(batch.topic, batch.partition, first.offset);
         const records = batch.messages.map((m): ConsumedRecord => (
-          { topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value, headers: headersOf(m.headers), timestamp: Number(m.timestamp) }
+          {
+            topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value,
+            headers: headersOf(m.headers), timestamp: Number(m.timestamp),
+          }
         ));
         await handler({ topic: batch.topic, partition: batch.partition, records, lag: Number(batch.offsetLag()) }, { isRunning, heartbeat });
         // Sought elsewhere while handled: this batch is read again from there.
@@ -175,7 +178,9 @@ export class KafkajsConsumer implements MessageConsumer {
   }
 }
 
-function byTopic(offsets: readonly { topic: string; partition: number; offset: string }[]): { topic: string; partitions: { partition: number; offset: string }[] }[] {
+function byTopic(offsets: readonly { topic: string; partition: number; offset: string }[]): {
+  topic: string; partitions: { partition: number; offset: string }[];
+}[] {
   const topics = new Map<string, { partition: number; offset: string }[]>();
   for (const o of offsets) {
     let partitions = topics.get(o.topic);

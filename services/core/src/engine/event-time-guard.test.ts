@@ -30,7 +30,8 @@ describe('EventTimeGuard', () => {
   it('takes a real jump (a gap in traffic) once a third record confirms it, with the records parked on the way', () => {
     const g = new EventTimeGuard<number>(JUMP);
     feed(g, [0, 1_000, 2_000]);
-    expect(feed(g, [10 * MIN, 30 * MIN + 5_000, 30 * MIN, 30 * MIN + 1_000, 30 * MIN + 2_000])).toEqual([false, false, false, [10 * MIN, 30 * MIN, 30 * MIN + 5_000], true]);
+    expect(feed(g, [10 * MIN, 30 * MIN + 5_000, 30 * MIN, 30 * MIN + 1_000, 30 * MIN + 2_000]))
+      .toEqual([false, false, false, [10 * MIN, 30 * MIN, 30 * MIN + 5_000], true]);
     expect(g.eventTime).toBe(30 * MIN + 5_000);
   });
 

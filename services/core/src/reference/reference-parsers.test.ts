@@ -87,7 +87,6 @@ describe('parseNetworkJson', () => {
     expect(err.message).toMatch(/^network\.json: /);
     expect(err.message).toMatch(msg);
   });
-
 });
 
 describe('reference CSV files', () => {

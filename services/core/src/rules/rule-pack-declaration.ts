@@ -5,8 +5,9 @@ import { ATTESTATIONS, CALL_EVENT_TYPES, CALL_FIELDS, SEVERITIES, type CallField
  * What a rule pack may contain, declared once with TypeBox (`RulePackDocument`): its type, the
  * structural check of the validator (rule-pack-structure.ts) and the published JSON Schema
  * (`schemas/rule-pack.schema.json`) all come from it. TypeBox is a pure library (no I/O, no Node
- * import), and the core checks with its interpreter (`Value.Errors`), not ajv's generated code. Limits keep a pack from hurting the service: state held for a window, lateness or
- * look-back grows with it, and so does the work per event with rules, measures and conditions.
+ * import), and the core checks with its interpreter (`Value.Errors`), not ajv's generated code.
+ * Limits keep a pack from hurting the service: state held for a window, lateness or look-back grows
+ * with it, and so does the work per event with rules, measures and conditions.
  */
 
 const SEC = 1_000;
@@ -96,7 +97,6 @@ export const FIELD_OPS = [...EQUALITY_OPS, ...LIST_OPS, 'prefix', ...ORDER_OPS] 
 export const MEASURE_FNS = ['count', 'distinct', 'distinct_ratio', 'ratio', 'sum', 'avg', 'max', 'min'] as const;
 export const NUMERIC_MEASURE_FIELDS = ['duration_ms', 'sip_code'] as const;
 export const RULE_ID_PATTERN = '^[a-z0-9][a-z0-9._-]{0,63}$';
-
 
 /**
  * Wording of a problem at a schema node, in the validator's words ("must be ..."); `showValue`

@@ -83,7 +83,8 @@ function union(s: Node, value: unknown, path: string[], out: StructureProblems):
   let candidates = variants.filter((v) => schemaKinds(v).includes(kind));
   if (kind === 'object' && candidates.length > 1) {
     const keyed = candidates.filter((v) => constants(v).length > 0);
-    const matching = keyed.filter((v) => constants(v).every(([k, c, required]) => (value as Record<string, unknown>)[k] === c || (!required && (value as Record<string, unknown>)[k] === undefined)));
+    const fields = value as Record<string, unknown>;
+    const matching = keyed.filter((v) => constants(v).every(([k, c, required]) => fields[k] === c || (!required && fields[k] === undefined)));
     if (keyed.length === candidates.length && matching.length === 0) {
       const [key] = constants(keyed[0]!)[0]!;
       const allowed = keyed.map((v) => String(constants(v).find(([k]) => k === key)?.[1]));

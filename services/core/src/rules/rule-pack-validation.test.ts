@@ -69,7 +69,10 @@ describe('validateRulePack: good packs', () => {
     });
     expect(pack.rules[0]).toMatchObject({ key: ['calling_number'], enabled: false, victims: false, cooldownMs: 300_000 });
     expect(pack.rules[1]).toMatchObject({ key: ['ingress_trunk', 'calling_number'] });
-    expect(pack.settings).toMatchObject({ allowedLatenessMs: 0, victimMinDurationMs: 90_000, evidenceSize: 3, escalateOnAgreement: false, victimLookbackMs: 3_600_000 });
+    expect(pack.settings).toMatchObject({
+      allowedLatenessMs: 0, victimMinDurationMs: 90_000, evidenceSize: 3, escalateOnAgreement: false,
+      victimLookbackMs: 3_600_000,
+    });
   });
 });
 

@@ -20,6 +20,13 @@ function setup(sizeMs: number, hopMs: number, latenessMs = 0, measures: Record<s
   return { w, st, add, at };
 }
 
+/** A window shape's test: of events at `times`, those up to `evalAt` are added; evaluated then, it covers [start, end) holding n. */
+const covers = (sizeMs: number, hopMs: number, times: readonly number[]) => (evalAt: number, start: number, end: number, n: number): void => {
+  const { add, at } = setup(sizeMs, hopMs);
+  for (const t of times) if (t <= evalAt) add(t);
+  expect(at(evalAt)).toEqual({ n, start, end });
+};
+
 describe('BucketedWindow: sliding with hop', () => {
   it.each([
     // evaluate at → window [start, end) relative to T0, and how many of the events fall in it
@@ -27,11 +34,7 @@ describe('BucketedWindow: sliding with hop', () => {
     [60_000, 10_000, 70_000, 3],
     [69_999, 10_000, 70_000, 3],
     [70_000, 20_000, 80_000, 2],
-  ])('at +%d ms covers [%d, %d) holding %d events', (evalAt, start, end, n) => {
-    const { add, at } = setup(60 * S, 10 * S);
-    for (const t of [0, 9_999, 10_000, 59_999, 60_000]) if (t <= evalAt) add(t);
-    expect(at(evalAt)).toEqual({ n, start, end });
-  });
+  ])('at +%d ms covers [%d, %d) holding %d events', covers(60 * S, 10 * S, [0, 9_999, 10_000, 59_999, 60_000]));
 
   it('places an event on a hop boundary in the bucket that starts there', () => {
     const { add, at } = setup(20 * S, 10 * S);
@@ -122,11 +125,7 @@ describe('BucketedWindow: tumbling (hop = size)', () => {
     [59_999, 0, 60_000, 2],
     [60_000, 60_000, 120_000, 1],
     [119_999, 60_000, 120_000, 1],
-  ])('at +%d ms covers [%d, %d) holding %d', (evalAt, start, end, n) => {
-    const { add, at } = setup(60 * S, 60 * S);
-    for (const t of [0, 59_999, 60_000]) if (t <= evalAt) add(t);
-    expect(at(evalAt)).toEqual({ n, start, end });
-  });
+  ])('at +%d ms covers [%d, %d) holding %d', covers(60 * S, 60 * S, [0, 59_999, 60_000]));
 });
 
 describe('BucketedWindow: distinct across buckets', () => {

@@ -13,6 +13,14 @@ class ExpiryWheel extends Wheel {
   }
 }
 
+/** A wheel of `bucketMs` buckets over `slots` slots, with each `[slot, expiresAt]` scheduled in order. */
+function wheel(bucketMs: number, slots: number, scheduled: readonly (readonly [number, number])[]): ExpiryWheel {
+  const w = new ExpiryWheel(bucketMs);
+  w.ensure(slots);
+  for (const [slot, at] of scheduled) w.schedule(slot, at);
+  return w;
+}
+
 function collected(w: ExpiryWheel, watermark: number): number[] {
   const out: number[] = [];
   w.collect(watermark, (s) => {
@@ -24,11 +32,7 @@ function collected(w: ExpiryWheel, watermark: number): number[] {
 
 describe('ExpiryWheel', () => {
   it('expires a key once the watermark passes its time, strictly', () => {
-    const w = new ExpiryWheel(1_000);
-    w.ensure(4);
-    w.schedule(0, 5_500);
-    w.schedule(1, 5_600);
-    w.schedule(2, 9_000);
+    const w = wheel(1_000, 4, [[0, 5_500], [1, 5_600], [2, 9_000]]);
     expect(collected(w, 5_500)).toEqual([]);
     expect(collected(w, 5_501)).toEqual([0]);
     expect(collected(w, 8_000)).toEqual([1]);
@@ -36,19 +40,13 @@ describe('ExpiryWheel', () => {
   });
 
   it('moves a key whose expiry moves, so it is not collected early', () => {
-    const w = new ExpiryWheel(1_000);
-    w.ensure(2);
-    w.schedule(0, 2_000);
-    w.schedule(0, 7_000);
+    const w = wheel(1_000, 2, [[0, 2_000], [0, 7_000]]);
     expect(collected(w, 5_000)).toEqual([]);
     expect(collected(w, 7_001)).toEqual([0]);
   });
 
   it('finds keys across a long jump of event time and keys scheduled behind it', () => {
-    const w = new ExpiryWheel(10);
-    w.ensure(3);
-    w.schedule(0, 100);
-    w.schedule(1, 5_000_000_000);
+    const w = wheel(10, 3, [[0, 100], [1, 5_000_000_000]]);
     expect(collected(w, 4_000_000_000)).toEqual([0]);
     w.schedule(2, 50); // behind what was already swept
     expect(collected(w, 4_000_000_001)).toEqual([2]);

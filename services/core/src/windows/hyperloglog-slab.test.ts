@@ -78,7 +78,9 @@ describe('distinct counts spilled from the exact set to sketches', () => {
   });
 
   it('is exact up to the limit', () => {
-    expect(feed(SEEDS[0]!, 2 * EXACT_DISTINCT_LIMIT, EXACT_DISTINCT_LIMIT).values).toEqual({ starts: 2 * EXACT_DISTINCT_LIMIT, callees: EXACT_DISTINCT_LIMIT, fanout: 0.5 });
+    expect(feed(SEEDS[0]!, 2 * EXACT_DISTINCT_LIMIT, EXACT_DISTINCT_LIMIT).values).toEqual({
+      starts: 2 * EXACT_DISTINCT_LIMIT, callees: EXACT_DISTINCT_LIMIT, fanout: 0.5,
+    });
   });
 
   it('tells a fan-out campaign from repeat calls once spilled (distinct_ratio 1.0 against 0.3)', () => {

@@ -8,6 +8,7 @@ import { MeasureLayout } from './measure-layout.js';
 import { SessionWindowStore } from './session-window-store.js';
 import { SessionWindow, type SessionState } from './session-window.js';
 import { prng } from '../test-support/seeded-random.js';
+import { sweepKeys } from '../test-support/store-slots.js';
 
 const MEASURES: Record<string, Measure> = {
   starts: { fn: 'count', where: START },
@@ -50,12 +51,7 @@ describe('SessionWindowStore evaluates as SessionWindow does', () => {
       if (JSON.stringify(want) !== JSON.stringify(got) && mismatches.length < 3) mismatches.push({ i, want, got });
       if (i % 100 === 99) {
         const wm = clock - 40_000;
-        const expired: string[] = [];
-        store.sweep(wm, (s) => {
-          expired.push(keys.keyAt(s)!);
-          store.release(s);
-          keys.remove(s);
-        });
+        const expired = sweepKeys(store, keys, wm);
         const due = [...states].filter(([, s]) => model.expired(s, wm)).map(([k]) => k);
         for (const k of due) states.delete(k);
         if (JSON.stringify(due.sort()) !== JSON.stringify(expired.sort()) && mismatches.length < 3) mismatches.push({ i, due, expired });

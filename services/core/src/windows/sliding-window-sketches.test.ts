@@ -16,6 +16,7 @@ import { MeasureLayout } from './measure-layout.js';
 import { SlidingWindowStore } from './sliding-window-store.js';
 import { EXACT_DISTINCT_LIMIT } from './window-store.js';
 import { prng } from '../test-support/seeded-random.js';
+import { slotFinder } from '../test-support/store-slots.js';
 
 const HOP = 10_000;
 const SIZE = 600_000;
@@ -47,15 +48,7 @@ function setup() {
   const layout = new MeasureLayout(MEASURES, () => EMPTY_REFERENCE, fingerprint);
   const store = new SlidingWindowStore(layout, SIZE, HOP, LATENESS);
   const keys = new KeyTable();
-  const slotOf = (key: string): number => {
-    let s = keys.find(key);
-    if (s < 0) {
-      s = keys.insert(key);
-      store.ensure(keys.slotCapacity);
-      store.init(s);
-    }
-    return s;
-  };
+  const slotOf = slotFinder(keys, store);
   return { layout, store, slotOf, fingerprint, into: layout.newSlots() };
 }
 
@@ -92,7 +85,9 @@ describe('SlidingWindowStore, spilled distinct counts', () => {
         asOf++;
         const wantAsOf = expected(key, store.start, store.end);
         const gotAsOf = layout.values(into)['callees']!;
-        if (Math.abs(gotAsOf - wantAsOf) > 1 && mismatches.length < 3) mismatches.push({ step, key, asOf: [store.start - T0, store.end - T0], want: wantAsOf, got: gotAsOf });
+        if (Math.abs(gotAsOf - wantAsOf) > 1 && mismatches.length < 3) {
+          mismatches.push({ step, key, asOf: [store.start - T0, store.end - T0], want: wantAsOf, got: gotAsOf });
+        }
       }
     }
     expect(mismatches).toEqual([]);

@@ -9,6 +9,7 @@ import { KeyTable } from './key-table.js';
 import { MeasureLayout } from './measure-layout.js';
 import { SlidingWindowStore } from './sliding-window-store.js';
 import { prng } from '../test-support/seeded-random.js';
+import { slotFinder, sweepKeys } from '../test-support/store-slots.js';
 
 const SUM_ONLY: Record<string, Measure> = {
   starts: { fn: 'count', where: START },
@@ -34,15 +35,7 @@ function pair(measures: Record<string, Measure>, sizeMs: number, hopMs: number, 
   const store = new SlidingWindowStore(layout, sizeMs, hopMs, latenessMs);
   const a = layout.newSlots();
   const b = layout.newSlots();
-  const slotOf = (key: string): number => {
-    let s = keys.find(key);
-    if (s < 0) {
-      s = keys.insert(key);
-      store.ensure(keys.slotCapacity);
-      store.init(s);
-    }
-    return s;
-  };
+  const slotOf = slotFinder(keys, store);
   const view = (x: Float64Array, bounds: { start: number; end: number } | undefined) =>
     bounds ? { ...layout.values(x), start: bounds.start, end: bounds.end } : undefined;
   return {
@@ -61,12 +54,7 @@ function pair(measures: Record<string, Measure>, sizeMs: number, hopMs: number, 
       return { want: [want, wantAsOf], got: [got, gotAsOf] };
     },
     sweep(watermark: number) {
-      const expired: string[] = [];
-      store.sweep(watermark, (slot) => {
-        expired.push(keys.keyAt(slot)!);
-        store.release(slot);
-        keys.remove(slot);
-      });
+      const expired = sweepKeys(store, keys, watermark);
       const want = [...states].filter(([, st]) => model.expired(st, watermark)).map(([k]) => k);
       for (const k of want) states.delete(k);
       return { want: want.sort(), got: expired.sort() };

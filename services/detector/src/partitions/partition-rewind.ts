@@ -116,7 +116,10 @@ export class PartitionRewind {
       this.partitions.set(key, { kind: 'live' });
       return false;
     }
-    const log = { topic: batch.topic, partition: batch.partition, from: plan.from, committed: plan.replayBelow, records: plan.replayBelow - plan.from, rewindMs, method: plan.method };
+    const log = {
+      topic: batch.topic, partition: batch.partition, from: plan.from, committed: plan.replayBelow,
+      records: plan.replayBelow - plan.from, rewindMs, method: plan.method,
+    };
     if (plan.method === 'log-start' && !this.warnedNoTimeLookup) {
       this.warnedNoTimeLookup = true;
       this.options.logger.warn('the broker cannot look offsets up by time; rewinding partitions to the start of their log instead', log);

@@ -1,49 +1,18 @@
-import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { DeadLetterPublisher, createLogger, type ConsumedBatch, type MessageProducer, type OutgoingRecord, type RecordDecoder } from '@telfraud/common';
-import { DetectionEngine, EMPTY_REFERENCE, validateRulePack, type CallEvent } from '@telfraud/core';
-import { DetectionPipeline } from './detection-pipeline.js';
-import { createDetectorMetrics } from '../adapters/detector-metrics.js';
+import type { ConsumedBatch } from '@telfraud/common';
+import type { CallEvent } from '@telfraud/core';
+import { burstPack, pipelineFixture, sentValues, start, T0 } from '../test-support/pipeline-fixture.js';
 
-const T0 = Date.UTC(2025, 2, 3, 9, 0, 0);
 const SEC = 1_000;
 const MIN = 60_000;
-const TOPICS = { calls: 'calls', sms: undefined, alerts: 'alerts', victims: 'victims' };
-
-/** 20 STARTs on one trunk within a minute fire. */
-const PACK = validateRulePack({
-  version: 1, name: 'test',
-  rules: [{
-    id: 'burst', severity: 'HIGH', key: ['ingress_trunk'], window: { type: 'sliding', size: '60s', hop: '10s' },
-    measures: { starts: { fn: 'count', where: { field: 'type', eq: 'START' } } }, when: [{ measure: 'starts', op: '>=', value: 20 }],
-  }],
-});
-
-const start = (id: string, trunk: string, at: number): CallEvent => ({
-  event_id: `${id}-s`, call_id: id, type: 'START', ts: at, calling_number: '+442071234567', called_number: '+447700900001',
-  ingress_trunk: trunk, ingress_country: 'GB', attestation: 'C', duration_ms: null, sip_code: null,
-});
-
-const json: RecordDecoder = { prepare: () => Promise.resolve(), decode: (b) => JSON.parse(b?.toString('utf8') ?? '') as unknown };
 
 function setup() {
-  const sent: { topic: string; records: OutgoingRecord[] }[] = [];
-  const producer: MessageProducer = { send: async (topic, records) => void sent.push({ topic, records }), close: async () => {} };
-  const engine = new DetectionEngine(PACK, EMPTY_REFERENCE);
-  const registry = new Registry();
-  const metrics = createDetectorMetrics(registry, () => engine);
-  const logger = createLogger({ level: 'error' });
-  const pipeline = new DetectionPipeline({
-    engine: () => engine, callDecoder: json, smsDecoder: undefined,
-    alertEncoder: { encode: (a) => Buffer.from(JSON.stringify(a)) }, victimEncoder: { encode: (v) => Buffer.from(JSON.stringify(v)) },
-    producer, deadLetters: new DeadLetterPublisher(producer, metrics.rejected, logger), metrics, logger, topics: TOPICS,
-    // The wall clock is well ahead of the data: only the event-time guard can tell the bogus records apart.
-    now: () => T0 + 30 * MIN, maxFutureSkewMs: 600_000,
-  });
+  // 20 STARTs on one trunk within a minute fire. The wall clock is well ahead of the data: only the
+  // event-time guard can tell the bogus records apart.
+  const { pipeline, engine, registry, sent } = pipelineFixture(burstPack(20), { now: () => T0 + 30 * MIN });
   const rejected = async (reason: string): Promise<number> =>
     (await registry.getSingleMetric('fraud_events_rejected_total')!.get()).values.filter((v) => v.labels['reason'] === reason).reduce((sum, v) => sum + v.value, 0);
-  const alerts = (): Record<string, unknown>[] =>
-    sent.filter((s) => s.topic === 'alerts').flatMap((s) => s.records.map((r) => JSON.parse(r.value.toString('utf8')) as Record<string, unknown>));
+  const alerts = (): Record<string, unknown>[] => sentValues(sent, 'alerts');
   const parked = (): { reason: string | undefined; id: string }[] => sent.filter((s) => s.topic === 'calls-dlq')
     .flatMap((s) => s.records.map((r) => ({ reason: r.headers?.['dlq-reason'], id: (JSON.parse(r.value.toString('utf8')) as CallEvent).call_id })));
   return { pipeline, engine, alerts, parked, rejected };

@@ -109,7 +109,9 @@ export class DetectionPipeline {
         // writing it: decoded here, not checked a second time.
         const event = keyed ? (raw as CallEvent | SmsEvent) : contractValue<CallEvent | SmsEvent>(call ? validateCallEvent(raw) : validateSmsEvent(raw));
         if (event.ts > horizon) throw new PipelineError('CONTRACT_VIOLATION', `ts ${event.ts} is more than ${deps.maxFutureSkewMs} ms ahead of the wall clock`, { path: 'ts' });
-        const outcome = call ? engine.processCall(event as CallEvent, out, sourceOf(record), route) : engine.processSms(event as SmsEvent, out, sourceOf(record));
+        const outcome = call
+          ? engine.processCall(event as CallEvent, out, sourceOf(record), route)
+          : engine.processSms(event as SmsEvent, out, sourceOf(record));
         if (outcome === 'late') throw new PipelineError('LATE_EVENT', `event time ${event.ts} is behind the watermark`, { path: 'ts' });
         if (outcome === 'future' && !replaying) {
           this.waiting.set(event, { record, heldAt: engine.eventTime });

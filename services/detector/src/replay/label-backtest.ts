@@ -159,7 +159,10 @@ function delayStats(delays: number[]): DelayStats | null {
  * a row; alerts are each alert's final state with `ts` its first firing. Deterministic: the same
  * input gives the same rows in the same order.
  */
-export function backtestAgainstLabels(labels: BacktestLabels, alerts: readonly Alert[], victims: readonly VictimExposure[], ruleIds: readonly string[]): Backtest {
+export function backtestAgainstLabels(
+  labels: BacktestLabels, alerts: readonly Alert[], victims: readonly VictimExposure[],
+  ruleIds: readonly string[],
+): Backtest {
   const judged = judgeAlerts(labels, alerts);
   const scenarioMode = labels.kind === 'scenarios';
   const scenarios = scenarioMode ? labels.scenarios : [];

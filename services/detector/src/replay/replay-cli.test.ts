@@ -116,7 +116,10 @@ describe('replay --labels with the generator\'s labels', () => {
     const b = JSON.parse(readFileSync(path.join(o, 'backtest.json'), 'utf8')) as Backtest;
     const onFirst = alerts.filter((a) => a.entity === first!.entity && a.entity_type === first!.entity_type).length;
     const onSecond = alerts.filter((a) => a.entity === second!.entity && a.entity_type === second!.entity_type && a.rule_id === second!.rule_id).length;
-    expect(b.totals).toMatchObject({ alerts: alerts.length, true_positive_alerts: onFirst, false_positive_alerts: onSecond, unlabelled_alerts: alerts.length - onFirst - onSecond, scenarios_labelled: null });
+    expect(b.totals).toMatchObject({
+      alerts: alerts.length, true_positive_alerts: onFirst, false_positive_alerts: onSecond,
+      unlabelled_alerts: alerts.length - onFirst - onSecond, scenarios_labelled: null,
+    });
     expect(b.false_positives).toEqual([{ entity_type: second!.entity_type, entity: second!.entity, rules: [second!.rule_id], alerts: onSecond }]);
     expect(b.missed_true_positives).toEqual([{ entity_type: 'calling_number', entity: '+449999999999' }]);
     expect(r.stderr).toMatch(/backtest against analysts' verdicts/);

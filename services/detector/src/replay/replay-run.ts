@@ -2,7 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   DetectionEngine, validateCallEvent, validateSmsEvent,
-  type Alert, type CallEvent, type EventOutcome, type HashSeed, type EngineOutput, type ReferenceData, type RulePack, type SmsEvent, type Validated, type VictimExposure,
+  type Alert, type CallEvent, type EventOutcome, type HashSeed, type EngineOutput,
+  type ReferenceData, type RulePack, type SmsEvent, type Validated, type VictimExposure,
 } from '@telfraud/core';
 import { DEFAULT_MAX_LINE_BYTES, readNdjsonBatches, type NdjsonLine } from './ndjson-reader.js';
 import { printable } from './printable.js';

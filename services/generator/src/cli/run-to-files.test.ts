@@ -17,7 +17,11 @@ async function run(maxCallEvents?: number) {
   dirs.push(dir);
   const doc = await runToFiles({
     outDir: dir,
-    simulation: { seed: 5, startTs: Date.UTC(2026, 0, 1), horizonMs: 20 * 60_000, backgroundRate: 10, scenarios: SCENARIO_NAMES, openEnded: maxCallEvents !== undefined, delivery: { lateShare: 0.02, duplicateShare: 0.01 } },
+    simulation: {
+      seed: 5, startTs: Date.UTC(2026, 0, 1), horizonMs: 20 * 60_000, backgroundRate: 10,
+      scenarios: SCENARIO_NAMES, openEnded: maxCallEvents !== undefined,
+      delivery: { lateShare: 0.02, duplicateShare: 0.01 },
+    },
     ...(maxCallEvents !== undefined ? { maxCallEvents } : {}),
   });
   const read = (f: string) => readFile(path.join(dir, f), 'utf8');

@@ -56,6 +56,11 @@ export interface FraudTalk {
   shortMs: () => number;
 }
 
+/** A talk-time draw: log-normal around `medianMs`, clamped to [minMs, maxMs]. */
+export function logNormalMs(rng: Rng, medianMs: number, sigma: number, minMs = 0, maxMs = Number.POSITIVE_INFINITY): () => number {
+  return () => clamp(rng.logNormal(medianMs, sigma), minMs, maxMs);
+}
+
 /** A fraud call's outcome: `drawOutcome` whose talk is a hooked victim's or a quick hang-up's. */
 export function fraudOutcome(rng: Rng, answerRate: number, talk: FraudTalk, mix: FailureMix = HUMAN_FAILURES): CallOutcome {
   return drawOutcome(rng, answerRate, () => (rng.chance(talk.hookedShare) ? 61_000 + talk.hookedExtraMs() : talk.shortMs()), mix);

@@ -1,7 +1,8 @@
-import type { Attestation, CallEvent } from '@telfraud/core';
+import type { Attestation, CallEvent, SmsEvent } from '@telfraud/core';
 import type { CallOutcome } from './call-outcome.js';
 import type { Trunk } from './network-plan.js';
-import type { SimRecord } from './sim-record.js';
+import type { Rng } from './prng.js';
+import { smsRecord, type IdFactory, type SimRecord } from './sim-record.js';
 
 /** Everything that decides one call; callRecords turns it into the contract's START/ANSWER/END. */
 export interface CallPlan {
@@ -18,6 +19,16 @@ export interface CallPlan {
 export function endTs(plan: CallPlan): number {
   const o = plan.outcome;
   return plan.startTs + o.setupMs + (o.answered ? o.talkMs : 0);
+}
+
+/**
+ * A text to the called party some time after the call ended, uniformly within `[fromMs, toMs]`: the
+ * bank's OTP after a hooked victim's call, a reminder to a patient who did not answer.
+ */
+export function smsAfterCall(
+  ids: IdFactory, rng: Rng, plan: CallPlan, [fromMs, toMs]: readonly [number, number], sender: string, category: SmsEvent['category'],
+): SimRecord {
+  return smsRecord(ids, endTs(plan) + Math.round(rng.uniform(fromMs, toMs)), sender, plan.calledNumber, category);
 }
 
 export function callRecords(plan: CallPlan): SimRecord[] {

@@ -1,5 +1,6 @@
 import type { Rng } from './prng.js';
 import type { IdFactory, SimRecord } from './sim-record.js';
+import type { Trunk } from './network-plan.js';
 
 export type ScenarioKind = 'fraud' | 'legit';
 export type EntityType = 'ingress_trunk' | 'calling_number';
@@ -82,4 +83,30 @@ export function poissonProcess(rng: Rng, perMinute: number): (previous: number) 
     clock = (clock ?? previous) + rng.exponential(meanGapMs);
     return Math.max(previous, Math.ceil(clock));
   };
+}
+
+/** A scenario on one trunk: its name, whether alerting on it is right, the caller IDs it presents. */
+export interface TrunkScenario {
+  name: string;
+  kind: ScenarioKind;
+  trunk: Trunk;
+  callingNumbers?: readonly string[];
+}
+
+/**
+ * The source of a scenario on one trunk, labelled with the trunk and its caller IDs, its calls started
+ * by Poisson arrivals at `starts` a minute (or by a process of its own) over the context's window.
+ */
+export function trunkScenarioSource(
+  ctx: ScenarioContext,
+  scenario: TrunkScenario,
+  starts: number | ((previous: number) => number),
+  activity: (ts: number) => SimRecord[],
+): ScenarioSource {
+  const entities: LabelEntity[] = [
+    { entity_type: 'ingress_trunk', entity: scenario.trunk.id },
+    ...(scenario.callingNumbers ?? []).map((n) => ({ entity_type: 'calling_number' as const, entity: n })),
+  ];
+  const nextStart = typeof starts === 'number' ? poissonProcess(ctx.rng, starts) : starts;
+  return activitySource({ name: scenario.name, kind: scenario.kind, entities }, ctx.window, nextStart, activity);
 }

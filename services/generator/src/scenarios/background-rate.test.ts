@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { buildSimulation } from '../simulation/build-simulation.js';
 
 function countCallEvents(rate: number, horizonMs: number): number {
-  const { engine } = buildSimulation({ seed: 8, startTs: Date.UTC(2026, 0, 1), horizonMs, backgroundRate: rate, scenarios: [], delivery: { lateShare: 0, duplicateShare: 0 } });
+  const { engine } = buildSimulation({
+    seed: 8, startTs: Date.UTC(2026, 0, 1), horizonMs, backgroundRate: rate, scenarios: [], delivery: { lateShare: 0, duplicateShare: 0 },
+  });
   let n = 0;
   for (let e = engine.next(); e; e = engine.next()) if (e.topic === 'call-events') n++;
   return n;

@@ -1,11 +1,10 @@
-import { clamp } from '../model/prng.js';
-import { drawOutcome } from '../model/call-outcome.js';
-import { callRecords, endTs } from '../model/call-plan.js';
+import { drawOutcome, logNormalMs } from '../model/call-outcome.js';
+import { callRecords, smsAfterCall } from '../model/call-plan.js';
 import { ukSubscriber } from '../model/numbering.js';
 import { bankById } from '../model/bank-directory.js';
 import type { Trunk } from '../model/network-plan.js';
-import { activitySource, poissonProcess, type ScenarioContext, type ScenarioSource } from '../model/scenario-source.js';
-import { smsRecord, type SimRecord } from '../model/sim-record.js';
+import { trunkScenarioSource, type ScenarioContext, type ScenarioSource } from '../model/scenario-source.js';
+import type { SimRecord } from '../model/sim-record.js';
 
 /**
  * The look-alike that matters most: the very bank iSpoof impersonates, calling its customers from its
@@ -22,30 +21,20 @@ const A2P_AFTER_CALL = 0.1;
 
 export function createBankCallCentre(ctx: ScenarioContext): ScenarioSource {
   const { rng, ids } = ctx;
+  const talkMs = logNormalMs(rng, 240_000, 0.7, 20_000, 60 * 60_000);
   const activity = (ts: number): SimRecord[] => {
-    const outcome = drawOutcome(rng, ANSWER_RATE, () => clamp(rng.logNormal(240_000, 0.7), 20_000, 60 * 60_000));
+    const outcome = drawOutcome(rng, ANSWER_RATE, talkMs);
     const plan = {
       callId: ids.nextCallId(), startTs: ts, callingNumber: rng.pick(BANK.outboundNumbers), calledNumber: ukSubscriber(rng),
       trunk: BANK_CALL_CENTRE_TRUNK, attestation: 'A' as const, outcome,
     };
     const records = callRecords(plan);
     if (outcome.answered) {
-      if (rng.chance(OTP_AFTER_CALL)) records.push(smsRecord(ids, endTs(plan) + Math.round(rng.uniform(30_000, 240_000)), BANK.smsSender, plan.calledNumber, 'OTP'));
-      else if (rng.chance(A2P_AFTER_CALL)) records.push(smsRecord(ids, endTs(plan) + Math.round(rng.uniform(60_000, 600_000)), BANK.smsSender, plan.calledNumber, 'A2P'));
+      if (rng.chance(OTP_AFTER_CALL)) records.push(smsAfterCall(ids, rng, plan, [30_000, 240_000], BANK.smsSender, 'OTP'));
+      else if (rng.chance(A2P_AFTER_CALL)) records.push(smsAfterCall(ids, rng, plan, [60_000, 600_000], BANK.smsSender, 'A2P'));
     }
     return records;
   };
-  return activitySource(
-    {
-      name: 'bank-call-centre',
-      kind: 'legit',
-      entities: [
-        { entity_type: 'ingress_trunk', entity: BANK_CALL_CENTRE_TRUNK.id },
-        ...BANK.outboundNumbers.map((n) => ({ entity_type: 'calling_number' as const, entity: n })),
-      ],
-    },
-    ctx.window,
-    poissonProcess(rng, CALLS_PER_MIN * ctx.intensity),
-    activity,
-  );
+  const scenario = { name: 'bank-call-centre', kind: 'legit', trunk: BANK_CALL_CENTRE_TRUNK, callingNumbers: BANK.outboundNumbers } as const;
+  return trunkScenarioSource(ctx, scenario, CALLS_PER_MIN * ctx.intensity, activity);
 }

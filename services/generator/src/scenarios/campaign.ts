@@ -1,12 +1,12 @@
 import type { Attestation } from '@telfraud/core';
-import { clamp, type Rng } from '../model/prng.js';
-import { answeredCall, RANDOM_DIAL_FAILURES, fraudOutcome } from '../model/call-outcome.js';
-import { callRecords, endTs } from '../model/call-plan.js';
+import type { Rng } from '../model/prng.js';
+import { answeredCall, RANDOM_DIAL_FAILURES, fraudOutcome, logNormalMs } from '../model/call-outcome.js';
+import { callRecords, smsAfterCall } from '../model/call-plan.js';
 import { FOREIGN_COUNTRIES, ukLandline, ukMobile, ukSubscriber } from '../model/numbering.js';
 import { BANKS } from '../model/bank-directory.js';
 import { HOME_COUNTRY, type Trunk } from '../model/network-plan.js';
 import { activitySource, poissonProcess, type LabelEntity, type ScenarioContext, type ScenarioSource } from '../model/scenario-source.js';
-import { smsRecord, type SimRecord } from '../model/sim-record.js';
+import type { SimRecord } from '../model/sim-record.js';
 
 /**
  * A spoofing campaign whose every parameter is drawn per seed from a range, so a rule pack is tested
@@ -165,6 +165,11 @@ export function createCampaign(ctx: ScenarioContext, options: CampaignOptions): 
   const mules = [ukMobile(rng), ukMobile(rng)];
   const bank = rng.pick(BANKS);
 
+  const talk = {
+    hookedShare: plan.hookedShare, hookedExtraMs: logNormalMs(rng, 240_000, 0.7, 0, 45 * 60_000),
+    shortMs: logNormalMs(rng, plan.shortTalkMedianMs, 0.6, 1_500, 58_000),
+  };
+
   const activity = (ts: number): SimRecord[] => {
     if (plan.selfPadding > 0 && rng.chance(plan.selfPadding)) {
       // A long answered call to the fraudster's own phone: lifts the answer rate and mean talk time.
@@ -174,16 +179,14 @@ export function createCampaign(ctx: ScenarioContext, options: CampaignOptions): 
       });
     }
     const callee = nextCallee();
-    const outcome = fraudOutcome(rng, plan.answerRate, {
-      hookedShare: plan.hookedShare, hookedExtraMs: () => clamp(rng.logNormal(240_000, 0.7), 0, 45 * 60_000), shortMs: () => clamp(rng.logNormal(plan.shortTalkMedianMs, 0.6), 1_500, 58_000),
-    }, RANDOM_DIAL_FAILURES);
+    const outcome = fraudOutcome(rng, plan.answerRate, talk, RANDOM_DIAL_FAILURES);
     const call = {
       callId: ids.nextCallId(), startTs: ts, callingNumber: cli.next(callee), calledNumber: callee, trunk: plan.trunk,
       attestation: drawAttestation(rng, plan.attestation), outcome,
     };
     const records = callRecords(call);
     if (outcome.answered && outcome.talkMs > 60_000 && rng.chance(OTP_SHARE)) {
-      records.push(smsRecord(ids, endTs(call) + Math.round(rng.uniform(60_000, 300_000)), bank.smsSender, callee, 'OTP'));
+      records.push(smsAfterCall(ids, rng, call, [60_000, 300_000], bank.smsSender, 'OTP'));
     }
     return records;
   };

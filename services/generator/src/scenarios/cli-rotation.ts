@@ -1,9 +1,8 @@
-import { clamp } from '../model/prng.js';
-import { RANDOM_DIAL_FAILURES, fraudOutcome } from '../model/call-outcome.js';
+import { RANDOM_DIAL_FAILURES, fraudOutcome, logNormalMs } from '../model/call-outcome.js';
 import { callRecords } from '../model/call-plan.js';
 import { ukLandline, ukSubscriber } from '../model/numbering.js';
 import type { Trunk } from '../model/network-plan.js';
-import { activitySource, poissonProcess, type ScenarioContext, type ScenarioSource } from '../model/scenario-source.js';
+import { trunkScenarioSource, type ScenarioContext, type ScenarioSource } from '../model/scenario-source.js';
 import type { SimRecord } from '../model/sim-record.js';
 
 /**
@@ -19,19 +18,17 @@ const HOOKED_SHARE = 0.1;
 
 export function createCliRotation(ctx: ScenarioContext): ScenarioSource {
   const { rng, ids } = ctx;
+  const talk = {
+    hookedShare: HOOKED_SHARE,
+    hookedExtraMs: logNormalMs(rng, 120_000, 0.6),
+    shortMs: logNormalMs(rng, 8_000, 0.6, 1_500, 50_000),
+  };
   const activity = (ts: number): SimRecord[] => {
-    const outcome = fraudOutcome(rng, ANSWER_RATE, {
-      hookedShare: HOOKED_SHARE, hookedExtraMs: () => rng.logNormal(120_000, 0.6), shortMs: () => clamp(rng.logNormal(8_000, 0.6), 1_500, 50_000),
-    }, RANDOM_DIAL_FAILURES);
+    const outcome = fraudOutcome(rng, ANSWER_RATE, talk, RANDOM_DIAL_FAILURES);
     return callRecords({
       callId: ids.nextCallId(), startTs: ts, callingNumber: ukLandline(rng), calledNumber: ukSubscriber(rng),
       trunk: CLI_ROTATION_TRUNK, attestation: rng.chance(0.4) ? 'B' : 'C', outcome,
     });
   };
-  return activitySource(
-    { name: 'cli-rotation', kind: 'fraud', entities: [{ entity_type: 'ingress_trunk', entity: CLI_ROTATION_TRUNK.id }] },
-    ctx.window,
-    poissonProcess(rng, CALLS_PER_MIN * ctx.intensity),
-    activity,
-  );
+  return trunkScenarioSource(ctx, { name: 'cli-rotation', kind: 'fraud', trunk: CLI_ROTATION_TRUNK }, CALLS_PER_MIN * ctx.intensity, activity);
 }

@@ -1,11 +1,10 @@
-import { clamp } from '../model/prng.js';
-import { RANDOM_DIAL_FAILURES, fraudOutcome } from '../model/call-outcome.js';
-import { callRecords, endTs } from '../model/call-plan.js';
+import { RANDOM_DIAL_FAILURES, fraudOutcome, logNormalMs } from '../model/call-outcome.js';
+import { callRecords, smsAfterCall } from '../model/call-plan.js';
 import { ukMobile } from '../model/numbering.js';
 import { BANKS, type Bank } from '../model/bank-directory.js';
 import type { Trunk } from '../model/network-plan.js';
-import { activitySource, poissonProcess, type ScenarioContext, type ScenarioSource } from '../model/scenario-source.js';
-import { smsRecord, type SimRecord } from '../model/sim-record.js';
+import { trunkScenarioSource, type ScenarioContext, type ScenarioSource } from '../model/scenario-source.js';
+import type { SimRecord } from '../model/sim-record.js';
 
 /**
  * iSpoof-style bank impersonation (the case in domain.md). Several operators share one foreign VoIP
@@ -29,35 +28,26 @@ export function createIspoof(ctx: ScenarioContext): ScenarioSource {
   // Operator i impersonates one of the first four banks, rotating through all its DNO numbers.
   const targets: Bank[] = Array.from({ length: operators }, (_, i) => BANKS[i % 4]!);
   const spoofed = [...new Set(targets.flatMap((b) => b.dnoNumbers))];
+  const talk = {
+    hookedShare: HOOKED_SHARE,
+    hookedExtraMs: logNormalMs(rng, 300_000, 0.7, 0, 45 * 60_000),
+    shortMs: logNormalMs(rng, 15_000, 0.7, 2_000, 58_000),
+  };
 
   const activity = (ts: number): SimRecord[] => {
     const bank = rng.pick(targets);
-    const outcome = fraudOutcome(rng, ANSWER_RATE, {
-      hookedShare: HOOKED_SHARE, hookedExtraMs: () => clamp(rng.logNormal(300_000, 0.7), 0, 45 * 60_000), shortMs: () => clamp(rng.logNormal(15_000, 0.7), 2_000, 58_000),
-    }, RANDOM_DIAL_FAILURES);
+    const outcome = fraudOutcome(rng, ANSWER_RATE, talk, RANDOM_DIAL_FAILURES);
     const plan = {
       callId: ids.nextCallId(), startTs: ts, callingNumber: rng.pick(bank.dnoNumbers), calledNumber: ukMobile(rng),
       trunk: ISPOOF_TRUNK, attestation: rng.chance(0.75) ? ('NONE' as const) : ('C' as const), outcome,
     };
     const records = callRecords(plan);
     if (outcome.answered && outcome.talkMs > 60_000 && rng.chance(OTP_SHARE)) {
-      const otpTs = endTs(plan) + Math.round(rng.uniform(60_000, 300_000));
-      records.push(smsRecord(ids, otpTs, bank.smsSender, plan.calledNumber, 'OTP'));
+      records.push(smsAfterCall(ids, rng, plan, [60_000, 300_000], bank.smsSender, 'OTP'));
     }
     return records;
   };
 
-  return activitySource(
-    {
-      name: 'ispoof',
-      kind: 'fraud',
-      entities: [
-        { entity_type: 'ingress_trunk', entity: ISPOOF_TRUNK.id },
-        ...spoofed.map((n) => ({ entity_type: 'calling_number' as const, entity: n })),
-      ],
-    },
-    ctx.window,
-    poissonProcess(rng, operators * ISPOOF_CALLS_PER_OPERATOR_MIN),
-    activity,
-  );
+  const scenario = { name: 'ispoof', kind: 'fraud', trunk: ISPOOF_TRUNK, callingNumbers: spoofed } as const;
+  return trunkScenarioSource(ctx, scenario, operators * ISPOOF_CALLS_PER_OPERATOR_MIN, activity);
 }

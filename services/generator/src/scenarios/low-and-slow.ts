@@ -1,9 +1,8 @@
-import { clamp } from '../model/prng.js';
-import { fraudOutcome } from '../model/call-outcome.js';
+import { fraudOutcome, logNormalMs } from '../model/call-outcome.js';
 import { callRecords } from '../model/call-plan.js';
 import { londonLandline, ukSubscriber } from '../model/numbering.js';
 import type { Trunk } from '../model/network-plan.js';
-import { activitySource, poissonProcess, type ScenarioContext, type ScenarioSource } from '../model/scenario-source.js';
+import { trunkScenarioSource, type ScenarioContext, type ScenarioSource } from '../model/scenario-source.js';
 import type { SimRecord } from '../model/sim-record.js';
 
 /**
@@ -19,26 +18,18 @@ const HOOKED_SHARE = 0.5;
 export function createLowAndSlow(ctx: ScenarioContext): ScenarioSource {
   const { rng, ids } = ctx;
   const presented = londonLandline(rng);
+  const talk = {
+    hookedShare: HOOKED_SHARE,
+    hookedExtraMs: logNormalMs(rng, 420_000, 0.6, 0, 60 * 60_000),
+    shortMs: logNormalMs(rng, 20_000, 0.6, 3_000, 58_000),
+  };
   const activity = (ts: number): SimRecord[] => {
-    const outcome = fraudOutcome(rng, ANSWER_RATE, {
-      hookedShare: HOOKED_SHARE, hookedExtraMs: () => clamp(rng.logNormal(420_000, 0.6), 0, 60 * 60_000), shortMs: () => clamp(rng.logNormal(20_000, 0.6), 3_000, 58_000),
-    });
+    const outcome = fraudOutcome(rng, ANSWER_RATE, talk);
     return callRecords({
       callId: ids.nextCallId(), startTs: ts, callingNumber: presented, calledNumber: ukSubscriber(rng),
       trunk: LOW_AND_SLOW_TRUNK, attestation: 'NONE', outcome,
     });
   };
-  return activitySource(
-    {
-      name: 'low-and-slow',
-      kind: 'fraud',
-      entities: [
-        { entity_type: 'ingress_trunk', entity: LOW_AND_SLOW_TRUNK.id },
-        { entity_type: 'calling_number', entity: presented },
-      ],
-    },
-    ctx.window,
-    poissonProcess(rng, CALLS_PER_MIN * ctx.intensity),
-    activity,
-  );
+  const scenario = { name: 'low-and-slow', kind: 'fraud', trunk: LOW_AND_SLOW_TRUNK, callingNumbers: [presented] } as const;
+  return trunkScenarioSource(ctx, scenario, CALLS_PER_MIN * ctx.intensity, activity);
 }

@@ -1,9 +1,9 @@
 import { answeredCall, failedCall, ROBOCALL_FAILURES } from '../model/call-outcome.js';
-import { callRecords, endTs } from '../model/call-plan.js';
+import { callRecords, smsAfterCall } from '../model/call-plan.js';
 import { ukSubscriber } from '../model/numbering.js';
 import type { Trunk } from '../model/network-plan.js';
-import { activitySource, type ScenarioContext, type ScenarioSource } from '../model/scenario-source.js';
-import { smsRecord, type SimRecord } from '../model/sim-record.js';
+import { trunkScenarioSource, type ScenarioContext, type ScenarioSource } from '../model/scenario-source.js';
+import type { SimRecord } from '../model/sim-record.js';
 
 /**
  * A pharmacy's prescription-ready run: every quarter of an hour a dialler rings a batch of distinct
@@ -50,22 +50,11 @@ export function createNotificationRun(ctx: ScenarioContext): ScenarioSource {
     };
     const records = callRecords(plan);
     if (!outcome.answered && rng.chance(SMS_IF_UNREACHED)) {
-      records.push(smsRecord(ids, endTs(plan) + Math.round(rng.uniform(5_000, 60_000)), 'PHARMACY', callee, 'A2P'));
+      records.push(smsAfterCall(ids, rng, plan, [5_000, 60_000], 'PHARMACY', 'A2P'));
     }
     return records;
   };
 
-  return activitySource(
-    {
-      name: 'notification-run',
-      kind: 'legit',
-      entities: [
-        { entity_type: 'ingress_trunk', entity: NOTIFICATION_TRUNK.id },
-        { entity_type: 'calling_number', entity: NOTIFICATION_NUMBER },
-      ],
-    },
-    ctx.window,
-    nextStart,
-    activity,
-  );
+  const scenario = { name: 'notification-run', kind: 'legit', trunk: NOTIFICATION_TRUNK, callingNumbers: [NOTIFICATION_NUMBER] } as const;
+  return trunkScenarioSource(ctx, scenario, nextStart, activity);
 }

@@ -61,11 +61,11 @@ export function buildSimulation(options: SimulationOptions): Simulation {
     // The campaign's style, rate and length may be pinned by parameters; the rest is drawn per seed.
     sources.push(name === 'campaign'
       ? createCampaign(ctx, {
-        name,
-        ...(params.style ? { style: params.style } : {}),
-        ...(params.rate ? { perMinute: params.rate } : {}),
-        ...(params.durationMs ? { durationMs: params.durationMs } : {}),
-      })
+          name,
+          ...(params.style ? { style: params.style } : {}),
+          ...(params.rate ? { perMinute: params.rate } : {}),
+          ...(params.durationMs ? { durationMs: params.durationMs } : {}),
+        })
       : def.create(ctx));
   }
   for (const spec of options.campaigns ?? []) {

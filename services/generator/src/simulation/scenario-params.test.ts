@@ -35,7 +35,8 @@ describe('scenario parameters', () => {
   it('starts campaigns after the delay and runs them to the end for the streaming service', () => {
     expect(resolveWindow([0.25, 0.5], {}, { startTs: 0, horizonMs: Infinity, campaignStartMs: 60_000 })).toEqual({ start: 60_000, end: Infinity });
     expect(resolveWindow([0.25, 0.5], {}, { startTs: 0, horizonMs: 300_000, campaignStartMs: 60_000 })).toEqual({ start: 60_000, end: 300_000 });
-    expect(resolveWindow([0.25, 0.5], { durationMs: 5_000 }, { startTs: 0, horizonMs: Infinity, campaignStartMs: 60_000 })).toEqual({ start: 60_000, end: 65_000 });
+    expect(resolveWindow([0.25, 0.5], { durationMs: 5_000 }, { startTs: 0, horizonMs: Infinity, campaignStartMs: 60_000 }))
+      .toEqual({ start: 60_000, end: 65_000 });
   });
 });
 

@@ -178,4 +178,3 @@ export function AlertDetail({ api, me, alertId, subscribe }) {
       ${error && html`<p class="error" role="alert">Refresh failed: ${error}</p>`}
     </article>`;
 }
-

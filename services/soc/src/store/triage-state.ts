@@ -9,4 +9,3 @@ export function triageOf(history: readonly TriageEvent[]): Triage {
     assignee: last.assignee, verdict: last.verdict, comment: last.comment, ts: last.ts, actor: last.actor,
   };
 }
-
