@@ -42,6 +42,15 @@ export class SlidingWindowStore implements WindowStore {
   private busyRec = new Int32Array(0);
   private busyOldest = new Float64Array(0);
   private sumSlots: Counters;
+  /**
+   * Per busy record, for integer sum-only layouts: the bucket a late event's window last ended at
+   * (NaN: none) and that window's total, kept up to date by every add. Events read from partitions
+   * behind the key's newest bucket come in runs with the same own bucket: each is then judged from
+   * this total instead of a walk over the window's buckets (whole counts: any order sums the same).
+   */
+  private asOfEnd = new Float64Array(0);
+  private asOfSlots: Counters;
+  private readonly asOfCached: boolean;
   private readonly busy: RecordPool;
   // Per key and distinct measure (slot * D + d).
   private dHead = new Int32Array(0);
@@ -61,6 +70,10 @@ export class SlidingWindowStore implements WindowStore {
   private readonly unions: RecordPool;
   /** Buckets a pivot leaves behind the newest: a late event's window within them is answered without moving it. */
   private readonly pivotBack: number;
+  /** Late windows answered from the cached total (asOfEnd): for tests. */
+  asOfHits = 0;
+  /** Late windows answered by moving the cached one to another end bucket: for tests. */
+  asOfShifts = 0;
   /** Windows whose union had to be merged from every bucket sketch (no pivot could serve them): for tests. */
   unionRebuilds = 0;
   private order = new Int32Array(0);
@@ -101,9 +114,15 @@ export class SlidingWindowStore implements WindowStore {
     const integer = layout.counts.every(Boolean);
     this.recSlots = integer ? new Int32Array(0) : new Float64Array(0);
     this.sumSlots = integer ? new Int32Array(0) : new Float64Array(0);
+    this.asOfCached = this.incremental && integer;
+    this.asOfSlots = new Int32Array(0);
     this.busy = new RecordPool((n) => {
       this.busyOldest = growF64(this.busyOldest, n);
       if (this.incremental) this.sumSlots = growCounters(this.sumSlots, n * this.S);
+      if (this.asOfCached) {
+        this.asOfEnd = growF64(this.asOfEnd, n, Number.NaN);
+        this.asOfSlots = growCounters(this.asOfSlots, n * this.S);
+      }
     }, 16);
     this.unions = new RecordPool((n) => {
       this.uPivot = growF64(this.uPivot, n, Number.NaN);
@@ -172,11 +191,14 @@ export class SlidingWindowStore implements WindowStore {
       const sr = this.busyRec[slot]!;
       const sumBase = sr * S;
       const counted = sr !== NONE && this.inWindow(slot, idx);
+      const asOf = sr !== NONE && this.inAsOf(sr, idx);
+      const asOfSlots = this.asOfSlots;
       for (let i = 0; i < S; i++) {
         const d = delta[i]!;
         if (d === 0) continue;
         slots[base + i]! += d;
         if (counted) sum[sumBase + i]! += d;
+        if (asOf) asOfSlots[sumBase + i]! += d;
       }
     } else {
       const x = this.scratch;
@@ -232,6 +254,7 @@ export class SlidingWindowStore implements WindowStore {
         if (old !== NONE) {
           this.recSlots[old * S + s]! -= 1;
           if (this.hasTotal(slot) && this.inWindow(slot, was)) this.sumSlots[this.busyRec[slot]! * S + s]! -= 1;
+          if (this.busyRec[slot] !== NONE && this.inAsOf(this.busyRec[slot]!, was)) this.asOfSlots[this.busyRec[slot]! * S + s]! -= 1;
         }
         ent.idx[found] = idx;
       } else if (this.dCount[kd]! >= EXACT_DISTINCT_LIMIT) {
@@ -248,6 +271,7 @@ export class SlidingWindowStore implements WindowStore {
       }
       this.recSlots[rec * S + s]! += 1;
       if (this.hasTotal(slot) && this.inWindow(slot, idx)) this.sumSlots[this.busyRec[slot]! * S + s]! += 1;
+      if (this.busyRec[slot] !== NONE && this.inAsOf(this.busyRec[slot]!, idx)) this.asOfSlots[this.busyRec[slot]! * S + s]! += 1;
     }
   }
 
@@ -361,6 +385,7 @@ export class SlidingWindowStore implements WindowStore {
     this.busyRec[slot] = sr;
     this.busyOldest[sr] = oldest;
     if (!this.incremental) return;
+    if (this.asOfCached) this.asOfEnd[sr] = Number.NaN;
     const S = this.S;
     const sum = this.sumSlots;
     sum.fill(0, sr * S, (sr + 1) * S);
@@ -376,6 +401,13 @@ export class SlidingWindowStore implements WindowStore {
   /** Whether bucket idx is in the running total's window (ending with the key's newest bucket). */
   private inWindow(slot: number, idx: number): boolean {
     const end = Math.floor(this.maxTs[slot]! / this.hopMs);
+    return idx <= end && idx > end - this.span;
+  }
+
+  /** Whether bucket idx is in the cached late window of busy record sr (false when none is cached: NaN compares false). */
+  private inAsOf(sr: number, idx: number): boolean {
+    if (!this.asOfCached) return false;
+    const end = this.asOfEnd[sr]!;
     return idx <= end && idx > end - this.span;
   }
 
@@ -434,7 +466,11 @@ export class SlidingWindowStore implements WindowStore {
     if (prev === NONE) this.head[slot] = NONE;
     else this.recNext[prev] = NONE;
     const b = this.busyRec[slot]!;
-    if (b !== NONE) this.busyOldest[b] = prev === NONE ? Number.POSITIVE_INFINITY : this.recIdx[prev]!;
+    if (b !== NONE) {
+      this.busyOldest[b] = prev === NONE ? Number.POSITIVE_INFINITY : this.recIdx[prev]!;
+      // A cached late window that held a dropped bucket no longer equals a merge of the live ones.
+      if (this.asOfCached && this.asOfEnd[b]! - this.span + 1 < minIdx) this.asOfEnd[b] = Number.NaN;
+    }
     this.freeChain(r);
     // A union sketch that covered a dropped bucket is stale (cumulative ones stay right: see recCum).
     for (let kd = slot * this.D; kd < (slot + 1) * this.D; kd++) {
@@ -495,10 +531,55 @@ export class SlidingWindowStore implements WindowStore {
     this.start = first * hop;
     this.end = (own + 1) * hop;
     const newest = Math.floor(this.maxTs[slot]! / hop);
-    if (this.hasTotal(slot) && newest - own < this.span) this.totalAsOf(slot, first, own, newest, into);
-    else this.mergeRange(slot, first, own, into);
+    const sr = this.busyRec[slot]!;
+    const cached = this.asOfCached && sr !== NONE ? this.asOfEnd[sr]! : Number.NaN;
+    if (cached === own || Math.abs(own - cached) < this.span) {
+      // The cached late window, moved to end at own if it ended elsewhere: only the buckets between the two ends change it.
+      if (cached === own) this.asOfHits++;
+      else this.shiftAsOf(slot, sr, cached, own);
+      const S = this.S;
+      for (let i = 0, b = sr * S; i < S; i++) into[i] = this.asOfSlots[b + i]!;
+    } else {
+      if (this.hasTotal(slot) && newest - own < this.span) this.totalAsOf(slot, first, own, newest, into);
+      else this.mergeRange(slot, first, own, into);
+      if (this.asOfCached && sr !== NONE) this.cacheAsOf(sr, own, into);
+    }
     if (this.D > 0 && sketches) this.sketchedDistinct(slot, first, own, into);
     return true;
+  }
+
+  /**
+   * Moves busy record sr's cached late window from ending at bucket `from` to ending at `to` (less than
+   * a window apart): buckets only in the new window join its total, buckets only in the old one leave it.
+   */
+  private shiftAsOf(slot: number, sr: number, from: number, to: number): void {
+    this.asOfShifts++;
+    const S = this.S;
+    const span = this.span;
+    const sum = this.asOfSlots;
+    const slots = this.recSlots;
+    const sb = sr * S;
+    const newest = Math.max(from, to);
+    const oldest = Math.min(from, to) - span + 1;
+    for (let r = this.head[slot]!; r !== NONE; r = this.recNext[r]!) {
+      const i = this.recIdx[r]!;
+      if (i > newest) continue;
+      if (i < oldest) break;
+      const inNew = i <= to && i > to - span;
+      const inOld = i <= from && i > from - span;
+      if (inNew === inOld) continue;
+      const b = r * S;
+      if (inNew) for (let k = 0; k < S; k++) sum[sb + k]! += slots[b + k]!;
+      else for (let k = 0; k < S; k++) sum[sb + k]! -= slots[b + k]!;
+    }
+    this.asOfEnd[sr] = to;
+  }
+
+  /** Keeps the late window ending at bucket own (just merged into `into`) as busy record sr's cached one. */
+  private cacheAsOf(sr: number, own: number, into: Float64Array): void {
+    const S = this.S;
+    this.asOfEnd[sr] = own;
+    for (let i = 0, b = sr * S; i < S; i++) this.asOfSlots[b + i] = into[i]!;
   }
 
   /**
@@ -703,7 +784,7 @@ export class SlidingWindowStore implements WindowStore {
 
   bytes(): number {
     return this.maxTs.byteLength + this.head.byteLength
-      + this.busyRec.byteLength + this.busyOldest.byteLength + this.sumSlots.byteLength + this.busy.bytes()
+      + this.busyRec.byteLength + this.busyOldest.byteLength + this.sumSlots.byteLength + this.asOfEnd.byteLength + this.asOfSlots.byteLength + this.busy.bytes()
       + this.dHead.byteLength + this.dCount.byteLength + this.uRec.byteLength
       + this.uPivot.byteLength + this.uBlock.byteLength + this.uEnd.byteLength + this.uAcc.byteLength + this.unions.bytes() + this.order.byteLength
       + this.recIdx.byteLength + this.recNext.byteLength + this.recSlots.byteLength + 40 * (this.recSketch.size + this.recCum.size) + this.recs.bytes()
