@@ -100,7 +100,7 @@ function timeInterleaved(events: number, keys: number, rate: number): Record<str
       const seq = order[j]!;
       // Both events of a call come from one origin, its ANSWER one millisecond after its START.
       const c = seq >> 1;
-      engine.processCall(call(seq, (c * 2_654_435_761) % keys, BASE_TS + Math.floor((c * 2_000) / rate) + (seq & 1), 'quiet'), out, `p${c % PARTITIONS}`);
+      engine.processCall(call(seq, (c * 2_654_435_761) % keys, BASE_TS + Math.floor((c * 1_000) / rate) + (seq & 1), 'quiet'), out, `p${c % PARTITIONS}`);
       if ((j & 1023) === 0) drain();
     }
     drain();

@@ -43,14 +43,16 @@ export class SlidingWindowStore implements WindowStore {
   private busyOldest = new Float64Array(0);
   private sumSlots: Counters;
   /**
-   * Per busy record, for integer sum-only layouts: the bucket a late event's window last ended at
-   * (NaN: none) and that window's total, kept up to date by every add. Events read from partitions
-   * behind the key's newest bucket come in runs with the same own bucket: each is then judged from
-   * this total instead of a walk over the window's buckets (whole counts: any order sums the same).
+   * Per busy record, for integer sum-only layouts, two cached windows ending before the newest bucket
+   * (2sr: the last one evaluate asked for, 2sr + 1: the last late event's own, see evaluateAsOf): the
+   * bucket each ends at (NaN: none) and its total, kept up to date by every add. Events read from
+   * partitions behind the key's newest bucket come in runs with the same own bucket or the next: each
+   * is judged from this total (as it is, or moved by the buckets between the two ends) instead of a
+   * walk over the window's buckets. Whole counts sum the same in any order: the answers are identical.
    */
-  private asOfEnd = new Float64Array(0);
-  private asOfSlots: Counters;
-  private readonly asOfCached: boolean;
+  private cachedEnd = new Float64Array(0);
+  private cachedSlots: Counters;
+  private readonly caching: boolean;
   private readonly busy: RecordPool;
   // Per key and distinct measure (slot * D + d).
   private dHead = new Int32Array(0);
@@ -70,10 +72,10 @@ export class SlidingWindowStore implements WindowStore {
   private readonly unions: RecordPool;
   /** Buckets a pivot leaves behind the newest: a late event's window within them is answered without moving it. */
   private readonly pivotBack: number;
-  /** Late windows answered from the cached total (asOfEnd): for tests. */
-  asOfHits = 0;
-  /** Late windows answered by moving the cached one to another end bucket: for tests. */
-  asOfShifts = 0;
+  /** Windows before the newest answered from a cached total as it was: for tests. */
+  cachedHits = 0;
+  /** Windows before the newest answered by moving a cached total to another end bucket: for tests. */
+  cachedShifts = 0;
   /** Windows whose union had to be merged from every bucket sketch (no pivot could serve them): for tests. */
   unionRebuilds = 0;
   private order = new Int32Array(0);
@@ -114,14 +116,14 @@ export class SlidingWindowStore implements WindowStore {
     const integer = layout.counts.every(Boolean);
     this.recSlots = integer ? new Int32Array(0) : new Float64Array(0);
     this.sumSlots = integer ? new Int32Array(0) : new Float64Array(0);
-    this.asOfCached = this.incremental && integer;
-    this.asOfSlots = new Int32Array(0);
+    this.caching = this.incremental && integer;
+    this.cachedSlots = new Int32Array(0);
     this.busy = new RecordPool((n) => {
       this.busyOldest = growF64(this.busyOldest, n);
       if (this.incremental) this.sumSlots = growCounters(this.sumSlots, n * this.S);
-      if (this.asOfCached) {
-        this.asOfEnd = growF64(this.asOfEnd, n, Number.NaN);
-        this.asOfSlots = growCounters(this.asOfSlots, n * this.S);
+      if (this.caching) {
+        this.cachedEnd = growF64(this.cachedEnd, 2 * n, Number.NaN);
+        this.cachedSlots = growCounters(this.cachedSlots, 2 * n * this.S);
       }
     }, 16);
     this.unions = new RecordPool((n) => {
@@ -191,14 +193,16 @@ export class SlidingWindowStore implements WindowStore {
       const sr = this.busyRec[slot]!;
       const sumBase = sr * S;
       const counted = sr !== NONE && this.inWindow(slot, idx);
-      const asOf = sr !== NONE && this.inAsOf(sr, idx);
-      const asOfSlots = this.asOfSlots;
+      const c0 = sr !== NONE && this.inCached(2 * sr, idx);
+      const c1 = sr !== NONE && this.inCached(2 * sr + 1, idx);
+      const cached = this.cachedSlots;
       for (let i = 0; i < S; i++) {
         const d = delta[i]!;
         if (d === 0) continue;
         slots[base + i]! += d;
         if (counted) sum[sumBase + i]! += d;
-        if (asOf) asOfSlots[sumBase + i]! += d;
+        if (c0) cached[2 * sumBase + i]! += d;
+        if (c1) cached[2 * sumBase + S + i]! += d;
       }
     } else {
       const x = this.scratch;
@@ -254,7 +258,7 @@ export class SlidingWindowStore implements WindowStore {
         if (old !== NONE) {
           this.recSlots[old * S + s]! -= 1;
           if (this.hasTotal(slot) && this.inWindow(slot, was)) this.sumSlots[this.busyRec[slot]! * S + s]! -= 1;
-          if (this.busyRec[slot] !== NONE && this.inAsOf(this.busyRec[slot]!, was)) this.asOfSlots[this.busyRec[slot]! * S + s]! -= 1;
+          if (this.busyRec[slot] !== NONE) this.bumpCached(this.busyRec[slot]!, was, s, -1);
         }
         ent.idx[found] = idx;
       } else if (this.dCount[kd]! >= EXACT_DISTINCT_LIMIT) {
@@ -271,7 +275,7 @@ export class SlidingWindowStore implements WindowStore {
       }
       this.recSlots[rec * S + s]! += 1;
       if (this.hasTotal(slot) && this.inWindow(slot, idx)) this.sumSlots[this.busyRec[slot]! * S + s]! += 1;
-      if (this.busyRec[slot] !== NONE && this.inAsOf(this.busyRec[slot]!, idx)) this.asOfSlots[this.busyRec[slot]! * S + s]! += 1;
+      if (this.busyRec[slot] !== NONE) this.bumpCached(this.busyRec[slot]!, idx, s, 1);
     }
   }
 
@@ -385,7 +389,7 @@ export class SlidingWindowStore implements WindowStore {
     this.busyRec[slot] = sr;
     this.busyOldest[sr] = oldest;
     if (!this.incremental) return;
-    if (this.asOfCached) this.asOfEnd[sr] = Number.NaN;
+    if (this.caching) this.cachedEnd.fill(Number.NaN, 2 * sr, 2 * sr + 2);
     const S = this.S;
     const sum = this.sumSlots;
     sum.fill(0, sr * S, (sr + 1) * S);
@@ -404,11 +408,16 @@ export class SlidingWindowStore implements WindowStore {
     return idx <= end && idx > end - this.span;
   }
 
-  /** Whether bucket idx is in the cached late window of busy record sr (false when none is cached: NaN compares false). */
-  private inAsOf(sr: number, idx: number): boolean {
-    if (!this.asOfCached) return false;
-    const end = this.asOfEnd[sr]!;
+  /** Whether bucket idx is in cached window c (false when none is cached: NaN compares false). */
+  private inCached(c: number, idx: number): boolean {
+    if (!this.caching) return false;
+    const end = this.cachedEnd[c]!;
     return idx <= end && idx > end - this.span;
+  }
+
+  /** Adds d to slot k of each cached window of busy record sr holding bucket idx. */
+  private bumpCached(sr: number, idx: number, k: number, d: number): void {
+    for (let c = 2 * sr; c < 2 * sr + 2; c++) if (this.inCached(c, idx)) this.cachedSlots[c * this.S + k]! += d;
   }
 
   /** Moves the running total's window from ending at `from` to ending at `newest`: buckets that slid out leave the total. */
@@ -468,8 +477,8 @@ export class SlidingWindowStore implements WindowStore {
     const b = this.busyRec[slot]!;
     if (b !== NONE) {
       this.busyOldest[b] = prev === NONE ? Number.POSITIVE_INFINITY : this.recIdx[prev]!;
-      // A cached late window that held a dropped bucket no longer equals a merge of the live ones.
-      if (this.asOfCached && this.asOfEnd[b]! - this.span + 1 < minIdx) this.asOfEnd[b] = Number.NaN;
+      // A cached window that held a dropped bucket no longer equals a merge of the live ones.
+      if (this.caching) for (let c = 2 * b; c < 2 * b + 2; c++) if (this.cachedEnd[c]! - this.span + 1 < minIdx) this.cachedEnd[c] = Number.NaN;
     }
     this.freeChain(r);
     // A union sketch that covered a dropped bucket is stale (cumulative ones stay right: see recCum).
@@ -510,9 +519,13 @@ export class SlidingWindowStore implements WindowStore {
     const first = end - this.span + 1;
     this.start = first * hop;
     this.end = (end + 1) * hop;
-    if (this.hasTotal(slot) && end === Math.floor(this.maxTs[slot]! / hop)) {
+    const newest = Math.floor(this.maxTs[slot]! / hop);
+    if (this.hasTotal(slot) && end === newest) {
       const S = this.S;
       for (let i = 0, b = this.busyRec[slot]! * S; i < S; i++) into[i] = this.sumSlots[b + i]!;
+    } else if (this.caching && this.busyRec[slot] !== NONE) {
+      // An event read a window or more behind its key's newest (partitions far apart).
+      this.cachedWindow(slot, 2 * this.busyRec[slot]!, end, newest, into);
     } else {
       this.mergeRange(slot, first, end, into);
     }
@@ -531,34 +544,45 @@ export class SlidingWindowStore implements WindowStore {
     this.start = first * hop;
     this.end = (own + 1) * hop;
     const newest = Math.floor(this.maxTs[slot]! / hop);
-    const sr = this.busyRec[slot]!;
-    const cached = this.asOfCached && sr !== NONE ? this.asOfEnd[sr]! : Number.NaN;
-    if (cached === own || Math.abs(own - cached) < this.span) {
-      // The cached late window, moved to end at own if it ended elsewhere: only the buckets between the two ends change it.
-      if (cached === own) this.asOfHits++;
-      else this.shiftAsOf(slot, sr, cached, own);
-      const S = this.S;
-      for (let i = 0, b = sr * S; i < S; i++) into[i] = this.asOfSlots[b + i]!;
-    } else {
-      if (this.hasTotal(slot) && newest - own < this.span) this.totalAsOf(slot, first, own, newest, into);
-      else this.mergeRange(slot, first, own, into);
-      if (this.asOfCached && sr !== NONE) this.cacheAsOf(sr, own, into);
-    }
+    if (this.caching && this.busyRec[slot] !== NONE) this.cachedWindow(slot, 2 * this.busyRec[slot]! + 1, own, newest, into);
+    else if (this.hasTotal(slot) && newest - own < this.span) this.totalAsOf(slot, first, own, newest, into);
+    else this.mergeRange(slot, first, own, into);
     if (this.D > 0 && sketches) this.sketchedDistinct(slot, first, own, into);
     return true;
   }
 
   /**
-   * Moves busy record sr's cached late window from ending at bucket `from` to ending at `to` (less than
-   * a window apart): buckets only in the new window join its total, buckets only in the old one leave it.
+   * The window ending at bucket `end` (before the newest) into `into`, through cached window c: as it
+   * is if it ends there, moved if it ends less than a window away, else merged afresh and kept.
    */
-  private shiftAsOf(slot: number, sr: number, from: number, to: number): void {
-    this.asOfShifts++;
+  private cachedWindow(slot: number, c: number, end: number, newest: number, into: Float64Array): void {
+    const S = this.S;
+    const at = this.cachedEnd[c]!;
+    if (at === end) {
+      this.cachedHits++;
+    } else if (Math.abs(end - at) < this.span) {
+      this.shiftCached(slot, c, at, end);
+    } else {
+      if (this.hasTotal(slot) && newest - end < this.span) this.totalAsOf(slot, end - this.span + 1, end, newest, into);
+      else this.mergeRange(slot, end - this.span + 1, end, into);
+      this.cachedEnd[c] = end;
+      for (let i = 0, b = c * S; i < S; i++) this.cachedSlots[b + i] = into[i]!;
+      return;
+    }
+    for (let i = 0, b = c * S; i < S; i++) into[i] = this.cachedSlots[b + i]!;
+  }
+
+  /**
+   * Moves cached window c from ending at bucket `from` to ending at `to` (less than a window apart):
+   * buckets only in the new window join its total, buckets only in the old one leave it.
+   */
+  private shiftCached(slot: number, c: number, from: number, to: number): void {
+    this.cachedShifts++;
     const S = this.S;
     const span = this.span;
-    const sum = this.asOfSlots;
+    const sum = this.cachedSlots;
     const slots = this.recSlots;
-    const sb = sr * S;
+    const sb = c * S;
     const newest = Math.max(from, to);
     const oldest = Math.min(from, to) - span + 1;
     for (let r = this.head[slot]!; r !== NONE; r = this.recNext[r]!) {
@@ -572,14 +596,7 @@ export class SlidingWindowStore implements WindowStore {
       if (inNew) for (let k = 0; k < S; k++) sum[sb + k]! += slots[b + k]!;
       else for (let k = 0; k < S; k++) sum[sb + k]! -= slots[b + k]!;
     }
-    this.asOfEnd[sr] = to;
-  }
-
-  /** Keeps the late window ending at bucket own (just merged into `into`) as busy record sr's cached one. */
-  private cacheAsOf(sr: number, own: number, into: Float64Array): void {
-    const S = this.S;
-    this.asOfEnd[sr] = own;
-    for (let i = 0, b = sr * S; i < S; i++) this.asOfSlots[b + i] = into[i]!;
+    this.cachedEnd[c] = to;
   }
 
   /**
@@ -784,7 +801,7 @@ export class SlidingWindowStore implements WindowStore {
 
   bytes(): number {
     return this.maxTs.byteLength + this.head.byteLength
-      + this.busyRec.byteLength + this.busyOldest.byteLength + this.sumSlots.byteLength + this.asOfEnd.byteLength + this.asOfSlots.byteLength + this.busy.bytes()
+      + this.busyRec.byteLength + this.busyOldest.byteLength + this.sumSlots.byteLength + this.cachedEnd.byteLength + this.cachedSlots.byteLength + this.busy.bytes()
       + this.dHead.byteLength + this.dCount.byteLength + this.uRec.byteLength
       + this.uPivot.byteLength + this.uBlock.byteLength + this.uEnd.byteLength + this.uAcc.byteLength + this.unions.bytes() + this.order.byteLength
       + this.recIdx.byteLength + this.recNext.byteLength + this.recSlots.byteLength + 40 * (this.recSketch.size + this.recCum.size) + this.recs.bytes()
