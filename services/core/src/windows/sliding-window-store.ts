@@ -41,6 +41,11 @@ export class SlidingWindowStore implements WindowStore {
    */
   private busyRec = new Int32Array(0);
   private busyOldest = new Float64Array(0);
+  /**
+   * The bucket record the busy key's last add went to, or NONE: events read a partition batch at a
+   * time come in runs with one bucket, often far behind the key's newest, and start the walk there.
+   */
+  private busyFinger = new Int32Array(0);
   private sumSlots: Counters;
   /**
    * Per busy record, for integer sum-only layouts, two cached windows ending before the newest bucket
@@ -120,6 +125,7 @@ export class SlidingWindowStore implements WindowStore {
     this.cachedSlots = new Int32Array(0);
     this.busy = new RecordPool((n) => {
       this.busyOldest = growF64(this.busyOldest, n);
+      this.busyFinger = growI32(this.busyFinger, n, NONE);
       if (this.incremental) this.sumSlots = growCounters(this.sumSlots, n * this.S);
       if (this.caching) {
         this.cachedEnd = growF64(this.cachedEnd, 2 * n, Number.NaN);
@@ -254,7 +260,8 @@ export class SlidingWindowStore implements WindowStore {
       if (found !== NONE) {
         const was = ent.idx[found]!;
         if (was >= idx) continue;
-        const old = this.findBucket(slot, was);
+        // Older than this event's bucket: found walking on from it.
+        const old = this.findBucket(rec, was);
         if (old !== NONE) {
           this.recSlots[old * S + s]! -= 1;
           if (this.hasTotal(slot) && this.inWindow(slot, was)) this.sumSlots[this.busyRec[slot]! * S + s]! -= 1;
@@ -285,7 +292,7 @@ export class SlidingWindowStore implements WindowStore {
     let e = this.dHead[kd]!;
     while (e !== NONE) {
       const n = ent.next[e]!;
-      const r = this.findBucket(slot, ent.idx[e]!);
+      const r = this.findBucket(this.head[slot]!, ent.idx[e]!);
       if (r !== NONE) this.hll.add(this.sketchOf(r, d), ent.fp[e]!);
       ent.pool.free(e);
       e = n;
@@ -388,6 +395,7 @@ export class SlidingWindowStore implements WindowStore {
     const sr = this.busy.alloc();
     this.busyRec[slot] = sr;
     this.busyOldest[sr] = oldest;
+    this.busyFinger[sr] = NONE;
     if (!this.incremental) return;
     if (this.caching) this.cachedEnd.fill(Number.NaN, 2 * sr, 2 * sr + 2);
     const S = this.S;
@@ -439,25 +447,37 @@ export class SlidingWindowStore implements WindowStore {
   }
 
   private bucketFor(slot: number, idx: number): number {
-    let prev = NONE;
-    let r = this.head[slot]!;
+    const sr = this.busyRec[slot]!;
+    const f = sr === NONE ? NONE : this.busyFinger[sr]!;
+    // Every record before the finger is newer than it: at or after it, the walk may start there.
+    const fromFinger = f !== NONE && this.recIdx[f]! >= idx;
+    if (fromFinger && this.recIdx[f] === idx) return f;
+    let prev = fromFinger ? f : NONE;
+    let r = fromFinger ? this.recNext[f]! : this.head[slot]!;
     while (r !== NONE && this.recIdx[r]! > idx) {
       prev = r;
       r = this.recNext[r]!;
     }
-    if (r !== NONE && this.recIdx[r] === idx) return r;
+    if (r !== NONE && this.recIdx[r] === idx) {
+      if (sr !== NONE) this.busyFinger[sr] = r;
+      return r;
+    }
     const n = this.recs.alloc();
     this.recIdx[n] = idx;
     this.recSlots.set(this.empty, n * this.S);
     this.recNext[n] = r;
     if (prev === NONE) this.head[slot] = n;
     else this.recNext[prev] = n;
-    if (r === NONE && this.busyRec[slot] !== NONE) this.busyOldest[this.busyRec[slot]!] = idx;
+    if (sr !== NONE) {
+      if (r === NONE) this.busyOldest[sr] = idx;
+      this.busyFinger[sr] = n;
+    }
     return n;
   }
 
-  private findBucket(slot: number, idx: number): number {
-    for (let r = this.head[slot]!; r !== NONE; r = this.recNext[r]!) {
+  /** The record of bucket idx, walking from record `from` (newer than it, or the key's head) on. */
+  private findBucket(from: number, idx: number): number {
+    for (let r = from; r !== NONE; r = this.recNext[r]!) {
       const i = this.recIdx[r]!;
       if (i === idx) return r;
       if (i < idx) return NONE;
@@ -477,6 +497,9 @@ export class SlidingWindowStore implements WindowStore {
     const b = this.busyRec[slot]!;
     if (b !== NONE) {
       this.busyOldest[b] = prev === NONE ? Number.POSITIVE_INFINITY : this.recIdx[prev]!;
+      // The finger's record may be freed below (and reused by another key).
+      const f = this.busyFinger[b]!;
+      if (f !== NONE && this.recIdx[f]! < minIdx) this.busyFinger[b] = NONE;
       // A cached window that held a dropped bucket no longer equals a merge of the live ones.
       if (this.caching) for (let c = 2 * b; c < 2 * b + 2; c++) if (this.cachedEnd[c]! - this.span + 1 < minIdx) this.cachedEnd[c] = Number.NaN;
     }
@@ -801,7 +824,7 @@ export class SlidingWindowStore implements WindowStore {
 
   bytes(): number {
     return this.maxTs.byteLength + this.head.byteLength
-      + this.busyRec.byteLength + this.busyOldest.byteLength + this.sumSlots.byteLength + this.cachedEnd.byteLength + this.cachedSlots.byteLength + this.busy.bytes()
+      + this.busyRec.byteLength + this.busyOldest.byteLength + this.busyFinger.byteLength + this.sumSlots.byteLength + this.cachedEnd.byteLength + this.cachedSlots.byteLength + this.busy.bytes()
       + this.dHead.byteLength + this.dCount.byteLength + this.uRec.byteLength
       + this.uPivot.byteLength + this.uBlock.byteLength + this.uEnd.byteLength + this.uAcc.byteLength + this.unions.bytes() + this.order.byteLength
       + this.recIdx.byteLength + this.recNext.byteLength + this.recSlots.byteLength + 40 * (this.recSketch.size + this.recCum.size) + this.recs.bytes()
