@@ -435,6 +435,8 @@ export class SlidingWindowStore implements WindowStore {
     const leavingFrom = from - this.span + 1;
     const leavingTo = newest - this.span;
     const sr = this.busyRec[slot]!;
+    // No bucket that old (a key calling now and then): nothing leaves, no walk.
+    if (this.busyOldest[sr]! > leavingTo) return;
     const sum = this.sumSlots;
     const slots = this.recSlots;
     const sb = sr * S;
@@ -473,6 +475,13 @@ export class SlidingWindowStore implements WindowStore {
       this.busyFinger[sr] = n;
     }
     return n;
+  }
+
+  /** Where a walk for the buckets up to idx may start: the finger if it is no older, else the newest bucket. */
+  private walkFrom(slot: number, idx: number): number {
+    const sr = this.busyRec[slot]!;
+    const f = sr === NONE ? NONE : this.busyFinger[sr]!;
+    return f !== NONE && this.recIdx[f]! >= idx ? f : this.head[slot]!;
   }
 
   /** The record of bucket idx, walking from record `from` (newer than it, or the key's head) on. */
@@ -608,7 +617,7 @@ export class SlidingWindowStore implements WindowStore {
     const sb = c * S;
     const newest = Math.max(from, to);
     const oldest = Math.min(from, to) - span + 1;
-    for (let r = this.head[slot]!; r !== NONE; r = this.recNext[r]!) {
+    for (let r = this.walkFrom(slot, newest); r !== NONE; r = this.recNext[r]!) {
       const i = this.recIdx[r]!;
       if (i > newest) continue;
       if (i < oldest) break;
@@ -648,7 +657,7 @@ export class SlidingWindowStore implements WindowStore {
     into.set(this.empty);
     const kinds = this.mergeKind;
     const slots = this.recSlots;
-    for (let r = this.head[slot]!; r !== NONE; r = this.recNext[r]!) {
+    for (let r = this.walkFrom(slot, end); r !== NONE; r = this.recNext[r]!) {
       const i = this.recIdx[r]!;
       if (i > end) continue;
       if (i < first) break;
