@@ -8,6 +8,10 @@
 //   ... memory CONFIG K   K origins making one quiet call each; CONFIG: registry | count | cli | default
 //   ... busy M            M calls on 4 trunks under one distinct_ratio rule, event time advancing (about
 //                         50 calls a trunk per 10 s bucket), 1 in 10 late by up to a minute
+//   ... interleaved M K RATE  the default pack (quiet traffic, K origins, RATE calls/s of event time) read
+//                         as the detector reads a 32-partition topic: 384-record batches of one partition
+//                         at a time, partitions up to 8 batches apart, so busy keys (trunks) see events
+//                         older than their newest bucket (the as-of window path)
 //   ... sizes             V8 heap bytes of the objects window state is made of
 import { DEFAULT_RULE_PACK, DEFAULT_RULE_PACK_SOURCE, DetectionEngine, validateRulePack, type CallEvent, type EngineOutput, type RulePack } from '@telfraud/core';
 import { BASE_TS, call, fullGc, REFERENCE, type Traffic } from '../lib/engine-load.js';
@@ -55,6 +59,61 @@ function timeBusy(events: number): { updateNs: number; synthesisNs: number; aler
   const engine = new DetectionEngine(p, REFERENCE);
   const ns = run(engine, events);
   return { updateNs: ns - synth, synthesisNs: synth, alertsEmitted: engine.stats().alertsEmitted };
+}
+
+const PARTITIONS = 32;
+const BATCH = 384;
+
+/**
+ * The order the detector reads a time-ordered topic in: call c's events on partition c % 32, batches
+ * of 384 records of one partition, the partition picked pseudo-randomly but never more than 8 batches
+ * ahead of the slowest. Returns the event sequence numbers in reading order.
+ */
+function interleavedOrder(events: number): Int32Array {
+  const perPartition: number[][] = Array.from({ length: PARTITIONS }, () => []);
+  for (let seq = 0; seq < events; seq++) perPartition[(seq >> 1) % PARTITIONS]!.push(seq);
+  const cursor = new Int32Array(PARTITIONS);
+  const order = new Int32Array(events);
+  let n = 0;
+  let rnd = 12_345;
+  while (n < events) {
+    let slowest = -1;
+    for (let p = 0; p < PARTITIONS; p++) if (cursor[p]! < perPartition[p]!.length && (slowest < 0 || cursor[p]! < cursor[slowest]!)) slowest = p;
+    rnd = (rnd * 1_103_515_245 + 12_345) & 0x7fffffff;
+    let p = rnd % PARTITIONS;
+    if (cursor[p]! >= perPartition[p]!.length || cursor[p]! - cursor[slowest]! >= 8 * BATCH) p = slowest;
+    const list = perPartition[p]!;
+    for (let k = 0; k < BATCH && cursor[p]! < list.length; k++) order[n++] = list[cursor[p]!++]!;
+  }
+  return order;
+}
+
+function timeInterleaved(events: number, keys: number, rate: number): Record<string, unknown> {
+  const order = interleavedOrder(events);
+  const synth = synthesisNs(keys, events);
+  // CPU time as well as wall time: on a shared machine the wall clock also counts other processes' turns.
+  let cpuNs = 0;
+  const run = (engine: DetectionEngine, n: number): number => {
+    const c0 = process.cpuUsage();
+    const t0 = process.hrtime.bigint();
+    for (let j = 0; j < n; j++) {
+      const seq = order[j]!;
+      // Both events of a call come from one origin, its ANSWER one millisecond after its START.
+      const c = seq >> 1;
+      engine.processCall(call(seq, (c * 2_654_435_761) % keys, BASE_TS + Math.floor((c * 1_000) / rate) + (seq & 1), 'quiet'), out, `p${c % PARTITIONS}`);
+      if ((j & 1023) === 0) drain();
+    }
+    drain();
+    const c = process.cpuUsage(c0);
+    cpuNs = ((c.user + c.system) * 1_000) / n;
+    return Number(process.hrtime.bigint() - t0) / n;
+  };
+  run(new DetectionEngine(DEFAULT_RULE_PACK, REFERENCE), Math.min(events, 50_000));
+  fullGc();
+  const engine = new DetectionEngine(DEFAULT_RULE_PACK, REFERENCE);
+  const ns = run(engine, events);
+  const s = engine.stats();
+  return { updateNs: ns - synth, cpuUpdateNs: cpuNs - synth, synthesisNs: synth, alertsEmitted: s.alertsEmitted, late: s.late, future: s.future, ...stateSummary(engine) };
 }
 
 function pack(name: string, rules: unknown[]): RulePack {
@@ -208,6 +267,13 @@ switch (mode) {
     result = { mode, events, ...timeBusy(events) };
     break;
   }
+  case 'interleaved': {
+    const events = num(0, 600_000);
+    const keys = num(1, 10_000);
+    const rate = num(2, 2_000);
+    result = { mode, events, keys, rate, ...timeInterleaved(events, keys, rate) };
+    break;
+  }
   case 'sizes': {
     result = {
       mode,
@@ -220,6 +286,6 @@ switch (mode) {
     break;
   }
   default:
-    throw new Error(`unknown mode ${String(mode)}; expected keys | rules | pack | memory | busy | sizes`);
+    throw new Error(`unknown mode ${String(mode)}; expected keys | rules | pack | memory | busy | interleaved | sizes`);
 }
 process.stdout.write(JSON.stringify(result) + '\n');

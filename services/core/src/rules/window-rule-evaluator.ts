@@ -15,8 +15,15 @@ import type { ComparisonOp, WindowRule } from './rule-pack.js';
 /** Slots an empty key table starts with: below it, an empty evaluator is not worth rebuilding. */
 const EMPTY_SLOT_CAPACITY = 16;
 
-const compare = (op: ComparisonOp, a: number, b: number): boolean =>
-  op === '>=' ? a >= b : op === '>' ? a > b : op === '<=' ? a <= b : a < b;
+const GTE = 0;
+const GT = 1;
+const LTE = 2;
+const LT = 3;
+const OP_CODES: Record<ComparisonOp, number> = { '>=': GTE, '>': GT, '<=': LTE, '<': LT };
+
+/** A threshold's comparison by its op code (numbers: no string compare per threshold and event). */
+const compare = (op: number, a: number, b: number): boolean =>
+  op === GTE ? a >= b : op === GT ? a > b : op === LTE ? a <= b : a < b;
 
 function formatValue(v: number): string {
   return Number.isInteger(v) ? String(v) : v.toFixed(2);
@@ -35,6 +42,8 @@ export class WindowRuleEvaluator {
   private readonly newWindowStore: () => WindowStore;
   private readonly scratch: Float64Array;
   private readonly thresholdIndex: number[];
+  private readonly thresholdOp: number[];
+  private readonly thresholdValue: number[];
   /** Per threshold, whether it reads a distinct count: those are checked last, as a spilled key's sketches cost a union. */
   private readonly readsSketch: boolean[];
   private readonly hasDistinct: boolean;
@@ -51,6 +60,8 @@ export class WindowRuleEvaluator {
     this.evidence = new EvidenceStore(evidenceSize);
     this.scratch = this.layout.newSlots();
     this.thresholdIndex = rule.when.map((t) => this.layout.names.indexOf(t.measure));
+    this.thresholdOp = rule.when.map((t) => OP_CODES[t.op]);
+    this.thresholdValue = rule.when.map((t) => t.value);
     const distinct = (name: string): boolean => {
       const fn = rule.measures[name]?.fn;
       return fn === 'distinct' || fn === 'distinct_ratio';
@@ -129,18 +140,16 @@ export class WindowRuleEvaluator {
    * they are completed only once every other threshold holds (then `scratch` holds every measure).
    */
   private holds(slot: number): boolean {
-    const when = this.rule.when;
-    for (let i = 0; i < when.length; i++) {
+    const n = this.thresholdOp.length;
+    for (let i = 0; i < n; i++) {
       if (this.readsSketch[i]) continue;
-      const t = when[i]!;
-      if (!compare(t.op, this.layout.read(this.thresholdIndex[i]!, this.scratch), t.value)) return false;
+      if (!compare(this.thresholdOp[i]!, this.layout.read(this.thresholdIndex[i]!, this.scratch), this.thresholdValue[i]!)) return false;
     }
     if (!this.hasDistinct) return true;
     this.window.completeSketches(slot, this.scratch);
-    for (let i = 0; i < when.length; i++) {
+    for (let i = 0; i < n; i++) {
       if (!this.readsSketch[i]) continue;
-      const t = when[i]!;
-      if (!compare(t.op, this.layout.read(this.thresholdIndex[i]!, this.scratch), t.value)) return false;
+      if (!compare(this.thresholdOp[i]!, this.layout.read(this.thresholdIndex[i]!, this.scratch), this.thresholdValue[i]!)) return false;
     }
     return true;
   }

@@ -41,7 +41,23 @@ export class SlidingWindowStore implements WindowStore {
    */
   private busyRec = new Int32Array(0);
   private busyOldest = new Float64Array(0);
+  /**
+   * The bucket record the busy key's last add went to, or NONE: events read a partition batch at a
+   * time come in runs with one bucket, often far behind the key's newest, and start the walk there.
+   */
+  private busyFinger = new Int32Array(0);
   private sumSlots: Counters;
+  /**
+   * Per busy record, for integer sum-only layouts, two cached windows ending before the newest bucket
+   * (2sr: the last one evaluate asked for, 2sr + 1: the last late event's own, see evaluateAsOf): the
+   * bucket each ends at (NaN: none) and its total, kept up to date by every add. Events read from
+   * partitions behind the key's newest bucket come in runs with the same own bucket or the next: each
+   * is judged from this total (as it is, or moved by the buckets between the two ends) instead of a
+   * walk over the window's buckets. Whole counts sum the same in any order: the answers are identical.
+   */
+  private cachedEnd = new Float64Array(0);
+  private cachedSlots: Counters;
+  private readonly caching: boolean;
   private readonly busy: RecordPool;
   // Per key and distinct measure (slot * D + d).
   private dHead = new Int32Array(0);
@@ -61,6 +77,10 @@ export class SlidingWindowStore implements WindowStore {
   private readonly unions: RecordPool;
   /** Buckets a pivot leaves behind the newest: a late event's window within them is answered without moving it. */
   private readonly pivotBack: number;
+  /** Windows before the newest answered from a cached total as it was: for tests. */
+  cachedHits = 0;
+  /** Windows before the newest answered by moving a cached total to another end bucket: for tests. */
+  cachedShifts = 0;
   /** Windows whose union had to be merged from every bucket sketch (no pivot could serve them): for tests. */
   unionRebuilds = 0;
   private order = new Int32Array(0);
@@ -101,9 +121,16 @@ export class SlidingWindowStore implements WindowStore {
     const integer = layout.counts.every(Boolean);
     this.recSlots = integer ? new Int32Array(0) : new Float64Array(0);
     this.sumSlots = integer ? new Int32Array(0) : new Float64Array(0);
+    this.caching = this.incremental && integer;
+    this.cachedSlots = new Int32Array(0);
     this.busy = new RecordPool((n) => {
       this.busyOldest = growF64(this.busyOldest, n);
+      this.busyFinger = growI32(this.busyFinger, n, NONE);
       if (this.incremental) this.sumSlots = growCounters(this.sumSlots, n * this.S);
+      if (this.caching) {
+        this.cachedEnd = growF64(this.cachedEnd, 2 * n, Number.NaN);
+        this.cachedSlots = growCounters(this.cachedSlots, 2 * n * this.S);
+      }
     }, 16);
     this.unions = new RecordPool((n) => {
       this.uPivot = growF64(this.uPivot, n, Number.NaN);
@@ -172,11 +199,16 @@ export class SlidingWindowStore implements WindowStore {
       const sr = this.busyRec[slot]!;
       const sumBase = sr * S;
       const counted = sr !== NONE && this.inWindow(slot, idx);
+      const c0 = sr !== NONE && this.inCached(2 * sr, idx);
+      const c1 = sr !== NONE && this.inCached(2 * sr + 1, idx);
+      const cached = this.cachedSlots;
       for (let i = 0; i < S; i++) {
         const d = delta[i]!;
         if (d === 0) continue;
         slots[base + i]! += d;
         if (counted) sum[sumBase + i]! += d;
+        if (c0) cached[2 * sumBase + i]! += d;
+        if (c1) cached[2 * sumBase + S + i]! += d;
       }
     } else {
       const x = this.scratch;
@@ -228,10 +260,12 @@ export class SlidingWindowStore implements WindowStore {
       if (found !== NONE) {
         const was = ent.idx[found]!;
         if (was >= idx) continue;
-        const old = this.findBucket(slot, was);
+        // Older than this event's bucket: found walking on from it.
+        const old = this.findBucket(rec, was);
         if (old !== NONE) {
           this.recSlots[old * S + s]! -= 1;
           if (this.hasTotal(slot) && this.inWindow(slot, was)) this.sumSlots[this.busyRec[slot]! * S + s]! -= 1;
+          if (this.busyRec[slot] !== NONE) this.bumpCached(this.busyRec[slot]!, was, s, -1);
         }
         ent.idx[found] = idx;
       } else if (this.dCount[kd]! >= EXACT_DISTINCT_LIMIT) {
@@ -248,6 +282,7 @@ export class SlidingWindowStore implements WindowStore {
       }
       this.recSlots[rec * S + s]! += 1;
       if (this.hasTotal(slot) && this.inWindow(slot, idx)) this.sumSlots[this.busyRec[slot]! * S + s]! += 1;
+      if (this.busyRec[slot] !== NONE) this.bumpCached(this.busyRec[slot]!, idx, s, 1);
     }
   }
 
@@ -257,7 +292,7 @@ export class SlidingWindowStore implements WindowStore {
     let e = this.dHead[kd]!;
     while (e !== NONE) {
       const n = ent.next[e]!;
-      const r = this.findBucket(slot, ent.idx[e]!);
+      const r = this.findBucket(this.head[slot]!, ent.idx[e]!);
       if (r !== NONE) this.hll.add(this.sketchOf(r, d), ent.fp[e]!);
       ent.pool.free(e);
       e = n;
@@ -360,7 +395,9 @@ export class SlidingWindowStore implements WindowStore {
     const sr = this.busy.alloc();
     this.busyRec[slot] = sr;
     this.busyOldest[sr] = oldest;
+    this.busyFinger[sr] = NONE;
     if (!this.incremental) return;
+    if (this.caching) this.cachedEnd.fill(Number.NaN, 2 * sr, 2 * sr + 2);
     const S = this.S;
     const sum = this.sumSlots;
     sum.fill(0, sr * S, (sr + 1) * S);
@@ -379,6 +416,18 @@ export class SlidingWindowStore implements WindowStore {
     return idx <= end && idx > end - this.span;
   }
 
+  /** Whether bucket idx is in cached window c (false when none is cached: NaN compares false). */
+  private inCached(c: number, idx: number): boolean {
+    if (!this.caching) return false;
+    const end = this.cachedEnd[c]!;
+    return idx <= end && idx > end - this.span;
+  }
+
+  /** Adds d to slot k of each cached window of busy record sr holding bucket idx. */
+  private bumpCached(sr: number, idx: number, k: number, d: number): void {
+    for (let c = 2 * sr; c < 2 * sr + 2; c++) if (this.inCached(c, idx)) this.cachedSlots[c * this.S + k]! += d;
+  }
+
   /** Moves the running total's window from ending at `from` to ending at `newest`: buckets that slid out leave the total. */
   private advance(slot: number, from: number, newest: number): void {
     if (newest <= from) return;
@@ -386,6 +435,8 @@ export class SlidingWindowStore implements WindowStore {
     const leavingFrom = from - this.span + 1;
     const leavingTo = newest - this.span;
     const sr = this.busyRec[slot]!;
+    // No bucket that old (a key calling now and then): nothing leaves, no walk.
+    if (this.busyOldest[sr]! > leavingTo) return;
     const sum = this.sumSlots;
     const slots = this.recSlots;
     const sb = sr * S;
@@ -398,25 +449,44 @@ export class SlidingWindowStore implements WindowStore {
   }
 
   private bucketFor(slot: number, idx: number): number {
-    let prev = NONE;
-    let r = this.head[slot]!;
+    const sr = this.busyRec[slot]!;
+    const f = sr === NONE ? NONE : this.busyFinger[sr]!;
+    // Every record before the finger is newer than it: at or after it, the walk may start there.
+    const fromFinger = f !== NONE && this.recIdx[f]! >= idx;
+    if (fromFinger && this.recIdx[f] === idx) return f;
+    let prev = fromFinger ? f : NONE;
+    let r = fromFinger ? this.recNext[f]! : this.head[slot]!;
     while (r !== NONE && this.recIdx[r]! > idx) {
       prev = r;
       r = this.recNext[r]!;
     }
-    if (r !== NONE && this.recIdx[r] === idx) return r;
+    if (r !== NONE && this.recIdx[r] === idx) {
+      if (sr !== NONE) this.busyFinger[sr] = r;
+      return r;
+    }
     const n = this.recs.alloc();
     this.recIdx[n] = idx;
     this.recSlots.set(this.empty, n * this.S);
     this.recNext[n] = r;
     if (prev === NONE) this.head[slot] = n;
     else this.recNext[prev] = n;
-    if (r === NONE && this.busyRec[slot] !== NONE) this.busyOldest[this.busyRec[slot]!] = idx;
+    if (sr !== NONE) {
+      if (r === NONE) this.busyOldest[sr] = idx;
+      this.busyFinger[sr] = n;
+    }
     return n;
   }
 
-  private findBucket(slot: number, idx: number): number {
-    for (let r = this.head[slot]!; r !== NONE; r = this.recNext[r]!) {
+  /** Where a walk for the buckets up to idx may start: the finger if it is no older, else the newest bucket. */
+  private walkFrom(slot: number, idx: number): number {
+    const sr = this.busyRec[slot]!;
+    const f = sr === NONE ? NONE : this.busyFinger[sr]!;
+    return f !== NONE && this.recIdx[f]! >= idx ? f : this.head[slot]!;
+  }
+
+  /** The record of bucket idx, walking from record `from` (newer than it, or the key's head) on. */
+  private findBucket(from: number, idx: number): number {
+    for (let r = from; r !== NONE; r = this.recNext[r]!) {
       const i = this.recIdx[r]!;
       if (i === idx) return r;
       if (i < idx) return NONE;
@@ -434,7 +504,14 @@ export class SlidingWindowStore implements WindowStore {
     if (prev === NONE) this.head[slot] = NONE;
     else this.recNext[prev] = NONE;
     const b = this.busyRec[slot]!;
-    if (b !== NONE) this.busyOldest[b] = prev === NONE ? Number.POSITIVE_INFINITY : this.recIdx[prev]!;
+    if (b !== NONE) {
+      this.busyOldest[b] = prev === NONE ? Number.POSITIVE_INFINITY : this.recIdx[prev]!;
+      // The finger's record may be freed below (and reused by another key).
+      const f = this.busyFinger[b]!;
+      if (f !== NONE && this.recIdx[f]! < minIdx) this.busyFinger[b] = NONE;
+      // A cached window that held a dropped bucket no longer equals a merge of the live ones.
+      if (this.caching) for (let c = 2 * b; c < 2 * b + 2; c++) if (this.cachedEnd[c]! - this.span + 1 < minIdx) this.cachedEnd[c] = Number.NaN;
+    }
     this.freeChain(r);
     // A union sketch that covered a dropped bucket is stale (cumulative ones stay right: see recCum).
     for (let kd = slot * this.D; kd < (slot + 1) * this.D; kd++) {
@@ -474,9 +551,13 @@ export class SlidingWindowStore implements WindowStore {
     const first = end - this.span + 1;
     this.start = first * hop;
     this.end = (end + 1) * hop;
-    if (this.hasTotal(slot) && end === Math.floor(this.maxTs[slot]! / hop)) {
+    const newest = Math.floor(this.maxTs[slot]! / hop);
+    if (this.hasTotal(slot) && end === newest) {
       const S = this.S;
       for (let i = 0, b = this.busyRec[slot]! * S; i < S; i++) into[i] = this.sumSlots[b + i]!;
+    } else if (this.caching && this.busyRec[slot] !== NONE) {
+      // An event read a window or more behind its key's newest (partitions far apart).
+      this.cachedWindow(slot, 2 * this.busyRec[slot]!, end, newest, into);
     } else {
       this.mergeRange(slot, first, end, into);
     }
@@ -495,10 +576,59 @@ export class SlidingWindowStore implements WindowStore {
     this.start = first * hop;
     this.end = (own + 1) * hop;
     const newest = Math.floor(this.maxTs[slot]! / hop);
-    if (this.hasTotal(slot) && newest - own < this.span) this.totalAsOf(slot, first, own, newest, into);
+    if (this.caching && this.busyRec[slot] !== NONE) this.cachedWindow(slot, 2 * this.busyRec[slot]! + 1, own, newest, into);
+    else if (this.hasTotal(slot) && newest - own < this.span) this.totalAsOf(slot, first, own, newest, into);
     else this.mergeRange(slot, first, own, into);
     if (this.D > 0 && sketches) this.sketchedDistinct(slot, first, own, into);
     return true;
+  }
+
+  /**
+   * The window ending at bucket `end` (before the newest) into `into`, through cached window c: as it
+   * is if it ends there, moved if it ends less than a window away, else merged afresh and kept.
+   */
+  private cachedWindow(slot: number, c: number, end: number, newest: number, into: Float64Array): void {
+    const S = this.S;
+    const at = this.cachedEnd[c]!;
+    if (at === end) {
+      this.cachedHits++;
+    } else if (Math.abs(end - at) < this.span) {
+      this.shiftCached(slot, c, at, end);
+    } else {
+      if (this.hasTotal(slot) && newest - end < this.span) this.totalAsOf(slot, end - this.span + 1, end, newest, into);
+      else this.mergeRange(slot, end - this.span + 1, end, into);
+      this.cachedEnd[c] = end;
+      for (let i = 0, b = c * S; i < S; i++) this.cachedSlots[b + i] = into[i]!;
+      return;
+    }
+    for (let i = 0, b = c * S; i < S; i++) into[i] = this.cachedSlots[b + i]!;
+  }
+
+  /**
+   * Moves cached window c from ending at bucket `from` to ending at `to` (less than a window apart):
+   * buckets only in the new window join its total, buckets only in the old one leave it.
+   */
+  private shiftCached(slot: number, c: number, from: number, to: number): void {
+    this.cachedShifts++;
+    const S = this.S;
+    const span = this.span;
+    const sum = this.cachedSlots;
+    const slots = this.recSlots;
+    const sb = c * S;
+    const newest = Math.max(from, to);
+    const oldest = Math.min(from, to) - span + 1;
+    for (let r = this.walkFrom(slot, newest); r !== NONE; r = this.recNext[r]!) {
+      const i = this.recIdx[r]!;
+      if (i > newest) continue;
+      if (i < oldest) break;
+      const inNew = i <= to && i > to - span;
+      const inOld = i <= from && i > from - span;
+      if (inNew === inOld) continue;
+      const b = r * S;
+      if (inNew) for (let k = 0; k < S; k++) sum[sb + k]! += slots[b + k]!;
+      else for (let k = 0; k < S; k++) sum[sb + k]! -= slots[b + k]!;
+    }
+    this.cachedEnd[c] = to;
   }
 
   /**
@@ -527,7 +657,7 @@ export class SlidingWindowStore implements WindowStore {
     into.set(this.empty);
     const kinds = this.mergeKind;
     const slots = this.recSlots;
-    for (let r = this.head[slot]!; r !== NONE; r = this.recNext[r]!) {
+    for (let r = this.walkFrom(slot, end); r !== NONE; r = this.recNext[r]!) {
       const i = this.recIdx[r]!;
       if (i > end) continue;
       if (i < first) break;
@@ -703,7 +833,7 @@ export class SlidingWindowStore implements WindowStore {
 
   bytes(): number {
     return this.maxTs.byteLength + this.head.byteLength
-      + this.busyRec.byteLength + this.busyOldest.byteLength + this.sumSlots.byteLength + this.busy.bytes()
+      + this.busyRec.byteLength + this.busyOldest.byteLength + this.busyFinger.byteLength + this.sumSlots.byteLength + this.cachedEnd.byteLength + this.cachedSlots.byteLength + this.busy.bytes()
       + this.dHead.byteLength + this.dCount.byteLength + this.uRec.byteLength
       + this.uPivot.byteLength + this.uBlock.byteLength + this.uEnd.byteLength + this.uAcc.byteLength + this.unions.bytes() + this.order.byteLength
       + this.recIdx.byteLength + this.recNext.byteLength + this.recSlots.byteLength + 40 * (this.recSketch.size + this.recCum.size) + this.recs.bytes()
