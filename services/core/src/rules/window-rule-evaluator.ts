@@ -14,6 +14,8 @@ import type { ComparisonOp, WindowRule } from './rule-pack.js';
 
 /** Slots an empty key table starts with: below it, an empty evaluator is not worth rebuilding. */
 const EMPTY_SLOT_CAPACITY = 16;
+/** Keys an event visits of a sweep that ran out of budget: more than the one key an event can create, so the backlog shrinks. */
+const SWEEP_PER_EVENT = 4;
 
 const compare = (op: ComparisonOp, a: number, b: number): boolean =>
   op === '>=' ? a >= b : op === '>' ? a > b : op === '<=' ? a <= b : a < b;
@@ -32,6 +34,12 @@ export class WindowRuleEvaluator {
   private window: WindowStore;
   private evidence: EvidenceStore;
   private readonly expire = (slot: number): void => this.release(slot);
+  /**
+   * The watermark of the last sweep while it has keys left to visit (it ran out of budget), else NaN.
+   * Until they are visited, a key found on lookup that expired at it is freed first, as that sweep
+   * would have: what a rule sees does not depend on how far the sweep got.
+   */
+  private pendingSweep = Number.NaN;
   private readonly newWindowStore: () => WindowStore;
   private readonly scratch: Float64Array;
   private readonly thresholdIndex: number[];
@@ -65,9 +73,14 @@ export class WindowRuleEvaluator {
    * window may forget.
    */
   onEvent(event: CallEvent, watermark?: number): FiringHead | undefined {
+    if (!Number.isNaN(this.pendingSweep)) this.sweepOn(SWEEP_PER_EVENT);
     if (this.filter && !this.filter(event)) return undefined;
     const entity = this.key.entityOf(event);
     let slot = this.keys.find(entity);
+    if (slot >= 0 && !Number.isNaN(this.pendingSweep) && this.window.expired(slot, this.pendingSweep)) {
+      this.release(slot);
+      slot = -1;
+    }
     if (slot < 0) {
       slot = this.keys.insert(entity);
       const cap = this.keys.slotCapacity;
@@ -156,14 +169,32 @@ export class WindowRuleEvaluator {
     return this.keys.keyAt(slot) === entity ? this.evidence.list(slot) : [];
   }
 
-  /** Frees the state of every key whose window can no longer change: only keys listed as expiring are visited. */
-  sweep(watermark: number): void {
-    this.window.sweep(watermark, this.expire);
+  /**
+   * Frees the state of every key whose window can no longer change: only keys listed as expiring are
+   * visited, at most `budget` of them (the rest a few per event from then on, see pendingSweep).
+   * Returns the budget left (0 if it ran out).
+   */
+  sweep(watermark: number, budget = Number.POSITIVE_INFINITY): number {
+    const from = Number.isNaN(this.pendingSweep) ? watermark : Math.max(watermark, this.pendingSweep);
+    const left = this.window.sweep(from, this.expire, budget);
+    this.pendingSweep = left < 0 ? from : Number.NaN;
     // Once every key has gone, the slabs sized for the busiest moment go too.
     if (this.keys.size === 0 && this.keys.slotCapacity > EMPTY_SLOT_CAPACITY) this.reset();
+    return Math.max(0, left);
+  }
+
+  /** Goes on with a sweep that ran out of budget. */
+  private sweepOn(budget: number): void {
+    if (this.window.sweep(this.pendingSweep, this.expire, budget) >= 0) this.pendingSweep = Number.NaN;
+  }
+
+  /** Whether a sweep has keys left to visit (for tests and benchmarks). */
+  get sweepPending(): boolean {
+    return !Number.isNaN(this.pendingSweep);
   }
 
   private reset(): void {
+    this.pendingSweep = Number.NaN;
     this.keys = new KeyTable();
     this.window = this.newWindowStore();
     this.evidence = new EvidenceStore(this.evidenceSize);

@@ -20,6 +20,10 @@ export class ExpiryWheel {
   private readonly heads = new Map<number, number>();
   /** No list below this tick holds a key. */
   private lowest = Number.POSITIVE_INFINITY;
+  /** Where a budgeted collect stopped: the tick and the next key of its list to visit (NONE: its end). */
+  private resumeTick = Number.NaN;
+  private resumeSlot = NONE;
+  private resumeWatermark = Number.NaN;
 
   /** `due(slot, watermark)`: whether the key has expired (its owner knows its expiry time; the wheel keeps only the tick). */
   constructor(private readonly granularityMs: number, private readonly due: (slot: number, watermark: number) => boolean) {}
@@ -53,30 +57,68 @@ export class ExpiryWheel {
     this.tickOf[slot] = UNSCHEDULED;
   }
 
-  /** Calls `expire` for every scheduled key that is due at `watermark` (`expire` must unschedule it). */
-  collect(watermark: number, expire: (slot: number) => void): void {
-    if (this.heads.size === 0) return;
+  /**
+   * Calls `expire` for every scheduled key that is due at `watermark` (`expire` must unschedule it),
+   * visiting at most `budget` keys; returns the budget left, or -1 if it ran out first. A later call with the same watermark
+   * goes on where this one stopped (no key visited twice); keys scheduled behind that point in the
+   * meantime are not due at it, as their owner schedules expiry past the event that moved them and
+   * events are not behind the watermark. A newer watermark starts again from the lowest tick.
+   */
+  collect(watermark: number, expire: (slot: number) => void, budget = Number.POSITIVE_INFINITY): number {
+    if (watermark !== this.resumeWatermark) this.resumeTick = Number.NaN;
+    if (this.heads.size === 0) return this.finished(budget);
     const last = Math.floor(watermark / this.granularityMs);
-    if (last < this.lowest) return;
+    if (last < this.lowest) return this.finished(budget);
+    let left = budget;
     if (last - this.lowest > 4 * this.heads.size) {
       // A long jump of event time: visit the lists there are instead of every tick in between.
       const ticks = [...this.heads.keys()].filter((t) => t <= last).sort((a, b) => a - b);
-      for (const t of ticks) this.collectTick(t, watermark, expire);
+      for (const t of ticks) {
+        left = this.collectTick(t, watermark, expire, left);
+        if (left < 0) return this.stoppedIn(t, watermark);
+      }
     } else {
-      for (let t = this.lowest; t <= last; t++) if (this.heads.has(t)) this.collectTick(t, watermark, expire);
+      for (let t = this.lowest; t <= last; t++) {
+        if (!this.heads.has(t)) continue;
+        left = this.collectTick(t, watermark, expire, left);
+        if (left < 0) return this.stoppedIn(t, watermark);
+      }
     }
     // The tick holding the watermark may keep keys that expire later within it.
     this.lowest = this.heads.has(last) ? last : last + 1;
     if (this.heads.size === 0) this.lowest = Number.POSITIVE_INFINITY;
+    return this.finished(left);
   }
 
-  private collectTick(tick: number, watermark: number, expire: (slot: number) => void): void {
-    let s = this.heads.get(tick) ?? NONE;
+  /** Visits the tick's keys from the resume point (or its head) while `left` lasts: the budget left, or -1 if it ran out before the list did. */
+  private collectTick(tick: number, watermark: number, expire: (slot: number) => void, left: number): number {
+    let s = tick === this.resumeTick ? this.resumeSlot : (this.heads.get(tick) ?? NONE);
     while (s !== NONE) {
+      if (left <= 0) {
+        this.resumeSlot = s;
+        return -1;
+      }
+      left--;
       const n = this.next[s]!;
+      // Set before `expire` unlinks s: unlinking the resume point moves it on (see unlink).
+      this.resumeSlot = n;
       if (this.due(s, watermark)) expire(s);
-      s = n;
+      s = this.resumeSlot;
     }
+    return left;
+  }
+
+  private stoppedIn(tick: number, watermark: number): number {
+    this.lowest = Math.min(this.lowest, tick);
+    this.resumeTick = tick;
+    this.resumeWatermark = watermark;
+    return -1;
+  }
+
+  private finished(left: number): number {
+    this.resumeTick = Number.NaN;
+    this.resumeSlot = NONE;
+    return left;
   }
 
   private unlink(slot: number): void {
@@ -89,6 +131,7 @@ export class ExpiryWheel {
     else if (n === NONE) this.heads.delete(tick);
     else this.heads.set(tick, n);
     if (n !== NONE) this.prev[n] = p;
+    if (slot === this.resumeSlot) this.resumeSlot = n;
     this.prev[slot] = NONE;
     this.next[slot] = NONE;
   }
