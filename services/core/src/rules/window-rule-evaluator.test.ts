@@ -172,7 +172,7 @@ describe('WindowRuleEvaluator', () => {
         if (watermark - lastSweep >= 15_000) {
           lastSweep = watermark;
           ev.sweep(watermark, budget);
-          pendingSeen ||= ev.sweepPending;
+          pendingSeen ||= ev.sweepUnfinished;
         }
       }
       return { firings, pendingSeen };

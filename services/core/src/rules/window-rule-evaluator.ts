@@ -35,11 +35,15 @@ export class WindowRuleEvaluator {
   private evidence: EvidenceStore;
   private readonly expire = (slot: number): void => this.release(slot);
   /**
-   * The watermark of the last sweep while it has keys left to visit (it ran out of budget), else NaN.
-   * Until they are visited, a key found on lookup that expired at it is freed first, as that sweep
-   * would have: what a rule sees does not depend on how far the sweep got.
+   * The watermark of the latest sweep (NaN before the first). A sweep frees only some of the keys
+   * that expired at it (a budget; a wheel list only roughly in expiry order), so a key found on
+   * lookup that expired at it is freed first, as a sweep of every key would have: what a rule sees
+   * does not depend on how far sweeps got. (Events are not behind the watermark, so a key touched
+   * since a sweep has not expired at it.)
    */
-  private pendingSweep = Number.NaN;
+  private sweptTo = Number.NaN;
+  /** Whether the latest sweep ran out of budget: events go on with it, a few keys each. */
+  private sweepPending = false;
   private readonly newWindowStore: () => WindowStore;
   private readonly scratch: Float64Array;
   private readonly thresholdIndex: number[];
@@ -73,11 +77,11 @@ export class WindowRuleEvaluator {
    * window may forget.
    */
   onEvent(event: CallEvent, watermark?: number): FiringHead | undefined {
-    if (!Number.isNaN(this.pendingSweep)) this.sweepOn(SWEEP_PER_EVENT);
+    if (this.sweepPending) this.sweepOn(SWEEP_PER_EVENT);
     if (this.filter && !this.filter(event)) return undefined;
     const entity = this.key.entityOf(event);
     let slot = this.keys.find(entity);
-    if (slot >= 0 && !Number.isNaN(this.pendingSweep) && this.window.expired(slot, this.pendingSweep)) {
+    if (slot >= 0 && this.window.expired(slot, this.sweptTo)) {
       this.release(slot);
       slot = -1;
     }
@@ -170,14 +174,14 @@ export class WindowRuleEvaluator {
   }
 
   /**
-   * Frees the state of every key whose window can no longer change: only keys listed as expiring are
-   * visited, at most `budget` of them (the rest a few per event from then on, see pendingSweep).
+   * Frees the state of keys whose window can no longer change: only keys listed as expiring are
+   * visited, at most `budget` of them (the rest a few per event from then on; see sweptTo).
    * Returns the budget left (0 if it ran out).
    */
   sweep(watermark: number, budget = Number.POSITIVE_INFINITY): number {
-    const from = Number.isNaN(this.pendingSweep) ? watermark : Math.max(watermark, this.pendingSweep);
-    const left = this.window.sweep(from, this.expire, budget);
-    this.pendingSweep = left < 0 ? from : Number.NaN;
+    if (!(watermark <= this.sweptTo)) this.sweptTo = watermark;
+    const left = this.window.sweep(this.sweptTo, this.expire, budget);
+    this.sweepPending = left < 0;
     // Once every key has gone, the slabs sized for the busiest moment go too.
     if (this.keys.size === 0 && this.keys.slotCapacity > EMPTY_SLOT_CAPACITY) this.reset();
     return Math.max(0, left);
@@ -185,16 +189,16 @@ export class WindowRuleEvaluator {
 
   /** Goes on with a sweep that ran out of budget. */
   private sweepOn(budget: number): void {
-    if (this.window.sweep(this.pendingSweep, this.expire, budget) >= 0) this.pendingSweep = Number.NaN;
+    if (this.window.sweep(this.sweptTo, this.expire, budget) >= 0) this.sweepPending = false;
   }
 
-  /** Whether a sweep has keys left to visit (for tests and benchmarks). */
-  get sweepPending(): boolean {
-    return !Number.isNaN(this.pendingSweep);
+  /** Whether the latest sweep has keys left to free (for tests and benchmarks). */
+  get sweepUnfinished(): boolean {
+    return this.sweepPending;
   }
 
   private reset(): void {
-    this.pendingSweep = Number.NaN;
+    this.sweepPending = false;
     this.keys = new KeyTable();
     this.window = this.newWindowStore();
     this.evidence = new EvidenceStore(this.evidenceSize);
