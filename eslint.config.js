@@ -5,7 +5,7 @@ import importX from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.data/**', 'services/soc/console/vendor/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '.data/**', 'bench/.compiled/**', 'services/soc/console/vendor/**'] },
   {
     files: ['**/*.ts'],
     languageOptions: {
