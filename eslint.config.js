@@ -44,7 +44,7 @@ const styleRules = {
 };
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.data/**', 'services/soc/console/vendor/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '.data/**', 'bench/.compiled/**', 'services/soc/console/vendor/**'] },
   {
     files: ['**/*.ts'],
     languageOptions: {

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { ROOT } from '../../test/support/stack.js';
+import { compiledTool } from './compiled-tool.js';
 
 export interface ChildResult {
   code: number | null;
@@ -30,9 +31,13 @@ export function runCommand(command: string, args: readonly string[], options: { 
   });
 }
 
-/** A bench tool (TypeScript under bench/tools) in its own node process; its stdout's last line is JSON. */
-export async function runTool<T>(tool: string, args: readonly (string | number)[], options: { timeoutMs: number; nodeArgs?: string[] }): Promise<T> {
-  const r = await runCommand(process.execPath, [...(options.nodeArgs ?? []), '--import', './bench/ts-hooks.mjs', `bench/tools/${tool}`, ...args.map(String)], { timeoutMs: options.timeoutMs });
+/**
+ * A bench tool (TypeScript under bench/tools) in its own node process; its stdout's last line is JSON.
+ * `compiled`: run as plain JavaScript (compiledTool), so the process holds no TypeScript compiler.
+ */
+export async function runTool<T>(tool: string, args: readonly (string | number)[], options: { timeoutMs: number; nodeArgs?: string[]; compiled?: boolean }): Promise<T> {
+  const script = options.compiled ? [compiledTool(tool)] : ['--import', './bench/ts-hooks.mjs', `bench/tools/${tool}`];
+  const r = await runCommand(process.execPath, [...(options.nodeArgs ?? []), ...script, ...args.map(String)], { timeoutMs: options.timeoutMs });
   const last = r.stdout.trim().split('\n').pop() ?? '';
   if (r.code !== 0 || !last.startsWith('{')) throw new Error(`${tool} ${args.join(' ')} failed (exit ${r.code}):\n${r.stderr.slice(-3000)}`);
   return JSON.parse(last) as T;

@@ -20,7 +20,7 @@ export interface ProfileReport {
 }
 
 /** A missed target, what to profile for it, and the closing note's sentence once known. */
-export type MissKind = 'detector-throughput' | 'latency' | 'replay' | 'state-bytes' | 'rss' | 'sink';
+export type MissKind = 'detector-throughput' | 'latency' | 'replay' | 'state-bytes' | 'rss' | 'sweep-pause' | 'sink';
 
 export class Results {
   readonly rows: Row[] = [];

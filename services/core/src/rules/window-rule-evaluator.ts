@@ -14,6 +14,8 @@ import type { ComparisonOp, WindowRule } from './rule-pack.js';
 
 /** Slots an empty key table starts with: below it, an empty evaluator is not worth rebuilding. */
 const EMPTY_SLOT_CAPACITY = 16;
+/** Keys an event visits of a sweep that ran out of budget: more than the one key an event can create, so the backlog shrinks. */
+const SWEEP_PER_EVENT = 4;
 
 const GTE = 0;
 const GT = 1;
@@ -39,6 +41,16 @@ export class WindowRuleEvaluator {
   private window: WindowStore;
   private evidence: EvidenceStore;
   private readonly expire = (slot: number): void => this.release(slot);
+  /**
+   * The watermark of the latest sweep (NaN before the first). A sweep frees only some of the keys
+   * that expired at it (a budget; a wheel list only roughly in expiry order), so a key found on
+   * lookup that expired at it is freed first, as a sweep of every key would have: what a rule sees
+   * does not depend on how far sweeps got. (Events are not behind the watermark, so a key touched
+   * since a sweep has not expired at it.)
+   */
+  private sweptTo = Number.NaN;
+  /** Whether the latest sweep ran out of budget: events go on with it, a few keys each. */
+  private sweepPending = false;
   private readonly newWindowStore: () => WindowStore;
   private readonly scratch: Float64Array;
   private readonly thresholdIndex: number[];
@@ -76,9 +88,14 @@ export class WindowRuleEvaluator {
    * window may forget.
    */
   onEvent(event: CallEvent, watermark?: number): FiringHead | undefined {
+    if (this.sweepPending) this.sweepOn(SWEEP_PER_EVENT);
     if (this.filter && !this.filter(event)) return undefined;
     const entity = this.key.entityOf(event);
     let slot = this.keys.find(entity);
+    if (slot >= 0 && this.window.expired(slot, this.sweptTo)) {
+      this.release(slot);
+      slot = -1;
+    }
     if (slot < 0) {
       slot = this.keys.insert(entity);
       const cap = this.keys.slotCapacity;
@@ -165,14 +182,32 @@ export class WindowRuleEvaluator {
     return this.keys.keyAt(slot) === entity ? this.evidence.list(slot) : [];
   }
 
-  /** Frees the state of every key whose window can no longer change: only keys listed as expiring are visited. */
-  sweep(watermark: number): void {
-    this.window.sweep(watermark, this.expire);
+  /**
+   * Frees the state of keys whose window can no longer change: only keys listed as expiring are
+   * visited, at most `budget` of them (the rest a few per event from then on; see sweptTo).
+   * Returns the budget left (0 if it ran out).
+   */
+  sweep(watermark: number, budget = Number.POSITIVE_INFINITY): number {
+    if (!(watermark <= this.sweptTo)) this.sweptTo = watermark;
+    const left = this.window.sweep(this.sweptTo, this.expire, budget);
+    this.sweepPending = left < 0;
     // Once every key has gone, the slabs sized for the busiest moment go too.
     if (this.keys.size === 0 && this.keys.slotCapacity > EMPTY_SLOT_CAPACITY) this.reset();
+    return Math.max(0, left);
+  }
+
+  /** Goes on with a sweep that ran out of budget. */
+  private sweepOn(budget: number): void {
+    if (this.window.sweep(this.sweptTo, this.expire, budget) >= 0) this.sweepPending = false;
+  }
+
+  /** Whether the latest sweep has keys left to free (for tests and benchmarks). */
+  get sweepUnfinished(): boolean {
+    return this.sweepPending;
   }
 
   private reset(): void {
+    this.sweepPending = false;
     this.keys = new KeyTable();
     this.window = this.newWindowStore();
     this.evidence = new EvidenceStore(this.evidenceSize);

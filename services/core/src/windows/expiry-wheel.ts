@@ -9,7 +9,8 @@ const MAX_OFFSET = 0x7fffffff;
  * When each key's state expires, as intrusive doubly linked lists (typed arrays indexed by slot)
  * per tick of `granularityMs`: a sweep visits only the ticks the watermark has passed and the keys
  * listed there, never every key. A key moves list when its expiry time moves to another tick (at
- * most once per tick of its own activity).
+ * most once per tick of its own activity); it joins the list's tail, so a list runs roughly from
+ * the earliest expiry to the latest (events come roughly in time order).
  */
 export class ExpiryWheel {
   /** Each slot's tick, as an offset from the first tick scheduled (Int32: 4 bytes a key). */
@@ -18,6 +19,7 @@ export class ExpiryWheel {
   private prev: Int32Array = new Int32Array(0);
   private next: Int32Array = new Int32Array(0);
   private readonly heads = new Map<number, number>();
+  private readonly tails = new Map<number, number>();
   /** No list below this tick holds a key. */
   private lowest = Number.POSITIVE_INFINITY;
 
@@ -40,11 +42,12 @@ export class ExpiryWheel {
     this.unlink(slot);
     this.tickOf[slot] = offset;
     const tick = this.base + offset;
-    const head = this.heads.get(tick);
-    this.prev[slot] = NONE;
-    this.next[slot] = head ?? NONE;
-    if (head !== undefined) this.prev[head] = slot;
-    this.heads.set(tick, slot);
+    const tail = this.tails.get(tick);
+    this.next[slot] = NONE;
+    this.prev[slot] = tail ?? NONE;
+    if (tail !== undefined) this.next[tail] = slot;
+    else this.heads.set(tick, slot);
+    this.tails.set(tick, slot);
     if (tick < this.lowest) this.lowest = tick;
   }
 
@@ -53,30 +56,55 @@ export class ExpiryWheel {
     this.tickOf[slot] = UNSCHEDULED;
   }
 
-  /** Calls `expire` for every scheduled key that is due at `watermark` (`expire` must unschedule it). */
-  collect(watermark: number, expire: (slot: number) => void): void {
-    if (this.heads.size === 0) return;
+  /**
+   * Calls `expire` for scheduled keys due at `watermark` (`expire` must unschedule them), at most
+   * `budget` of them: every key of the ticks the watermark has passed, and in the tick holding it the
+   * keys from its list's head up to the first not yet due (the list is only roughly in expiry order,
+   * so a due key behind it may wait for a later sweep: its owner must treat a key it finds expired as
+   * gone). Returns the budget left, or -1 if it ran out first; a later call goes on from there.
+   */
+  collect(watermark: number, expire: (slot: number) => void, budget = Number.POSITIVE_INFINITY): number {
+    if (this.heads.size === 0) return budget;
     const last = Math.floor(watermark / this.granularityMs);
-    if (last < this.lowest) return;
+    if (last < this.lowest) return budget;
+    let left = budget;
     if (last - this.lowest > 4 * this.heads.size) {
       // A long jump of event time: visit the lists there are instead of every tick in between.
       const ticks = [...this.heads.keys()].filter((t) => t <= last).sort((a, b) => a - b);
-      for (const t of ticks) this.collectTick(t, watermark, expire);
+      for (const t of ticks) {
+        left = this.collectTick(t, watermark, expire, left);
+        if (left < 0) return this.stoppedIn(t);
+      }
     } else {
-      for (let t = this.lowest; t <= last; t++) if (this.heads.has(t)) this.collectTick(t, watermark, expire);
+      for (let t = this.lowest; t <= last; t++) {
+        if (!this.heads.has(t)) continue;
+        left = this.collectTick(t, watermark, expire, left);
+        if (left < 0) return this.stoppedIn(t);
+      }
     }
     // The tick holding the watermark may keep keys that expire later within it.
     this.lowest = this.heads.has(last) ? last : last + 1;
     if (this.heads.size === 0) this.lowest = Number.POSITIVE_INFINITY;
+    return left;
   }
 
-  private collectTick(tick: number, watermark: number, expire: (slot: number) => void): void {
+  /** Expires the tick's due keys from its head, up to the first not due, while `left` lasts: the budget left, or -1 if it ran out first. */
+  private collectTick(tick: number, watermark: number, expire: (slot: number) => void, left: number): number {
     let s = this.heads.get(tick) ?? NONE;
-    while (s !== NONE) {
+    while (s !== NONE && this.due(s, watermark)) {
+      if (left <= 0) return -1;
+      left--;
       const n = this.next[s]!;
-      if (this.due(s, watermark)) expire(s);
+      expire(s);
       s = n;
     }
+    return left;
+  }
+
+  /** Ran out in tick t: no list below it holds a due key, and the next call starts there. */
+  private stoppedIn(tick: number): number {
+    this.lowest = Math.min(this.lowest, tick);
+    return -1;
   }
 
   private unlink(slot: number): void {
@@ -89,11 +117,13 @@ export class ExpiryWheel {
     else if (n === NONE) this.heads.delete(tick);
     else this.heads.set(tick, n);
     if (n !== NONE) this.prev[n] = p;
+    else if (p === NONE) this.tails.delete(tick);
+    else this.tails.set(tick, p);
     this.prev[slot] = NONE;
     this.next[slot] = NONE;
   }
 
   bytes(): number {
-    return this.tickOf.byteLength + this.prev.byteLength + this.next.byteLength + 40 * this.heads.size;
+    return this.tickOf.byteLength + this.prev.byteLength + this.next.byteLength + 80 * this.heads.size;
   }
 }

@@ -187,8 +187,8 @@ export class SessionWindowStore implements WindowStore {
     return this.last[slot]! + this.gapMs < watermark;
   }
 
-  sweep(watermark: number, expire: (slot: number) => void): void {
-    this.wheel.collect(watermark, expire);
+  sweep(watermark: number, expire: (slot: number) => void, budget?: number): number {
+    return this.wheel.collect(watermark, expire, budget);
   }
 
   release(slot: number): void {

@@ -795,8 +795,8 @@ export class SlidingWindowStore implements WindowStore {
     return this.maxTs[slot]! < watermark - this.sizeMs;
   }
 
-  sweep(watermark: number, expire: (slot: number) => void): void {
-    this.wheel.collect(watermark, expire);
+  sweep(watermark: number, expire: (slot: number) => void, budget?: number): number {
+    return this.wheel.collect(watermark, expire, budget);
   }
 
   release(slot: number): void {

@@ -23,8 +23,12 @@ export interface WindowStore {
   completeSketches(slot: number, into: Float64Array): void;
   readonly start: number;
   readonly end: number;
-  /** Calls `expire(slot)` for every key whose state can no longer matter once event time reached `watermark`; `expire` must `release` it. */
-  sweep(watermark: number, expire: (slot: number) => void): void;
+  /**
+   * Calls `expire(slot)` for every key whose state can no longer matter once event time reached
+   * `watermark`; `expire` must `release` it. Visits at most `budget` keys: returns the budget left,
+   * or -1 if it ran out first (a call with the same watermark goes on from there; ExpiryWheel.collect).
+   */
+  sweep(watermark: number, expire: (slot: number) => void, budget?: number): number;
   /** Whether the key's state can no longer matter (KeyedWindow.expired). */
   expired(slot: number, watermark: number): boolean;
   /** Frees the key's records. */
