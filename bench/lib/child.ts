@@ -35,7 +35,11 @@ export function runCommand(command: string, args: readonly string[], options: { 
  * A bench tool (TypeScript under bench/tools) in its own node process; its stdout's last line is JSON.
  * `compiled`: run as plain JavaScript (compiledTool), so the process holds no TypeScript compiler.
  */
-export async function runTool<T>(tool: string, args: readonly (string | number)[], options: { timeoutMs: number; nodeArgs?: string[]; compiled?: boolean }): Promise<T> {
+export async function runTool<T>(
+  tool: string,
+  args: readonly (string | number)[],
+  options: { timeoutMs: number; nodeArgs?: string[]; compiled?: boolean },
+): Promise<T> {
   const script = options.compiled ? [compiledTool(tool)] : ['--import', './bench/ts-hooks.mjs', `bench/tools/${tool}`];
   const r = await runCommand(process.execPath, [...(options.nodeArgs ?? []), ...script, ...args.map(String)], { timeoutMs: options.timeoutMs });
   const last = r.stdout.trim().split('\n').pop() ?? '';

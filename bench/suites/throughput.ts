@@ -32,7 +32,14 @@ const TARGET_SHARE = 0.5;
  * counts records (new, updated, escalated): how often an alert is updated depends on the order
  * partitions were read in, so it is no measure of what was detected.
  */
-export async function settledAlerts(detector: RunningDetector, alertTopic: string, env: Record<string, string>, codecs: BenchCodecs, quietMs = 5_000, timeoutMs = 60_000): Promise<{ records: number; ids: number; emitted: number | undefined }> {
+export async function settledAlerts(
+  detector: RunningDetector,
+  alertTopic: string,
+  env: Record<string, string>,
+  codecs: BenchCodecs,
+  quietMs = 5_000,
+  timeoutMs = 60_000,
+): Promise<{ records: number; ids: number; emitted: number | undefined }> {
   const deadline = Date.now() + timeoutMs;
   let last: number | undefined;
   let stableSince = Date.now();

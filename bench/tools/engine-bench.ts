@@ -113,7 +113,15 @@ function timeInterleaved(events: number, keys: number, rate: number): Record<str
   const engine = new DetectionEngine(DEFAULT_RULE_PACK, REFERENCE);
   const ns = run(engine, events);
   const s = engine.stats();
-  return { updateNs: ns - synth, cpuUpdateNs: cpuNs - synth, synthesisNs: synth, alertsEmitted: s.alertsEmitted, late: s.late, future: s.future, ...stateSummary(engine) };
+  return {
+    updateNs: ns - synth,
+    cpuUpdateNs: cpuNs - synth,
+    synthesisNs: synth,
+    alertsEmitted: s.alertsEmitted,
+    late: s.late,
+    future: s.future,
+    ...stateSummary(engine),
+  };
 }
 
 function pack(name: string, rules: unknown[]): RulePack {

@@ -833,7 +833,8 @@ export class SlidingWindowStore implements WindowStore {
 
   bytes(): number {
     return this.maxTs.byteLength + this.head.byteLength
-      + this.busyRec.byteLength + this.busyOldest.byteLength + this.busyFinger.byteLength + this.sumSlots.byteLength + this.cachedEnd.byteLength + this.cachedSlots.byteLength + this.busy.bytes()
+      + this.busyRec.byteLength + this.busyOldest.byteLength + this.busyFinger.byteLength + this.sumSlots.byteLength
+      + this.cachedEnd.byteLength + this.cachedSlots.byteLength + this.busy.bytes()
       + this.dHead.byteLength + this.dCount.byteLength + this.uRec.byteLength
       + this.uPivot.byteLength + this.uBlock.byteLength + this.uEnd.byteLength + this.uAcc.byteLength + this.unions.bytes() + this.order.byteLength
       + this.recIdx.byteLength + this.recNext.byteLength + this.recSlots.byteLength + 40 * (this.recSketch.size + this.recCum.size) + this.recs.bytes()
