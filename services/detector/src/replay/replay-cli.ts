@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_RULE_PACK_SOURCE, RulePackError, rulePackSchemaText } from '@telfraud/core';
-import { randomHashSeed } from '../adapters/hash-seed.js';
 import { loadReferenceDir } from '../adapters/reference-loader.js';
 import { loadRulePackFile } from '../adapters/rule-pack-loader.js';
 import { formatBacktest } from './backtest-report.js';
@@ -61,7 +60,7 @@ export async function runReplayCli(argv: string[], io: ReplayCliIo): Promise<num
   }
   const progress = !parsed.quiet && (parsed.progress ?? io.stderrIsTty);
   const result = await runReplay({
-    calls: parsed.calls, sms: parsed.sms, out: parsed.out, pack, reference, hashSeed: randomHashSeed(),
+    calls: parsed.calls, sms: parsed.sms, out: parsed.out, pack, reference, hashSeed: parsed.hashSeed,
     report: parsed.quiet ? () => {} : report, maxLineBytes: parsed.maxLineBytes,
     ...(progress ? { progressIntervalMs: PROGRESS_INTERVAL_MS } : {}), ...(io.now ? { now: io.now } : {}),
   });
