@@ -41,3 +41,24 @@ export function exitOnServiceArgs(service: string, declaration: ConfigDeclaratio
   if (exit.stderr) process.stderr.write(exit.stderr);
   process.exit(exit.code);
 }
+
+/**
+ * A numeric CLI flag: `fallback` when absent; otherwise the number, or `fallback` with a problem
+ * naming the flag and what it expected, so a CLI can report every bad flag at once.
+ */
+export function numberFlag(
+  flag: string,
+  raw: string | undefined,
+  fallback: number,
+  check: (n: number) => boolean,
+  expected: string,
+  problems: string[],
+): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || !check(n)) {
+    problems.push(`--${flag}: got ${JSON.stringify(raw)}, expected ${expected}`);
+    return fallback;
+  }
+  return n;
+}

@@ -9,16 +9,16 @@ interface SlotStore {
 }
 
 /**
- * The slot of a key, taken from `keys` and initialised in `store` on first sight, as the rule
+ * The slot of a key, taken from `keys` and initialised in `store` (with `initArgs`) on first sight, as the rule
  * evaluator does: a key that had expired at the last sweep's watermark (`sweptTo()`) but was left
  * by a sweep that ran out of budget is freed first, so it starts again from nothing.
  */
-export function slotFinder(
+export function slotFinder<A extends unknown[]>(
   keys: KeyTable,
-  store: SlotStore & { init(slot: number): void },
+  store: SlotStore & { init(slot: number, ...initArgs: A): void },
   sweptTo: () => number = () => Number.NaN,
-): (key: string) => number {
-  return (key) => {
+): (key: string, ...initArgs: A) => number {
+  return (key, ...initArgs) => {
     let s = keys.find(key);
     if (s >= 0 && store.expired(s, sweptTo())) {
       store.release(s);
@@ -28,7 +28,7 @@ export function slotFinder(
     if (s < 0) {
       s = keys.insert(key);
       store.ensure(keys.slotCapacity);
-      store.init(s);
+      store.init(s, ...initArgs);
     }
     return s;
   };

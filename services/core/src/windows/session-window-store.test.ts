@@ -8,7 +8,7 @@ import { MeasureLayout } from './measure-layout.js';
 import { SessionWindowStore } from './session-window-store.js';
 import { SessionWindow, type SessionState } from './session-window.js';
 import { prng } from '../test-support/seeded-random.js';
-import { sweepKeys } from '../test-support/store-slots.js';
+import { slotFinder, sweepKeys } from '../test-support/store-slots.js';
 
 const MEASURES: Record<string, Measure> = {
   starts: { fn: 'count', where: START },
@@ -26,6 +26,7 @@ describe('SessionWindowStore evaluates as SessionWindow does', () => {
     const model = new SessionWindow(layout, 30_000, 300_000);
     const store = new SessionWindowStore(layout, 30_000, 300_000);
     const keys = new KeyTable();
+    const slotOf = slotFinder(keys, store, () => sweptTo);
     const states = new Map<string, SessionState>();
     const a = layout.newSlots();
     const b = layout.newSlots();
@@ -38,18 +39,7 @@ describe('SessionWindowStore evaluates as SessionWindow does', () => {
       const e = callEvent({ ts, called_number: `+44161496${String(Math.floor(rnd() * 100)).padStart(4, '0')}`, duration_ms: Math.floor(rnd() * 1e5) });
       let st = states.get(key);
       if (!st) states.set(key, (st = model.create(ts)));
-      let slot = keys.find(key);
-      // As the evaluator does: a key the last sweep left though it had expired at it is gone.
-      if (slot >= 0 && store.expired(slot, sweptTo)) {
-        store.release(slot);
-        keys.remove(slot);
-        slot = -1;
-      }
-      if (slot < 0) {
-        slot = keys.insert(key);
-        store.ensure(keys.slotCapacity);
-        store.init(slot, ts);
-      }
+      const slot = slotOf(key, ts);
       const okWant = model.add(st, e, ts);
       const okGot = store.add(slot, e, ts);
       const wb = model.evaluate(st, ts, a);

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_LINE_BYTES } from './ndjson-reader.js';
 import { FIXED_HASH_SEED, PipelineError, type HashSeed } from '@telfraud/core';
+import { numberFlag } from '@telfraud/common';
 
 /** Command-line options of the replay (backtest) CLI, contract section 6. */
 export interface ReplayOptions {
@@ -71,16 +72,6 @@ export const REPLAY_FLAGS = {
   progress: { type: 'boolean' }, quiet: { type: 'boolean' },
   'print-default-rules': { type: 'boolean' }, 'print-rule-schema': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const;
-
-function numberFlag(flag: string, raw: string | undefined, fallback: number, check: (n: number) => boolean, expected: string, problems: string[]): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || !check(n)) {
-    problems.push(`--${flag}: got ${JSON.stringify(raw)}, expected ${expected}`);
-    return fallback;
-  }
-  return n;
-}
 
 function hashSeedFlag(raw: string | undefined, problems: string[]): HashSeed {
   if (raw === undefined) return FIXED_HASH_SEED;

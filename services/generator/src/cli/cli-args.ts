@@ -3,6 +3,7 @@ import { parseScenarioList, SCENARIO_NAMES } from '../scenarios/scenario-catalog
 import { parseScenarioParams, type ScenarioParams } from '../simulation/scenario-params.js';
 import { CAMPAIGN_STYLES } from '../scenarios/campaign.js';
 import { PipelineError } from '@telfraud/core';
+import { numberFlag } from '@telfraud/common';
 
 /** 2026-01-01T00:00:00Z: a fixed default, so two runs with the same flags write the same bytes. */
 export const DEFAULT_START_TS = Date.UTC(2026, 0, 1);
@@ -43,16 +44,6 @@ export const USAGE = `usage: node services/generator/dist/cli.js --out DIR [opti
   --quiet                 no progress on stderr
 `;
 
-function num(flag: string, raw: string | undefined, fallback: number, check: (n: number) => boolean, expected: string, problems: string[]): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || !check(n)) {
-    problems.push(`--${flag}: got ${JSON.stringify(raw)}, expected ${expected}`);
-    return fallback;
-  }
-  return n;
-}
-
 /** Parses argv (without node and script); throws one Error listing every bad flag. */
 export function parseCliArgs(argv: readonly string[]): CliOptions | 'help' {
   const { values } = parseArgs({
@@ -71,13 +62,13 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | 'help' {
   const int = (n: number): boolean => Number.isSafeInteger(n);
   const share = (n: number): boolean => n >= 0 && n <= 0.5;
   if (!values.out) problems.push('--out: required, the output directory');
-  const seed = num('seed', values.seed, 1, (n) => int(n) && n >= 0, 'a non-negative integer', problems);
-  const minutes = num('minutes', values.minutes, 60, (n) => n > 0 && n <= 525_600, 'minutes > 0 (at most a year)', problems);
-  const rate = num('rate', values.rate, 50, (n) => n >= 0 && n <= 1_000_000, 'events per second >= 0', problems);
-  const startTs = num('start-ts', values['start-ts'], DEFAULT_START_TS, (n) => int(n) && n >= Date.UTC(2000, 0, 1) && n < Date.UTC(2099, 0, 1), 'an integer epoch-ms between 2000 and 2099', problems);
-  const lateShare = num('late-share', values['late-share'], 0.02, share, 'a share between 0 and 0.5', problems);
-  const duplicateShare = num('duplicate-share', values['duplicate-share'], 0.01, share, 'a share between 0 and 0.5', problems);
-  const events = values.events === undefined ? undefined : num('events', values.events, 0, (n) => int(n) && n > 0, 'a positive integer', problems);
+  const seed = numberFlag('seed', values.seed, 1, (n) => int(n) && n >= 0, 'a non-negative integer', problems);
+  const minutes = numberFlag('minutes', values.minutes, 60, (n) => n > 0 && n <= 525_600, 'minutes > 0 (at most a year)', problems);
+  const rate = numberFlag('rate', values.rate, 50, (n) => n >= 0 && n <= 1_000_000, 'events per second >= 0', problems);
+  const startTs = numberFlag('start-ts', values['start-ts'], DEFAULT_START_TS, (n) => int(n) && n >= Date.UTC(2000, 0, 1) && n < Date.UTC(2099, 0, 1), 'an integer epoch-ms between 2000 and 2099', problems);
+  const lateShare = numberFlag('late-share', values['late-share'], 0.02, share, 'a share between 0 and 0.5', problems);
+  const duplicateShare = numberFlag('duplicate-share', values['duplicate-share'], 0.01, share, 'a share between 0 and 0.5', problems);
+  const events = values.events === undefined ? undefined : numberFlag('events', values.events, 0, (n) => int(n) && n > 0, 'a positive integer', problems);
   let scenarios: string[] = [];
   let params = new Map<string, ScenarioParams>();
   try {
