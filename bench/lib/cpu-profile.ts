@@ -70,5 +70,7 @@ export function summariseProfile(file: string, title: string, topN = 12): Profil
 export function profileMarkdown(p: ProfileReport): string {
   const cats = p.categories.filter((c) => c.pct >= 0.5).map((c) => `${c.name} ${c.pct.toFixed(1)} %`).join('; ');
   const rows = p.top.map((t) => `| ${t.pct.toFixed(1)} % | \`${t.fn}\` | ${t.where} |`).join('\n');
-  return `#### ${p.title}\n\nProfile: \`${p.file}\` (self time, share of non-idle samples).\n\nBy area: ${cats}.\n\n| Self | Function | Where |\n|---|---|---|\n${rows}\n`;
+  // Repository-relative: BENCHMARKS.md is committed and names no path of the machine it ran on.
+  const file = path.relative(process.cwd(), p.file);
+  return `#### ${p.title}\n\nProfile: \`${file}\` (self time, share of non-idle samples).\n\nBy area: ${cats}.\n\n| Self | Function | Where |\n|---|---|---|\n${rows}\n`;
 }
