@@ -1,9 +1,8 @@
 import {
-  AvroTopicCodec, DeadLetterPublisher, ResourceStack, ServiceHttpServer,
+  AvroTopicCodec, CONSUMER_GROUP_OFFSETS_POLL_MS, ConsumerGroupOffsets, DeadLetterPublisher, ResourceStack, ServiceHttpServer,
   createKafkaPort, createMetricsRegistry, createRegistryClient, loadTopicSchema,
-  PipelineError, type BatchHandler, type Logger, type ServiceHandle,
+  PipelineError, stopOnce, type BatchHandler, type Logger, type ServiceHandle,
 } from '@telfraud/common';
-import { CONSUMER_GROUP_OFFSETS_POLL_MS, ConsumerGroupOffsets } from '@telfraud/common';
 import { validateAlert, validateVictimExposure } from '@telfraud/core';
 import type { AlertSinkConfig } from './config.js';
 import type { AlertStore } from './alert-store.js';
@@ -161,28 +160,24 @@ export async function startAlertSink(config: AlertSinkConfig, logger: Logger, st
     resources.push('group offsets', () => groupOffsets.close());
     http.setReady(true);
 
-    let stopped: Promise<void> | undefined;
-    const stop = (): Promise<void> => {
-      stopped ??= (async () => {
-        stopping = true;
-        http.setReady(false);
-        let abandoned = false;
-        const deadline = setTimeout(() => {
-          abandoned = true;
-          batcher.abort('shutdown deadline near: unstored rows abandoned, their offsets stay uncommitted');
-          activity?.abort();
-        }, Math.floor(config.shutdownTimeoutMs * 0.75));
-        // Started at once, beside the activity writer's close; awaited again in order by closeAll.
-        closeBatcher().catch(() => undefined);
-        try {
-          await resources.closeAll();
-        } finally {
-          clearTimeout(deadline);
-        }
-        if (abandoned) throw new PipelineError('SHUTDOWN_TIMEOUT', 'rows were still unstored at the shutdown deadline; they will be consumed again');
-      })();
-      return stopped;
-    };
+    const stop = stopOnce(async () => {
+      stopping = true;
+      http.setReady(false);
+      let abandoned = false;
+      const deadline = setTimeout(() => {
+        abandoned = true;
+        batcher.abort('shutdown deadline near: unstored rows abandoned, their offsets stay uncommitted');
+        activity?.abort();
+      }, Math.floor(config.shutdownTimeoutMs * 0.75));
+      // Started at once, beside the activity writer's close; awaited again in order by closeAll.
+      closeBatcher().catch(() => undefined);
+      try {
+        await resources.closeAll();
+      } finally {
+        clearTimeout(deadline);
+      }
+      if (abandoned) throw new PipelineError('SHUTDOWN_TIMEOUT', 'rows were still unstored at the shutdown deadline; they will be consumed again');
+    });
     return { stop, done, httpPort: http.port };
   } catch (err) {
     await resources.closeAll();

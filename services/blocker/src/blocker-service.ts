@@ -1,5 +1,7 @@
-import { PipelineError, AvroTopicCodec, DeadLetterPublisher, ResourceStack, ServiceHttpServer, createKafkaPort, createMetricsRegistry, createRegistryClient, loadTopicSchema, type Logger, type ServiceHandle } from '@telfraud/common';
-import { CONSUMER_GROUP_OFFSETS_POLL_MS, ConsumerGroupOffsets } from '@telfraud/common';
+import {
+  AvroTopicCodec, CONSUMER_GROUP_OFFSETS_POLL_MS, ConsumerGroupOffsets, DeadLetterPublisher, PipelineError, ResourceStack, ServiceHttpServer,
+  createKafkaPort, createMetricsRegistry, createRegistryClient, loadTopicSchema, stopOnce, type Logger, type ServiceHandle,
+} from '@telfraud/common';
 import type { Alert } from '@telfraud/core';
 import { ActionExecutor } from './action-executor.js';
 import { ActionDeadLetters, ActionJournal } from './adapters/action-journal.js';
@@ -131,20 +133,16 @@ export async function startBlocker(config: BlockerConfig, logger: Logger, store?
     }));
     http.setReady(true);
 
-    let stopped: Promise<void> | undefined;
-    const stop = (): Promise<void> => {
-      stopped ??= (async () => {
-        stopRequested = true;
-        http.setReady(false);
-        const grace = setTimeout(() => stopping.abort(), Math.min(5_000, Math.floor(config.shutdownTimeoutMs * 0.4)));
-        try {
-          await resources.closeAll();
-        } finally {
-          clearTimeout(grace);
-        }
-      })();
-      return stopped;
-    };
+    const stop = stopOnce(async () => {
+      stopRequested = true;
+      http.setReady(false);
+      const grace = setTimeout(() => stopping.abort(), Math.min(5_000, Math.floor(config.shutdownTimeoutMs * 0.4)));
+      try {
+        await resources.closeAll();
+      } finally {
+        clearTimeout(grace);
+      }
+    });
     return { stop, done, httpPort: http.port };
   } catch (err) {
     await resources.closeAll();

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@telfraud/common';
 import { isAllowlisted } from './core/guard-rails.js';
 import { loadPolicy } from './policy-loader.js';
+import { thrownBy } from '../../../test/support/thrown-by.js';
 
 const dir = (): string => mkdtempSync(path.join(tmpdir(), 'blocker-policy-'));
 
@@ -24,13 +25,8 @@ describe('loadPolicy', () => {
   it('turns policy problems into a ConfigError naming the file, rule and field', () => {
     const file = path.join(dir(), 'policy.json');
     writeFileSync(file, JSON.stringify({ version: 1, rules: [{ rule_id: 'r1', actions: { HIGH: 'nuke' } }] }));
-    try {
-      loadPolicy(file, undefined);
-      expect.unreachable();
-    } catch (err) {
-      expect(err).toBeInstanceOf(ConfigError);
-      expect((err as ConfigError).problems).toEqual([expect.objectContaining({ env: 'BLOCKER_POLICY_FILE', value: file, expected: expect.stringContaining('rules[0] "r1": actions.HIGH') })]);
-    }
+    expect(thrownBy(ConfigError, () => loadPolicy(file, undefined)).problems)
+      .toEqual([expect.objectContaining({ env: 'BLOCKER_POLICY_FILE', value: file, expected: expect.stringContaining('rules[0] "r1": actions.HIGH') })]);
   });
 
   it('refuses an unreadable file and a bad allowlist', () => {

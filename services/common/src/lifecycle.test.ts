@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ResourceStack } from './lifecycle.js';
+import { ResourceStack, stopOnce } from './lifecycle.js';
 import { createLogger } from './logger.js';
 
 describe('ResourceStack', () => {
@@ -23,6 +23,30 @@ describe('ResourceStack', () => {
     expect(closed).toEqual(['consumer', 'producer', 'http']);
     const failed = lines.map((l) => JSON.parse(l) as { msg: string; resource: string }).filter((l) => l.msg === 'close failed');
     expect(failed.map((l) => l.resource)).toEqual(['producer']);
+  });
+});
+
+describe('stopOnce', () => {
+  it('runs the stop once: a second call, during or after it, gets the first call\'s promise and outcome', async () => {
+    let runs = 0;
+    let finish: () => void = () => undefined;
+    const stop = stopOnce(() => {
+      runs++;
+      return new Promise<void>((resolve) => (finish = resolve));
+    });
+    const first = stop();
+    expect(stop()).toBe(first);
+    finish();
+    await first;
+    expect(stop()).toBe(first);
+    expect(runs).toBe(1);
+    const failing = stopOnce(async () => {
+      runs++;
+      throw new Error('deadline');
+    });
+    await expect(failing()).rejects.toThrow('deadline');
+    await expect(failing()).rejects.toThrow('deadline');
+    expect(runs).toBe(2);
   });
 });
 

@@ -8,7 +8,6 @@ export type ServiceState = 'STARTING' | 'RUNNING' | 'STOPPING' | 'STOPPED' | 'FA
 /** Closes what was opened, in reverse order of opening; each close runs once even if asked twice. */
 export class ResourceStack {
   private readonly entries: { name: string; close: () => Promise<void> | void }[] = [];
-  private closing: Promise<void> | undefined;
 
   constructor(private readonly logger: Logger) {}
 
@@ -16,19 +15,22 @@ export class ResourceStack {
     this.entries.push({ name, close });
   }
 
-  closeAll(): Promise<void> {
-    this.closing ??= (async () => {
-      for (const entry of [...this.entries].reverse()) {
-        try {
-          await entry.close();
-          this.logger.debug('closed', { resource: entry.name });
-        } catch (err) {
-          this.logger.error('close failed', { resource: entry.name, err });
-        }
+  readonly closeAll = stopOnce(async () => {
+    for (const entry of [...this.entries].reverse()) {
+      try {
+        await entry.close();
+        this.logger.debug('closed', { resource: entry.name });
+      } catch (err) {
+        this.logger.error('close failed', { resource: entry.name, err });
       }
-    })();
-    return this.closing;
-  }
+    }
+  });
+}
+
+/** `stop` made safe to call twice (a signal and a crash, two signals): later calls get the first call's promise. */
+export function stopOnce(stop: () => Promise<void>): () => Promise<void> {
+  let stopped: Promise<void> | undefined;
+  return () => (stopped ??= stop());
 }
 
 export interface ServiceHandle {

@@ -29,39 +29,29 @@ export function keyedHash53(text: string, k0: number, k1: number): number {
   let v3 = (0x74656462 ^ k1) | 0;
   const n = text.length;
   const whole = n & ~1;
-  let m: number;
-  for (let i = 0; i < whole; i += 2) {
-    m = text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16);
+  // One SipRound per block of two code units; the last block holds the byte length in its top byte
+  // and a trailing odd code unit below.
+  for (let i = 0; i <= whole; i += 2) {
+    const m = i < whole ? text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16) : ((n * 2) << 24) | (whole < n ? text.charCodeAt(whole) : 0);
     v3 ^= m;
-    // SipRound
     v0 = (v0 + v1) | 0; v1 = (v1 << 5) | (v1 >>> 27); v1 ^= v0; v0 = (v0 << 16) | (v0 >>> 16);
     v2 = (v2 + v3) | 0; v3 = (v3 << 8) | (v3 >>> 24); v3 ^= v2;
     v0 = (v0 + v3) | 0; v3 = (v3 << 7) | (v3 >>> 25); v3 ^= v0;
     v2 = (v2 + v1) | 0; v1 = (v1 << 13) | (v1 >>> 19); v1 ^= v2; v2 = (v2 << 16) | (v2 >>> 16);
     v0 ^= m;
   }
-  // Last block: the byte length in the top byte, a trailing odd code unit below.
-  m = ((n * 2) << 24) | (whole < n ? text.charCodeAt(whole) : 0);
-  v3 ^= m;
-  v0 = (v0 + v1) | 0; v1 = (v1 << 5) | (v1 >>> 27); v1 ^= v0; v0 = (v0 << 16) | (v0 >>> 16);
-  v2 = (v2 + v3) | 0; v3 = (v3 << 8) | (v3 >>> 24); v3 ^= v2;
-  v0 = (v0 + v3) | 0; v3 = (v3 << 7) | (v3 >>> 25); v3 ^= v0;
-  v2 = (v2 + v1) | 0; v1 = (v1 << 13) | (v1 >>> 19); v1 ^= v2; v2 = (v2 << 16) | (v2 >>> 16);
-  v0 ^= m;
+  // Three rounds before each 32-bit half of the output.
   v2 ^= 0xee;
-  for (let r = 0; r < 3; r++) {
+  let lo = 0;
+  for (let r = 1; r <= 6; r++) {
     v0 = (v0 + v1) | 0; v1 = (v1 << 5) | (v1 >>> 27); v1 ^= v0; v0 = (v0 << 16) | (v0 >>> 16);
     v2 = (v2 + v3) | 0; v3 = (v3 << 8) | (v3 >>> 24); v3 ^= v2;
     v0 = (v0 + v3) | 0; v3 = (v3 << 7) | (v3 >>> 25); v3 ^= v0;
     v2 = (v2 + v1) | 0; v1 = (v1 << 13) | (v1 >>> 19); v1 ^= v2; v2 = (v2 << 16) | (v2 >>> 16);
-  }
-  const lo = (v1 ^ v3) >>> 0;
-  v1 ^= 0xdd;
-  for (let r = 0; r < 3; r++) {
-    v0 = (v0 + v1) | 0; v1 = (v1 << 5) | (v1 >>> 27); v1 ^= v0; v0 = (v0 << 16) | (v0 >>> 16);
-    v2 = (v2 + v3) | 0; v3 = (v3 << 8) | (v3 >>> 24); v3 ^= v2;
-    v0 = (v0 + v3) | 0; v3 = (v3 << 7) | (v3 >>> 25); v3 ^= v0;
-    v2 = (v2 + v1) | 0; v1 = (v1 << 13) | (v1 >>> 19); v1 ^= v2; v2 = (v2 << 16) | (v2 >>> 16);
+    if (r === 3) {
+      lo = (v1 ^ v3) >>> 0;
+      v1 ^= 0xdd;
+    }
   }
   const hi = ((v1 ^ v3) >>> 0) >>> 11;
   return hi * TWO_POW_32 + lo;

@@ -1,17 +1,12 @@
 import { ConfigError } from '@telfraud/common';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONSOLE_DIR, loadSocConfig } from './config.js';
+import { thrownBy } from '../../../test/support/thrown-by.js';
 
 const TOKENS = 'ann:viewer:viewer-token-0123456789,bob:analyst:analyst:token:with:colons,cy:operator:operator-token-0123456789';
 
 function problems(env: Record<string, string>): string {
-  try {
-    loadSocConfig(env);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).message;
-  }
-  throw new Error('expected a ConfigError');
+  return thrownBy(ConfigError, () => loadSocConfig(env)).message;
 }
 
 describe('loadSocConfig', () => {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { createMetricsRegistry, ResourceStack, ServiceHttpServer, type Logger, type ServiceHandle } from '@telfraud/common';
+import { createMetricsRegistry, ResourceStack, ServiceHttpServer, stopOnce, type Logger, type ServiceHandle } from '@telfraud/common';
 import { TokenDirectory } from './access/tokens.js';
 import { createSocRoutes } from './api/soc-routes.js';
 import { BlockerClient } from './blocker/blocker-client.js';
@@ -53,14 +53,10 @@ export async function startSoc(config: SocConfig, logger: Logger): Promise<SocHa
     logger.info('soc service started', { users: config.tokens.length, console: consoleFiles.dir, blockerLifts: config.blockerOperatorToken !== undefined });
     if (config.blockerOperatorToken === undefined) logger.warn('SOC_BLOCKER_OPERATOR_TOKEN is not set: block lifts answer 503');
 
-    let stopped: Promise<void> | undefined;
-    const stop = (): Promise<void> => {
-      stopped ??= (async () => {
-        http.setReady(false);
-        await resources.closeAll();
-      })();
-      return stopped;
-    };
+    const stop = stopOnce(async () => {
+      http.setReady(false);
+      await resources.closeAll();
+    });
     return { stop, httpPort: http.port };
   } catch (err) {
     await resources.closeAll();

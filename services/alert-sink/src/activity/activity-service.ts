@@ -1,4 +1,4 @@
-import { AvroTopicCodec, loadTopicSchema, type createRegistryClient, type KafkaPort, type Logger } from '@telfraud/common';
+import { AvroTopicCodec, loadTopicSchema, stopOnce, type createRegistryClient, type KafkaPort, type Logger } from '@telfraud/common';
 import type { Registry } from 'prom-client';
 import type { AlertSinkConfig } from '../config.js';
 import { createActivityMetrics } from './activity-metrics.js';
@@ -66,26 +66,22 @@ export async function startActivityWriter(config: AlertSinkConfig, deps: Activit
     logger.info('activity writer started', { topic: config.activityTopic, groupId: config.activityGroupId, fields: config.activityFields, flushMs: config.activityFlushMs });
 
     const started = consumer;
-    let stopped: Promise<void> | undefined;
     return {
       ready: () => running,
       ping: () => store.ping(),
       abort: () => writer.abort(),
-      stop: () => {
-        stopped ??= (async () => {
-          stopping = true;
-          running = false;
-          started.pause([config.activityTopic]);
-          try {
-            await writer.idle();
-            await writer.close();
-          } finally {
-            await started.close();
-            await store.close();
-          }
-        })();
-        return stopped;
-      },
+      stop: stopOnce(async () => {
+        stopping = true;
+        running = false;
+        started.pause([config.activityTopic]);
+        try {
+          await writer.idle();
+          await writer.close();
+        } finally {
+          await started.close();
+          await store.close();
+        }
+      }),
     };
   } catch (err) {
     await consumer?.close().catch(() => undefined);

@@ -1,7 +1,8 @@
 import type { CallEventType } from '../events.js';
 import { FIXED_HASH_SEED, keyedFingerprint } from '../keyed-hash.js';
-import { growF64, growI32, growU8 } from '../windows/typed-columns.js';
+import { growF64, growU8 } from '../windows/typed-columns.js';
 import { CallIdTable } from './call-id-table.js';
+import { ExpiryQueue } from './expiry-queue.js';
 
 const BIT: Record<CallEventType, number> = { START: 1, ANSWER: 2, END: 4 };
 
@@ -16,17 +17,6 @@ const EXPIRY_BUCKET_MS = 10_000;
  */
 const EXPIRE_PER_NEW_CALL = 4;
 const EXPIRE_PER_SWEEP = 1024;
-
-/** Slots filed in one expiry bucket, 4 bytes each. */
-class SlotList {
-  items = new Int32Array(16);
-  length = 0;
-
-  push(slot: number): void {
-    if (this.length === this.items.length) this.items = growI32(this.items, 2 * this.length);
-    this.items[this.length++] = slot;
-  }
-}
 
 const fixedHash = keyedFingerprint(FIXED_HASH_SEED);
 
@@ -46,13 +36,17 @@ export class CallRegistry {
   private readonly ids: CallIdTable;
   private seen = new Uint8Array(0);
   private maxTs = new Float64Array(0);
-  /** Bucket (newest event time / EXPIRY_BUCKET_MS) → slots filed there. */
-  private readonly expiry = new Map<number, SlotList>();
+  /** Slots by their newest event time when filed. */
+  private readonly expiry = new ExpiryQueue(EXPIRY_BUCKET_MS);
   /** The last sweep's watermark: calls whose newest event is older are gone. */
   private expiredBefore = Number.NEGATIVE_INFINITY;
-  /** Lists of slots a sweep found due, worked through a few at a time (`due[0]` from `duePos`). */
-  private readonly due: SlotList[] = [];
-  private duePos = 0;
+  private readonly expireDue = (slot: number): void => {
+    // A slot listed again after it was forgotten (in `slotOf`) is free, or another call's now.
+    if (!this.ids.isLive(slot)) return;
+    const ts = this.maxTs[slot]!;
+    if (ts < this.expiredBefore) this.release(slot);
+    else this.expiry.file(slot, ts);
+  };
 
   /** `hash`: of call ids, keyed in the engine (senders choose call ids; see CallIdTable). */
   constructor(hash: (text: string) => number = (text) => fixedHash(text) | 0) {
@@ -102,8 +96,8 @@ export class CallRegistry {
     if (this.seen.length < this.ids.slotCapacity) this.grow(this.ids.slotCapacity);
     this.seen[slot] = seen;
     this.maxTs[slot] = ts;
-    this.file(slot, ts);
-    if (this.due.length > 0) this.expireSome(EXPIRE_PER_NEW_CALL);
+    this.expiry.file(slot, ts);
+    if (this.expiry.hasDue) this.expiry.drain(EXPIRE_PER_NEW_CALL, this.expireDue);
   }
 
   private grow(capacity: number): void {
@@ -111,51 +105,12 @@ export class CallRegistry {
     this.maxTs = growF64(this.maxTs, capacity);
   }
 
-  private file(slot: number, ts: number): void {
-    const bucket = Math.floor(ts / EXPIRY_BUCKET_MS);
-    const list = this.expiry.get(bucket);
-    if (list) list.push(slot);
-    else {
-      const created = new SlotList();
-      created.push(slot);
-      this.expiry.set(bucket, created);
-    }
-  }
-
   /** Every call whose newest event is older than the watermark is gone from now on (forgotten a few at a time). */
   sweep(watermark: number): void {
     if (!(watermark > this.expiredBefore)) return;
     this.expiredBefore = watermark;
-    const reached = Math.floor(watermark / EXPIRY_BUCKET_MS);
-    const due: number[] = [];
-    for (const bucket of this.expiry.keys()) if (bucket <= reached) due.push(bucket);
-    for (const bucket of due) {
-      this.due.push(this.expiry.get(bucket)!);
-      this.expiry.delete(bucket);
-    }
-    this.expireSome(EXPIRE_PER_SWEEP);
-  }
-
-  /** Works through up to `budget` slots of the due lists: expired calls are forgotten, others filed by their newest event. */
-  private expireSome(budget: number): void {
-    while (budget > 0 && this.due.length > 0) {
-      const list = this.due[0]!;
-      const end = Math.min(list.length, this.duePos + budget);
-      budget -= end - this.duePos;
-      for (let i = this.duePos; i < end; i++) {
-        const slot = list.items[i]!;
-        // A slot listed again after it was forgotten (in `slotOf`) is free, or another call's now.
-        if (!this.ids.isLive(slot)) continue;
-        const ts = this.maxTs[slot]!;
-        if (ts < this.expiredBefore) this.release(slot);
-        else this.file(slot, ts);
-      }
-      if (end < list.length) this.duePos = end;
-      else {
-        this.due.shift();
-        this.duePos = 0;
-      }
-    }
+    this.expiry.reach(watermark);
+    this.expiry.drain(EXPIRE_PER_SWEEP, this.expireDue);
   }
 
   private release(slot: number): void {
@@ -164,15 +119,12 @@ export class CallRegistry {
 
   /** Calls remembered (what is due is forgotten first: a figure for stats, not for the hot path). */
   get size(): number {
-    this.expireSome(Number.POSITIVE_INFINITY);
+    this.expiry.drain(Number.POSITIVE_INFINITY, this.expireDue);
     return this.ids.size;
   }
 
   /** Bytes held: the id table, the columns and the expiry lists (capacity). */
   byteSize(): number {
-    let n = this.ids.byteSize() + this.seen.byteLength + this.maxTs.byteLength;
-    for (const list of this.expiry.values()) n += list.items.byteLength;
-    for (const list of this.due) n += list.items.byteLength;
-    return n;
+    return this.ids.byteSize() + this.seen.byteLength + this.maxTs.byteLength + this.expiry.bytes();
   }
 }

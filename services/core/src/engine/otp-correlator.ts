@@ -4,6 +4,7 @@ import type { Firing, FiringHead } from '../rules/firing.js';
 import type { OtpAfterCallRule } from '../rules/rule-pack.js';
 import { KeyTable } from '../windows/key-table.js';
 import { growF64, growI32, growU8, RecordPool } from '../windows/typed-columns.js';
+import { ExpiryQueue } from './expiry-queue.js';
 
 interface Otp {
   eventId: string;
@@ -12,11 +13,12 @@ interface Otp {
 }
 
 const NONE = -1;
-/** Expired calls forgotten per call or OTP seen, and per sweep (a first chunk): see `forgetSome`. */
+/** Expired calls forgotten per call or OTP seen, and per sweep (a first chunk): see ExpiryQueue. */
 const FORGET_PER_EVENT = 4;
 const FORGET_PER_SWEEP = 16_384;
 /** Trunk names shared across remembered calls (a cache: cleared when this many, so it stays bounded). */
 const TRUNK_CACHE_LIMIT = 4_096;
+const EXPIRY_BUCKET_MS = 30_000;
 
 /**
  * Account takeover in progress: an OTP SMS reaching a callee within N minutes after a connected
@@ -64,10 +66,15 @@ export class OtpCorrelator {
    */
   private callCutoff = Number.NEGATIVE_INFINITY;
   private sweeps = 0;
-  /** Time bucket → call records connected in it; records of buckets a sweep reached, waiting to be forgotten. */
-  private readonly callsDue = new Map<number, number[]>();
-  private readonly forgetting: number[][] = [];
-  private forgettingPos = 0;
+  /** Call records by connect time; those of buckets a sweep reached wait to be forgotten. */
+  private readonly callsDue = new ExpiryQueue(EXPIRY_BUCKET_MS);
+  /** A due call past the cutoff is forgotten; others (in the bucket the cutoff falls in) are filed again for the next sweep. */
+  private readonly forgetDue = (r: number): void => {
+    // Every record here was remembered before the sweep that made it due.
+    const ts = this.connectTs[r]!;
+    if (ts < this.callCutoff) this.forget(r);
+    else this.callsDue.file(r, ts);
+  };
   private readonly otps = new Map<string, Otp[]>();
   /** Expiry schedule: time bucket → callees with an OTP in it, so a sweep visits only those due. */
   private readonly otpsDue = new ExpirySchedule();
@@ -87,7 +94,7 @@ export class OtpCorrelator {
     const suspicious = this.suspicious(e);
     // Fully attested calls that look clean are the bank's own and the public's: not remembered.
     if (!suspicious && e.attestation === 'A') return;
-    this.forgetSome(FORGET_PER_EVENT);
+    this.callsDue.drain(FORGET_PER_EVENT, this.forgetDue);
     let slot = this.callees.find(e.called_number);
     let last = NONE;
     if (slot < 0) {
@@ -111,10 +118,7 @@ export class OtpCorrelator {
     this.clis[r] = e.calling_number;
     if (last === NONE) this.head[slot] = r;
     else this.next[last] = r;
-    const bucket = Math.floor(connectTs / EXPIRY_BUCKET_MS);
-    const due = this.callsDue.get(bucket);
-    if (due) due.push(r);
-    else this.callsDue.set(bucket, [r]);
+    this.callsDue.file(r, connectTs);
     for (const otp of this.otps.get(e.called_number) ?? []) this.match(e.called_number, r, otp, out);
   }
 
@@ -128,7 +132,7 @@ export class OtpCorrelator {
 
   onSms(s: SmsEvent, out: FiringHead[]): void {
     if (s.category !== 'OTP') return;
-    this.forgetSome(FORGET_PER_EVENT);
+    this.callsDue.drain(FORGET_PER_EVENT, this.forgetDue);
     const otp: Otp = { eventId: s.event_id, ts: s.ts, sender: s.sender };
     const list = this.otps.get(s.recipient_number) ?? [];
     list.push(otp);
@@ -195,15 +199,9 @@ export class OtpCorrelator {
       // Both watermarks only move forward: so does the cutoff.
       this.callCutoff = Math.max(this.callCutoff, callCutoff);
       this.sweeps++;
-      const reached = Math.floor(callCutoff / EXPIRY_BUCKET_MS);
-      const due: number[] = [];
-      for (const bucket of this.callsDue.keys()) if (bucket <= reached) due.push(bucket);
-      for (const bucket of due) {
-        this.forgetting.push(this.callsDue.get(bucket)!);
-        this.callsDue.delete(bucket);
-      }
+      this.callsDue.reach(callCutoff);
     }
-    this.forgetSome(FORGET_PER_SWEEP);
+    this.callsDue.drain(FORGET_PER_SWEEP, this.forgetDue);
     this.otpsDue.takeDue(otpCutoff, (k) => {
       const list = this.otps.get(k);
       if (!list) return;
@@ -211,35 +209,6 @@ export class OtpCorrelator {
       if (live.length === 0) this.otps.delete(k); else if (live.length !== list.length) this.otps.set(k, live);
       return live.map((o) => o.ts);
     });
-  }
-
-  /**
-   * Works through up to `budget` records of buckets a sweep reached: calls past the cutoff are
-   * forgotten, others (in the bucket the cutoff falls in) filed again for the next sweep.
-   */
-  private forgetSome(budget: number): void {
-    while (budget > 0 && this.forgetting.length > 0) {
-      const list = this.forgetting[0]!;
-      const end = Math.min(list.length, this.forgettingPos + budget);
-      budget -= end - this.forgettingPos;
-      for (let i = this.forgettingPos; i < end; i++) {
-        const r = list[i]!;
-        // Every record here was remembered before the sweep that made it due.
-        const ts = this.connectTs[r]!;
-        if (ts < this.callCutoff) this.forget(r);
-        else {
-          const bucket = Math.floor(ts / EXPIRY_BUCKET_MS);
-          const due = this.callsDue.get(bucket);
-          if (due) due.push(r);
-          else this.callsDue.set(bucket, [r]);
-        }
-      }
-      if (end < list.length) this.forgettingPos = end;
-      else {
-        this.forgetting.shift();
-        this.forgettingPos = 0;
-      }
-    }
   }
 
   private gone(r: number): boolean {
@@ -273,8 +242,6 @@ export class OtpCorrelator {
       + this.suspiciousCall.byteLength + 3 * 8 * cap + this.callees.bytes();
   }
 }
-
-const EXPIRY_BUCKET_MS = 30_000;
 
 /** Keys filed by the time bucket of an entry's time; a sweep takes the buckets its cutoff has reached. */
 class ExpirySchedule {

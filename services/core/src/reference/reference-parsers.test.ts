@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ReferenceDataError, parseAllowlistCsv, parseDnoCsv, parseNetworkJson } from './reference-parsers.js';
+import { thrownBy } from '../../../../test/support/thrown-by.js';
 
-/** Runs `fn`, expecting a ReferenceDataError; returns it. */
-function refError(fn: () => unknown): ReferenceDataError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ReferenceDataError);
-    return err as ReferenceDataError;
-  }
-  throw new Error('expected a ReferenceDataError');
-}
+const refError = (fn: () => unknown): ReferenceDataError => thrownBy(ReferenceDataError, fn);
 
 describe('parseDnoCsv', () => {
   it('reads numbers and owners, skipping blanks and comments, tolerating CRLF and case in the header', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULE_PACK_SOURCE } from './default-rule-pack.js';
 import { DEFAULT_SETTINGS, type OtpAfterCallRule, type WindowRule } from './rule-pack.js';
 import { RulePackError, validateRulePack, type RulePackProblem } from './rule-pack-validation.js';
+import { thrownBy } from '../../../../test/support/thrown-by.js';
 
 const GOOD_WINDOW = {
   id: 'fanout',
@@ -22,13 +23,7 @@ const packWith = (...rules: unknown[]) => ({ version: 1, name: 'p', rules });
 const withRule = (patch: Record<string, unknown>) => packWith({ ...GOOD_WINDOW, ...patch });
 
 function problems(raw: unknown): RulePackProblem[] {
-  try {
-    validateRulePack(raw);
-  } catch (err) {
-    expect(err).toBeInstanceOf(RulePackError);
-    return (err as RulePackError).problems;
-  }
-  throw new Error('expected the pack to be rejected');
+  return thrownBy(RulePackError, () => validateRulePack(raw)).problems;
 }
 
 describe('validateRulePack: good packs', () => {

@@ -20,22 +20,32 @@ function setup(sizeMs: number, hopMs: number, latenessMs = 0, measures: Record<s
   return { w, st, add, at };
 }
 
-/** A window shape's test: of events at `times`, those up to `evalAt` are added; evaluated then, it covers [start, end) holding n. */
-const covers = (sizeMs: number, hopMs: number, times: readonly number[]) => (evalAt: number, start: number, end: number, n: number): void => {
-  const { add, at } = setup(sizeMs, hopMs);
-  for (const t of times) if (t <= evalAt) add(t);
-  expect(at(evalAt)).toEqual({ n, start, end });
-};
+/** A window shape, and the event times a test adds of those up to the moment it evaluates. */
+const SHAPES = {
+  sliding: { hopMs: 10 * S, times: [0, 9_999, 10_000, 59_999, 60_000] },
+  tumbling: { hopMs: 60 * S, times: [0, 59_999, 60_000] },
+} as const;
+
+describe('BucketedWindow: the window an evaluation covers (size 60 s)', () => {
+  it.each([
+    // shape, evaluate at → window [start, end) relative to T0, and how many of the events fall in it
+    ['sliding', 59_999, 0, 60_000, 4],
+    ['sliding', 60_000, 10_000, 70_000, 3],
+    ['sliding', 69_999, 10_000, 70_000, 3],
+    ['sliding', 70_000, 20_000, 80_000, 2],
+    ['tumbling', 0, 0, 60_000, 1],
+    ['tumbling', 59_999, 0, 60_000, 2],
+    ['tumbling', 60_000, 60_000, 120_000, 1],
+    ['tumbling', 119_999, 60_000, 120_000, 1],
+  ] as const)('%s at +%d ms covers [%d, %d) holding %d events', (shape, evalAt, start, end, n) => {
+    const { hopMs, times } = SHAPES[shape];
+    const { add, at } = setup(60 * S, hopMs);
+    for (const t of times) if (t <= evalAt) add(t);
+    expect(at(evalAt)).toEqual({ n, start, end });
+  });
+});
 
 describe('BucketedWindow: sliding with hop', () => {
-  it.each([
-    // evaluate at → window [start, end) relative to T0, and how many of the events fall in it
-    [59_999, 0, 60_000, 4],
-    [60_000, 10_000, 70_000, 3],
-    [69_999, 10_000, 70_000, 3],
-    [70_000, 20_000, 80_000, 2],
-  ])('at +%d ms covers [%d, %d) holding %d events', covers(60 * S, 10 * S, [0, 9_999, 10_000, 59_999, 60_000]));
-
   it('places an event on a hop boundary in the bucket that starts there', () => {
     const { add, at } = setup(20 * S, 10 * S);
     add(9_999);
@@ -117,15 +127,6 @@ describe('BucketedWindow: sliding with hop', () => {
     add(15_000, { called_number: '+447700900002' });
     expect(w.sizeOf(st)).toBeGreaterThan(one);
   });
-});
-
-describe('BucketedWindow: tumbling (hop = size)', () => {
-  it.each([
-    [0, 0, 60_000, 1],
-    [59_999, 0, 60_000, 2],
-    [60_000, 60_000, 120_000, 1],
-    [119_999, 60_000, 120_000, 1],
-  ])('at +%d ms covers [%d, %d) holding %d', covers(60 * S, 60 * S, [0, 59_999, 60_000]));
 });
 
 describe('BucketedWindow: distinct across buckets', () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LabelFileError, readLabelFile } from './label-file.js';
+import { thrownBy } from '../../../../test/support/thrown-by.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'telfraud-labels-'));
 let n = 0;
@@ -12,13 +13,7 @@ function file(name: string, content: string): string {
   return f;
 }
 function problems(f: string): string[] {
-  try {
-    readLabelFile(f);
-  } catch (err) {
-    if (err instanceof LabelFileError) return err.problems;
-    throw err;
-  }
-  throw new Error('expected a LabelFileError');
+  return thrownBy(LabelFileError, () => readLabelFile(f)).problems;
 }
 
 const label = { scenario: 'ispoof', kind: 'fraud', entities: [{ entity_type: 'ingress_trunk', entity: 't' }], start_ts: 5, end_ts: 9, victims: ['+441'], calls: 3 };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SocApiError } from '../api/api-error.js';
 import { applyTriage, OPEN_TRIAGE, parseTriageRequest, type TriageRequest } from './triage-transition.js';
+import { thrownBy } from '../../../../test/support/thrown-by.js';
 
 const body = (v: unknown): Buffer => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v));
 const req = (v: Partial<TriageRequest> & Pick<TriageRequest, 'action'>): TriageRequest => ({ assignee: undefined, verdict: undefined, comment: undefined, ...v });
@@ -12,14 +13,7 @@ describe('parseTriageRequest', () => {
     [{ action: 'assign' }, 'assignee'], [{ action: 'comment', comment: '  ' }, 'comment'],
     [{ action: 'comment', comment: 'x'.repeat(4001) }, 'comment'], [{ action: 'assign', assignee: 7 }, 'assignee'],
   ])('refuses %j naming %s', (input, parameter) => {
-    try {
-      parseTriageRequest(body(input));
-      expect.unreachable();
-    } catch (err) {
-      expect(err).toBeInstanceOf(SocApiError);
-      expect((err as SocApiError).status).toBe(400);
-      expect((err as SocApiError).parameter).toBe(parameter);
-    }
+    expect(thrownBy(SocApiError, () => parseTriageRequest(body(input)))).toMatchObject({ status: 400, parameter });
   });
 
   it('accepts a close with verdict and comment', () => {
