@@ -450,12 +450,10 @@ export class SlidingWindowStore implements WindowStore {
 
   private bucketFor(slot: number, idx: number): number {
     const sr = this.busyRec[slot]!;
-    const f = sr === NONE ? NONE : this.busyFinger[sr]!;
-    // Every record before the finger is newer than it: at or after it, the walk may start there.
-    const fromFinger = f !== NONE && this.recIdx[f]! >= idx;
-    if (fromFinger && this.recIdx[f] === idx) return f;
-    let prev = fromFinger ? f : NONE;
-    let r = fromFinger ? this.recNext[f]! : this.head[slot]!;
+    const f = this.fingerFor(slot, idx);
+    if (f !== NONE && this.recIdx[f] === idx) return f;
+    let prev = f;
+    let r = f !== NONE ? this.recNext[f]! : this.head[slot]!;
     while (r !== NONE && this.recIdx[r]! > idx) {
       prev = r;
       r = this.recNext[r]!;
@@ -477,11 +475,20 @@ export class SlidingWindowStore implements WindowStore {
     return n;
   }
 
-  /** Where a walk for the buckets up to idx may start: the finger if it is no older, else the newest bucket. */
-  private walkFrom(slot: number, idx: number): number {
+  /**
+   * The busy key's finger if its bucket is not older than idx, else NONE: every record before the
+   * finger is newer than it, so a walk for the buckets up to idx may start there.
+   */
+  private fingerFor(slot: number, idx: number): number {
     const sr = this.busyRec[slot]!;
     const f = sr === NONE ? NONE : this.busyFinger[sr]!;
-    return f !== NONE && this.recIdx[f]! >= idx ? f : this.head[slot]!;
+    return f !== NONE && this.recIdx[f]! >= idx ? f : NONE;
+  }
+
+  /** Where a walk for the buckets up to idx may start: the finger if it is no older, else the newest bucket. */
+  private walkFrom(slot: number, idx: number): number {
+    const f = this.fingerFor(slot, idx);
+    return f !== NONE ? f : this.head[slot]!;
   }
 
   /** The record of bucket idx, walking from record `from` (newer than it, or the key's head) on. */
